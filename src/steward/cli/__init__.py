@@ -1,0 +1,1 @@
+"""The ``steward`` command line: one thin module per area, no domain logic."""

@@ -1,0 +1,28 @@
+"""The ``steward`` console script."""
+
+from __future__ import annotations
+
+import typer
+
+from steward import __version__
+from steward.cli import policy
+
+app = typer.Typer(
+    name="steward",
+    help="Steward keeps sensitive personal data under an organization's data management plan.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(policy.app, name="policy")
+
+
+@app.command()
+def version() -> None:
+    """Print Steward's version."""
+    typer.echo(__version__)
+
+
+def run() -> None:
+    """Entry point of the ``steward`` console script."""
+    app()

@@ -1,0 +1,109 @@
+"""``steward policy``: check a plan, export its schema and write its documents."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from steward.cli.errors import EXIT_FINDINGS, EXIT_OK, user_errors
+from steward.policy import load_plan
+from steward.policy.checks import CheckReport, Severity, run_checks
+from steward.policy.schema import plan_json_schema
+
+app = typer.Typer(
+    help="Check a data management plan, export its schema, write its documents.",
+    no_args_is_help=True,
+)
+stdout = Console(highlight=False, soft_wrap=True)
+
+
+class OutputFormat(StrEnum):
+    """How findings are printed."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+PlanArgument = Annotated[Path, typer.Argument(help="The plan file (YAML).", show_default=False)]
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+@app.command()
+def check(
+    plan: PlanArgument,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="text for people, json for tools.")
+    ] = OutputFormat.TEXT,
+) -> None:
+    """Run the privacy-by-design checks. Exit 0: no errors; 1: errors; 2: unreadable file."""
+    with user_errors():
+        report = run_checks(load_plan(plan))
+    if output_format is OutputFormat.JSON:
+        typer.echo(json.dumps(report.to_dict(), indent=2))
+    else:
+        _print_report(report)
+    raise typer.Exit(EXIT_OK if report.passed else EXIT_FINDINGS)
+
+
+@app.command()
+def schema(
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the schema here instead of stdout.")
+    ] = None,
+) -> None:
+    """Print the JSON Schema of plan files, for editors and validators."""
+    text = json.dumps(plan_json_schema(), indent=2) + "\n"
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    with user_errors():
+        _write_text(out, text)
+    typer.echo(f"wrote {out}")
+
+
+@app.command()
+def docs(
+    plan: PlanArgument,
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the documents into.")],
+) -> None:
+    """Write the plan's documents (HTML and Markdown) into a folder."""
+    from steward.policy.documents import write_documents
+
+    with user_errors():
+        loaded = load_plan(plan)
+        written = write_documents(loaded, out)
+    for path in written:
+        typer.echo(str(path))
+
+
+def _print_report(report: CheckReport) -> None:
+    classification = report.classification
+    stdout.print(f"[bold]{escape(report.source)}[/]: tier {classification.describe()}")
+    for finding in report.findings:
+        style = _STYLE[finding.severity]
+        where = f"{finding.file}:{finding.line}:{finding.column}"
+        stdout.print(
+            f"{escape(where)}: [{style}]{finding.severity.value}[/] {finding.rule} "
+            f"{escape(finding.message)}"
+        )
+        stdout.print(f"    [dim]fix:[/] {escape(finding.hint)}")
+    errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
+    notes = report.count(Severity.INFO)
+    verdict = "[green]passed[/]" if report.passed else "[bold red]failed[/]"
+    stdout.print(f"{verdict}: {errors} errors, {warnings} warnings, {notes} notes")
+
+
+def _write_text(path: Path, text: str) -> None:
+    from steward.errors import StewardError
+
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise StewardError(f"{path}: cannot write ({error.strerror})") from None

@@ -1,0 +1,25 @@
+"""Privacy-by-design checks over a plan: each rule has an id, a severity and a fix hint."""
+
+from steward.policy.checks.catalogue import ALL_RULES, RULES_BY_ID
+from steward.policy.checks.framework import (
+    Area,
+    CheckContext,
+    Finding,
+    Issue,
+    Rule,
+    Severity,
+)
+from steward.policy.checks.runner import CheckReport, run_checks
+
+__all__ = [
+    "ALL_RULES",
+    "RULES_BY_ID",
+    "Area",
+    "CheckContext",
+    "CheckReport",
+    "Finding",
+    "Issue",
+    "Rule",
+    "Severity",
+    "run_checks",
+]

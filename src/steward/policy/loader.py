@@ -1,0 +1,210 @@
+"""Load a plan file: YAML syntax, the plan schema and cross-references, with line numbers."""
+
+from __future__ import annotations
+
+import hashlib
+import types
+import typing
+from dataclasses import dataclass
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from steward.errors import StewardError
+from steward.policy.model.plan import Location, Plan
+from steward.policy.positions import Position, PositionMap, parse_yaml
+
+MAX_PLAN_BYTES = 5 * 1024 * 1024
+"""Plan files larger than this are refused as unreadable."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a plan file, and where it is."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+    path: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class PlanUnreadableError(StewardError):
+    """The plan file cannot be read at all (missing, unreadable, not UTF-8 text, too big)."""
+
+
+class PlanLoadError(StewardError):
+    """The plan file was read but is not a valid plan; ``problems`` lists every issue."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = tuple(problems)
+        count = len(problems)
+        summary = f"the plan has {count} problem{'s' if count != 1 else ''}"
+        super().__init__(summary + ":\n" + "\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class LoadedPlan:
+    """A valid plan together with where it came from.
+
+    Attributes:
+        plan: the validated plan.
+        source: the file name problems and findings are reported against.
+        digest: SHA-256 of the file's bytes, identifying this exact plan text.
+        positions: where every value stands in the file.
+    """
+
+    plan: Plan
+    source: str
+    digest: str
+    positions: PositionMap
+
+    def locate(self, location: Location) -> Position:
+        """The file position of a location in the plan (or its nearest parent)."""
+        return self.positions.locate(location)
+
+
+def load_plan(path: str | Path) -> LoadedPlan:
+    """Read and validate the plan file at ``path``.
+
+    Raises:
+        PlanUnreadableError: the file is missing, unreadable, too large or not UTF-8.
+        PlanLoadError: the YAML, the schema or a cross-reference is wrong; every
+            problem is listed with its line and column.
+    """
+    file = Path(path)
+    try:
+        if file.is_dir():
+            raise PlanUnreadableError(f"{file}: is a folder, not a plan file")
+        size = file.stat().st_size
+        if size > MAX_PLAN_BYTES:
+            raise PlanUnreadableError(f"{file}: {size} bytes is too large for a plan file")
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        raise PlanUnreadableError(f"{file}: no such file") from None
+    except PermissionError:
+        raise PlanUnreadableError(f"{file}: permission denied") from None
+    except OSError as error:
+        raise PlanUnreadableError(f"{file}: cannot be read ({error.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise PlanUnreadableError(
+            f"{file}:{line}: not UTF-8 text (byte {error.start}); save the plan as UTF-8"
+        ) from None
+    return load_plan_text(text, source=str(file), digest=hashlib.sha256(raw).hexdigest())
+
+
+def load_plan_text(text: str, source: str = "<plan>", digest: str | None = None) -> LoadedPlan:
+    """Validate plan text; ``source`` names it in problem reports.
+
+    Raises:
+        PlanLoadError: the YAML, the schema or a cross-reference is wrong.
+    """
+    data, positions, syntax = parse_yaml(text)
+    if syntax:
+        raise PlanLoadError([_problem(source, p.position, p.message, p.location) for p in syntax])
+    if not isinstance(data, dict):
+        where = positions.locate(())
+        raise PlanLoadError([_problem(source, where, "a plan must be a mapping of keys")])
+    try:
+        plan = Plan.model_validate(data)
+    except ValidationError as error:
+        raise PlanLoadError(_schema_problems(error, positions, source)) from None
+    references = [
+        _problem(source, positions.locate(loc), message, loc)
+        for loc, message in plan.reference_errors()
+    ]
+    if references:
+        raise PlanLoadError(references)
+    digest = digest or hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return LoadedPlan(plan=plan, source=source, digest=digest, positions=positions)
+
+
+def format_location(location: Location) -> str:
+    """A readable path: ``("datasets", 0, "fields", 2)`` -> ``datasets[0].fields[2]``."""
+    out = ""
+    for part in location:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def _problem(source: str, where: Position, message: str, location: Location = ()) -> Problem:
+    return Problem(source, where.line, where.column, message, format_location(location))
+
+
+def _schema_problems(error: ValidationError, positions: PositionMap, source: str) -> list[Problem]:
+    problems: list[Problem] = []
+    for item in error.errors(include_url=False):
+        location: Location = tuple(item["loc"])
+        kind = item["type"]
+        where = positions.locate(location, key=kind == "extra_forbidden")
+        problems.append(_problem(source, where, _message(item, location), location))
+    problems.sort(key=lambda p: (p.line, p.column))
+    return problems
+
+
+def _message(item: Any, location: Location) -> str:
+    kind = item["type"]
+    name = location[-1] if location else ""
+    if kind == "missing":
+        return f"missing required key '{name}'"
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(location[:-1])
+        close = get_close_matches(str(name), allowed, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        if not close and allowed:
+            hint = "; allowed keys: " + ", ".join(allowed)
+        return f"unknown key '{name}'{hint}"
+    message = str(item["msg"])
+    value = item.get("input")
+    if isinstance(value, str | int | float | bool) and not isinstance(value, dict):
+        shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+        message += f" (got {shown})"
+    return message[0].lower() + message[1:] if message else message
+
+
+def _allowed_keys(location: Location) -> list[str]:
+    """The keys the model at ``location`` accepts (empty when it cannot be resolved)."""
+    model: Any = Plan
+    for part in location:
+        if isinstance(part, int):
+            model = _element_model(model)
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return []
+        field = _field_named(model, part)
+        if field is None:
+            return []
+        model = field
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return sorted(f.alias or name for name, f in model.model_fields.items())
+    model = _element_model(model)
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return sorted(f.alias or name for name, f in model.model_fields.items())
+    return []
+
+
+def _field_named(model: type[BaseModel], key: str) -> Any:
+    for name, info in model.model_fields.items():
+        if key in (name, info.alias):
+            return _element_model(info.annotation)
+    return None
+
+
+def _element_model(annotation: Any) -> Any:
+    """Unwrap Optional[...] and list[...] to reach a model class, if there is one."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType, list):
+        for arg in typing.get_args(annotation):
+            inner = _element_model(arg)
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                return inner
+    return annotation

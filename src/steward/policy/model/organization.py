@@ -1,0 +1,86 @@
+"""The organization, its accountable people and its governance."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from steward.policy.duration import DurationField
+from steward.policy.model.common import Contact, Jurisdiction, PlanModel, Text
+
+
+class OrganizationKind(StrEnum):
+    """What kind of organization holds the data."""
+
+    NONPROFIT = "nonprofit"
+    CITY_DEPARTMENT = "city_department"
+    CIVIC_PLATFORM = "civic_platform"
+    HELP_DESK = "help_desk"
+    OTHER = "other"
+
+
+class OversightBody(PlanModel):
+    """A standing group that reviews how sensitive data is handled."""
+
+    name: Text
+    members: list[Text] = Field(
+        default_factory=list, description="Expertise on the body, e.g. legal, security."
+    )
+    meets: Text | None = Field(default=None, description="How often it meets, e.g. quarterly.")
+
+
+class Organization(PlanModel):
+    """Who holds the data, where, and who answers for it."""
+
+    name: Text
+    kind: OrganizationKind = OrganizationKind.OTHER
+    jurisdictions: list[Jurisdiction] = Field(
+        default_factory=list, description="Where the organization operates, e.g. [US-CA]."
+    )
+    website: Text | None = None
+    address: Text | None = None
+    privacy_officer: Contact | None = None
+    oversight_body: OversightBody | None = None
+    privacy_policy_url: Text | None = None
+
+
+class Complaints(PlanModel):
+    """How a person complains about the handling of their data."""
+
+    procedure: Text
+    contact: Text | None = None
+
+
+class Regulator(PlanModel):
+    """The supervisory authority people can complain to."""
+
+    name: Text
+    url: Text | None = None
+
+
+class Training(PlanModel):
+    """Privacy training for staff and volunteers."""
+
+    required: bool = True
+    every: DurationField | None = Field(default=None, description="How often it is repeated.")
+
+
+class Governance(PlanModel):
+    """Accountability and enforcement: complaints, regulator, training, review."""
+
+    complaints: Complaints | None = None
+    regulator: Regulator | None = None
+    training: Training | None = None
+    review_every: DurationField | None = Field(
+        default=None, description="How often the plan and people's concerns are reassessed."
+    )
+    senior_committee: Text | None = Field(
+        default=None, description="The management body that signs the plan off."
+    )
+    failure_statement: Text | None = Field(
+        default=None, description="What the organization does if its privacy measures fail."
+    )
+    team_acknowledgement: bool = Field(
+        default=True, description="Every team member must acknowledge the plan."
+    )

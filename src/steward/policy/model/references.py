@@ -1,0 +1,104 @@
+"""Cross-reference checks: every id a plan uses must be declared, and ids are unique."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from difflib import get_close_matches
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from steward.policy.model.plan import Location, Plan
+
+
+def find_reference_errors(plan: Plan) -> list[tuple[Location, str]]:
+    """Dangling references and duplicate ids in ``plan``, each with its location."""
+    errors: list[tuple[Location, str]] = []
+    categories = set(plan.taxonomy)
+    purposes = [p.id for p in plan.purposes]
+    subjects = [s.id for s in plan.subjects]
+    roles = [r.id for r in plan.roles]
+
+    errors += _duplicates(("purposes",), purposes, "purpose")
+    errors += _duplicates(("subjects",), subjects, "data subject")
+    errors += _duplicates(("datasets",), [d.id for d in plan.datasets], "dataset")
+    errors += _duplicates(("roles",), roles, "role")
+    errors += _duplicates(("recipients",), [r.id for r in plan.recipients], "recipient")
+    errors += _duplicates(("categories",), [c.id for c in plan.categories], "category")
+    for index, definition in enumerate(plan.categories):
+        if definition.id in _built_in_ids():
+            errors.append(
+                (
+                    ("categories", index, "id"),
+                    f"category '{definition.id}' is built in; choose another id",
+                )
+            )
+
+    q = plan.questionnaire
+    errors += _unknown(("questionnaire", "data_kinds"), q.data_kinds, categories, "category")
+    errors += _unknown(("questionnaire", "subjects"), q.subjects, subjects, "data subject")
+
+    for d_index, dataset in enumerate(plan.datasets):
+        base: Location = ("datasets", d_index)
+        errors += _unknown((*base, "subjects"), dataset.subjects, subjects, "data subject")
+        errors += _duplicates(
+            (*base, "fields"), [f.name for f in dataset.fields], "field", key="name"
+        )
+        for f_index, spec in enumerate(dataset.fields):
+            at: Location = (*base, "fields", f_index)
+            errors += _unknown((*at, "category"), [spec.category], categories, "category", True)
+            errors += _unknown((*at, "purposes"), spec.purposes, purposes, "purpose")
+
+    for r_index, role in enumerate(plan.roles):
+        for action in ("read", "reveal", "write", "export"):
+            grant = getattr(role, action)
+            at = ("roles", r_index, action)
+            errors += _unknown((*at, "purposes"), grant.purposes, purposes, "purpose")
+            errors += _unknown((*at, "categories"), grant.categories, categories, "category")
+
+    for r_index, recipient in enumerate(plan.recipients):
+        at = ("recipients", r_index)
+        errors += _unknown((*at, "categories"), recipient.categories, categories, "category")
+        errors += _unknown((*at, "purposes"), recipient.purposes, purposes, "purpose")
+
+    if plan.disclosure is not None:
+        errors += _unknown(
+            ("disclosure", "approver_roles"), plan.disclosure.approver_roles, roles, "role"
+        )
+    return errors
+
+
+def _built_in_ids() -> set[str]:
+    from steward.policy.taxonomy import BUILT_IN_CATEGORIES
+
+    return set(BUILT_IN_CATEGORIES)
+
+
+def _unknown(
+    at: Location,
+    used: Sequence[str],
+    declared: Iterable[str],
+    noun: str,
+    scalar: bool = False,
+) -> list[tuple[Location, str]]:
+    known = set(declared)
+    errors: list[tuple[Location, str]] = []
+    for index, value in enumerate(used):
+        if value in known:
+            continue
+        message = f"unknown {noun} '{value}'"
+        close = get_close_matches(value, sorted(known), n=1)
+        message += f"; did you mean '{close[0]}'?" if close else f"; declare the {noun} first"
+        errors.append((at if scalar else (*at, index), message))
+    return errors
+
+
+def _duplicates(
+    at: Location, ids: Sequence[str], noun: str, key: str = "id"
+) -> list[tuple[Location, str]]:
+    seen: set[str] = set()
+    errors: list[tuple[Location, str]] = []
+    for index, value in enumerate(ids):
+        if value in seen:
+            errors.append(((*at, index, key), f"{noun} '{value}' is declared twice"))
+        seen.add(value)
+    return errors

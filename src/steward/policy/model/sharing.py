@@ -1,0 +1,132 @@
+"""Recipients, processors and the rules for disclosing data to them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from steward.policy.duration import DurationField
+from steward.policy.model.common import Identifier, Jurisdiction, PlanModel, Text
+
+
+class RecipientKind(StrEnum):
+    """How an outside party relates to the data."""
+
+    PROCESSOR = "processor"
+    RECIPIENT = "recipient"
+    AUTHORITY = "authority"
+    ANALYST = "analyst"
+    DONOR = "donor"
+
+
+class ContractKind(StrEnum):
+    """The agreement that binds an outside party."""
+
+    DATA_PROCESSING_AGREEMENT = "data_processing_agreement"
+    DATA_USE_AGREEMENT = "data_use_agreement"
+    MEMORANDUM = "memorandum_of_understanding"
+    NON_DISCLOSURE_AGREEMENT = "non_disclosure_agreement"
+    STATUTE = "statute"
+    NONE = "none"
+
+
+class Contract(PlanModel):
+    """The agreement with an outside party."""
+
+    kind: ContractKind = ContractKind.NONE
+    reference: Text | None = None
+    binds_to_plan: bool = Field(
+        default=False, description="The party is bound to this plan's privacy terms."
+    )
+
+
+class Recipient(PlanModel):
+    """An outside party that hosts, processes or receives data."""
+
+    id: Identifier
+    name: Text
+    kind: RecipientKind
+    location: Jurisdiction | None = Field(
+        default=None, description="Where the party holds the data."
+    )
+    contract: Contract = Field(default_factory=Contract)
+    categories: list[Identifier] = Field(
+        default_factory=list, description="Categories it hosts or may receive."
+    )
+    purposes: list[Identifier] = Field(default_factory=list)
+    aggregates_only: bool = Field(
+        default=False, description="Receives only counts with small groups suppressed."
+    )
+    deidentified_only: bool = Field(
+        default=False, description="Receives only de-identified extracts."
+    )
+
+
+class LegalGround(StrEnum):
+    """Grounds on which data may be handed to someone outside."""
+
+    CONSENT = "consent"
+    COURT_ORDER = "court_order"
+    WARRANT = "warrant"
+    SUBPOENA = "subpoena"
+    STATUTORY_OBLIGATION = "statutory_obligation"
+    VITAL_INTEREST = "vital_interest"
+    STAFF_DISCRETION = "staff_discretion"
+    INFORMAL_REQUEST = "informal_request"
+
+    @property
+    def is_legal_order(self) -> bool:
+        """Whether the ground is an order or duty imposed by law."""
+        return self in _LEGAL_ORDERS
+
+    @property
+    def sufficient(self) -> bool:
+        """Whether the ground can justify a disclosure on its own."""
+        return self not in {LegalGround.STAFF_DISCRETION, LegalGround.INFORMAL_REQUEST}
+
+
+_LEGAL_ORDERS = frozenset(
+    {
+        LegalGround.COURT_ORDER,
+        LegalGround.WARRANT,
+        LegalGround.SUBPOENA,
+        LegalGround.STATUTORY_OBLIGATION,
+    }
+)
+
+
+class Notification(StrEnum):
+    """Whether the person is told about a disclosure of their data."""
+
+    ALWAYS = "always"
+    UNLESS_PROHIBITED = "unless_prohibited"
+    NEVER = "never"
+
+
+class Delivery(PlanModel):
+    """How disclosed data travels."""
+
+    encrypted: bool = True
+    expires_after: DurationField | None = None
+
+
+class Disclosure(PlanModel):
+    """Rules every disclosure follows."""
+
+    allowed_grounds: list[LegalGround] = Field(default_factory=list)
+    approver_roles: list[Identifier] = Field(default_factory=list)
+    approver_not_requester: bool = Field(
+        default=True, description="Someone other than the requester approves."
+    )
+    notify_subject: Notification = Notification.UNLESS_PROHIBITED
+    delivery: Delivery = Field(default_factory=Delivery)
+    keep_register: bool = Field(default=True, description="Every disclosure is registered.")
+    publish_sharing_policy: bool = True
+    publish_transparency_report: bool = True
+    legal_compliance_statement: Text | None = Field(
+        default=None, description="When data is disclosed to comply with the law."
+    )
+    own_rights_statement: Text | None = Field(
+        default=None, description="When data may be disclosed to protect the organization."
+    )
