@@ -10,6 +10,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from steward.policy.model.plan import Location
 
+_COMPOSER: Final = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's composer when PyYAML was built with it (same nodes and marks, faster)."""
+
 MAX_NODES: Final = 200_000
 """A plan larger than this (after alias expansion) is refused rather than expanded."""
 
@@ -109,11 +112,14 @@ def parse_yaml(text: str) -> tuple[Any, PositionMap, list[SyntaxProblem]]:
     may be partial. Never raises for bad input.
     """
     try:
-        documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        documents = list(yaml.compose_all(text, Loader=_COMPOSER))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
-        return None, PositionMap(), [SyntaxProblem(where, f"not valid YAML: {_clean(error)}")]
+        message = f"not valid YAML: {_clean(error)}"
+        if _tab_at(text, where):
+            message = "a tab is used for indentation; YAML indents with spaces only"
+        return None, PositionMap(), [SyntaxProblem(where, message)]
     except yaml.YAMLError as error:
         return None, PositionMap(), [SyntaxProblem(Position(1, 1), f"not valid YAML: {error}")]
     if not documents or documents[0] is None:
@@ -128,6 +134,14 @@ def parse_yaml(text: str) -> tuple[Any, PositionMap, list[SyntaxProblem]]:
         message = f"the plan expands to more than {MAX_NODES} values; remove repeated aliases"
         return None, PositionMap(), [SyntaxProblem(Position(1, 1), message)]
     return data, builder.positions, builder.problems
+
+
+def _tab_at(text: str, where: Position) -> bool:
+    lines = text.splitlines()
+    if not 0 < where.line <= len(lines):
+        return False
+    line = lines[where.line - 1]
+    return "\t" in line[: max(where.column, 1)]
 
 
 def _position(node: Node) -> Position:
