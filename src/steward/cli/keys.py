@@ -1,0 +1,194 @@
+"""``steward keys``: create, inspect, rotate and retire keys; unseal intake batches."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated, Final
+
+import typer
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from steward.cli.errors import EXIT_FINDINGS, stderr, user_errors
+from steward.crypto import FileKeyProvider, KeyRing, SqliteSubjectKeyStore
+from steward.crypto.private_files import write_private_file
+from steward.crypto.sealed import (
+    load_private_key,
+    public_key_to_text,
+    read_public_key,
+    save_private_key,
+)
+from steward.crypto.sealed_batch import UnsealResult, read_batch, unseal_batch
+
+app = typer.Typer(
+    help="Create, inspect, rotate and retire keys; unseal intake.", no_args_is_help=True
+)
+stdout = Console(highlight=False, soft_wrap=True)
+
+KEK_FILE: Final = "kek.json"
+SUBJECT_KEYS_FILE: Final = "subject-keys.sqlite3"
+INTAKE_KEY_FILE: Final = "intake.key.json"
+INTAKE_PUBLIC_FILE: Final = "intake.pub"
+PASSPHRASE_VARIABLE: Final = "STEWARD_INTAKE_PASSPHRASE"  # noqa: S105 - a variable name
+
+KeysDir = Annotated[
+    Path,
+    typer.Option(
+        "--keys-dir",
+        envvar="STEWARD_KEYS_DIR",
+        help="Folder holding the key file and the subject key store (never in the repo).",
+    ),
+]
+DEFAULT_KEYS_DIR = Path("steward-keys")
+
+
+def open_keyring(keys_dir: Path) -> KeyRing:
+    """The key ring stored in ``keys_dir``.
+
+    Raises:
+        KeyStoreError: the key file is missing, malformed or readable by others.
+    """
+    provider = FileKeyProvider(keys_dir / KEK_FILE)
+    return KeyRing(provider, SqliteSubjectKeyStore(keys_dir / SUBJECT_KEYS_FILE))
+
+
+@app.command()
+def init(
+    keys_dir: KeysDir = DEFAULT_KEYS_DIR,
+    intake_key: Annotated[
+        bool, typer.Option(help="Also create the intake key pair for sealed forms.")
+    ] = True,
+) -> None:
+    """Create the key file (KEK version 1, index key), the subject key store and the intake key.
+
+    The intake key's passphrase is asked twice, or read from STEWARD_INTAKE_PASSPHRASE.
+    """
+    with user_errors():
+        FileKeyProvider.create(keys_dir / KEK_FILE)
+        SqliteSubjectKeyStore(keys_dir / SUBJECT_KEYS_FILE).close()
+        stdout.print(f"created {keys_dir / KEK_FILE} (KEK version 1, owner-only)")
+        if intake_key:
+            passphrase = _new_passphrase()
+            private = X25519PrivateKey.generate()
+            save_private_key(keys_dir / INTAKE_KEY_FILE, private, passphrase)
+            public = public_key_to_text(private.public_key())
+            (keys_dir / INTAKE_PUBLIC_FILE).write_text(public + "\n", encoding="utf-8")
+            stdout.print(f"created {keys_dir / INTAKE_KEY_FILE} (encrypted under your passphrase)")
+            stdout.print(f"intake public key: {public}")
+    stdout.print("Back these files up offline, apart from the database: see docs/keys.md.")
+
+
+@app.command()
+def status(keys_dir: KeysDir = DEFAULT_KEYS_DIR) -> None:
+    """Show KEK versions, their ages and how many data keys each wraps (never key material)."""
+    with user_errors():
+        keyring = open_keyring(keys_dir)
+        rows = keyring.status()
+        public = (
+            public_key_to_text(read_public_key(keys_dir / INTAKE_KEY_FILE))
+            if (keys_dir / INTAKE_KEY_FILE).exists()
+            else None
+        )
+    table = Table("KEK version", "created", "age (days)", "data keys", "state")
+    for row in rows:
+        state = "current" if row.current else ("retired" if row.retired else "decrypt only")
+        table.add_row(
+            str(row.version),
+            row.created.strftime("%Y-%m-%d"),
+            str(row.age.days),
+            str(row.wrapped_keys),
+            state,
+        )
+    stdout.print(table)
+    stdout.print(f"minimum decryption version: {keyring.provider.min_decrypt_version()}")
+    stdout.print(f"intake public key: {public or 'none (sealed intake not set up)'}")
+
+
+@app.command()
+def rotate(keys_dir: KeysDir = DEFAULT_KEYS_DIR) -> None:
+    """Create a new KEK version; new data keys are wrapped under it from now on."""
+    with user_errors():
+        version = open_keyring(keys_dir).rotate()
+    stdout.print(f"KEK version {version} is now current; run 'steward keys rewrap' next")
+
+
+@app.command()
+def rewrap(keys_dir: KeysDir = DEFAULT_KEYS_DIR) -> None:
+    """Re-wrap every data key under the current KEK (field ciphertexts are untouched)."""
+    with user_errors():
+        keyring = open_keyring(keys_dir)
+        total = sum(
+            n
+            for v, n in keyring.store.count_by_kek_version().items()
+            if v != keyring.provider.current_version()
+        )
+        with Progress(console=stderr, transient=True) as progress:
+            task = progress.add_task("re-wrapping data keys", total=total)
+            done = keyring.rewrap(lambda count: progress.update(task, completed=count))
+    stdout.print(
+        f"re-wrapped {done} data keys under KEK version {keyring.provider.current_version()}"
+    )
+
+
+@app.command()
+def retire(
+    below: Annotated[int, typer.Option("--below", help="Retire every version below this one.")],
+    keys_dir: KeysDir = DEFAULT_KEYS_DIR,
+) -> None:
+    """Retire old KEK versions and erase them from the key file (after a rewrap)."""
+    with user_errors():
+        open_keyring(keys_dir).retire_below(below)
+    stdout.print(f"KEK versions below {below} are retired and erased")
+
+
+@app.command()
+def unseal(
+    batch: Annotated[Path, typer.Argument(help="JSON Lines of sealed submissions.")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the opened submissions.")],
+    keys_dir: KeysDir = DEFAULT_KEYS_DIR,
+) -> None:
+    """Open a batch of sealed submissions; report each failure by id and keep going."""
+    with user_errors():
+        private = load_private_key(keys_dir / INTAKE_KEY_FILE, _passphrase())
+        try:
+            lines = batch.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            stderr.print(f"error: {batch}: cannot be read ({error})")
+            raise typer.Exit(2) from None
+        opened: list[UnsealResult] = []
+        failed: list[UnsealResult] = []
+        for result in unseal_batch(read_batch(lines), private):
+            (opened if result.data is not None else failed).append(result)
+        body = "".join(
+            json.dumps({"id": r.id, "dataset": r.dataset, "data": r.data}, sort_keys=True) + "\n"
+            for r in opened
+        )
+        write_private_file(out, body.encode("utf-8"))
+    for result in failed:
+        stderr.print(f"submission {result.id}: {result.error}")
+    stdout.print(f"opened {len(opened)}, failed {len(failed)}; wrote {out} (owner-only)")
+    if failed:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _new_passphrase() -> str:
+    from_env = os.environ.get(PASSPHRASE_VARIABLE)
+    if from_env:
+        return from_env
+    return str(
+        typer.prompt(
+            "Passphrase for the intake private key (12+ characters)",
+            hide_input=True,
+            confirmation_prompt=True,
+        )
+    )
+
+
+def _passphrase() -> str:
+    return os.environ.get(PASSPHRASE_VARIABLE) or str(
+        typer.prompt("Passphrase for the intake private key", hide_input=True)
+    )
