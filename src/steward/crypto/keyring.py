@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from os import urandom
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -19,12 +19,15 @@ from steward.crypto.errors import (
     UnknownKeyError,
 )
 from steward.crypto.field_format import (
+    FORMAT_VERSION,
     HEADER_BYTES,
+    HEADER_KEY_END,
     KEY_ID_BYTES,
+    MIN_CIPHERTEXT_BYTES,
     NONCE_BYTES,
-    associated_data,
-    build_header,
+    length_prefixed,
     parse_header,
+    record_context,
 )
 from steward.crypto.providers import KEY_BYTES, KeyProvider, RotatableKeyProvider
 from steward.crypto.subject_keys import SubjectKeyStore, WrappedKey
@@ -68,12 +71,26 @@ class KeyRing:
 
         The ciphertext is bound to ``dataset``, ``record`` and ``field``.
         """
+        return self.encrypt_record(subject, {field: plaintext}, dataset=dataset, record=record)[
+            field
+        ]
+
+    def encrypt_record(
+        self, subject: str, values: Mapping[str, bytes], *, dataset: str, record: str
+    ) -> dict[str, bytes]:
+        """Encrypt every field value of one record under ``subject``'s data key.
+
+        Returns the ciphertexts by field name; each is bound to its own field.
+        """
         key_id, aead = self._key_for(subject)
-        nonce = os.urandom(NONCE_BYTES)
-        header = build_header(key_id, nonce)
-        return header + aead.encrypt(
-            nonce, plaintext, associated_data(header, dataset, record, field)
-        )
+        context = record_context(key_id, dataset, record)
+        prefix = bytes((FORMAT_VERSION,)) + key_id
+        seal = aead.encrypt
+        out: dict[str, bytes] = {}
+        for field, plaintext in values.items():
+            nonce = urandom(NONCE_BYTES)
+            out[field] = prefix + nonce + seal(nonce, plaintext, context + length_prefixed(field))
+        return out
 
     def decrypt(self, ciphertext: bytes, *, dataset: str, record: str, field: str) -> bytes:
         """Decrypt a field value encrypted by :meth:`encrypt` for the same place.
@@ -85,16 +102,35 @@ class KeyRing:
             KeyRetiredError: the key is wrapped under a retired KEK version.
             DecryptionError: the ciphertext was altered or belongs to another place.
         """
-        header = parse_header(ciphertext)
-        aead = self._aead_by_id(header.key_id)
-        ad = associated_data(ciphertext[:HEADER_BYTES], dataset, record, field)
-        try:
-            return aead.decrypt(header.nonce, ciphertext[HEADER_BYTES:], ad)
-        except InvalidTag:
-            raise DecryptionError(
-                f"the encrypted value for {dataset}.{field} does not authenticate: it was "
-                "altered, or belongs to another record or field"
-            ) from None
+        return self.decrypt_record({field: ciphertext}, dataset=dataset, record=record)[field]
+
+    def decrypt_record(
+        self, ciphertexts: Mapping[str, bytes], *, dataset: str, record: str
+    ) -> dict[str, bytes]:
+        """Decrypt every field of one record; raises as :meth:`decrypt` on the first failure."""
+        out: dict[str, bytes] = {}
+        contexts: dict[bytes, tuple[AESGCM, bytes]] = {}
+        for field, ciphertext in ciphertexts.items():
+            if len(ciphertext) < MIN_CIPHERTEXT_BYTES or ciphertext[0] != FORMAT_VERSION:
+                parse_header(ciphertext)  # raises the precise MalformedCiphertextError
+            key_id = ciphertext[1:HEADER_KEY_END]
+            known = contexts.get(key_id)
+            if known is None:
+                known = (self._aead_by_id(key_id), record_context(key_id, dataset, record))
+                contexts[key_id] = known
+            aead, context = known
+            try:
+                out[field] = aead.decrypt(
+                    ciphertext[HEADER_KEY_END:HEADER_BYTES],
+                    ciphertext[HEADER_BYTES:],
+                    context + length_prefixed(field),
+                )
+            except InvalidTag:
+                raise DecryptionError(
+                    f"the encrypted value for {dataset}.{field} does not authenticate: it was "
+                    "altered, or belongs to another record or field"
+                ) from None
+        return out
 
     # -- subject keys ---------------------------------------------------------------
 
@@ -184,7 +220,7 @@ class KeyRing:
         stored = self.store.by_subject(subject)
         if stored is not None:
             return stored.key_id, self._aead_by_id(stored.key_id, stored)
-        key_id = os.urandom(KEY_ID_BYTES)
+        key_id = urandom(KEY_ID_BYTES)
         data_key = AESGCM.generate_key(bit_length=KEY_BYTES * 8)
         version = self.provider.current_version()
         wrapped = self.provider.wrap(version, data_key, _wrap_context(key_id, subject))
