@@ -25,14 +25,15 @@ ROOT = bytes(range(32))
 )
 def test_equivalent_inputs_share_an_index(kind: Normalization, a: str, b: str) -> None:
     indexer = BlindIndexer(ROOT)
-    place = {"dataset": "d", "field": "f", "normalization": kind}
-    assert indexer.index(a, **place) == indexer.index(b, **place)
+    first = indexer.index(a, dataset="d", field="f", normalization=kind)
+    assert first == indexer.index(b, dataset="d", field="f", normalization=kind)
 
 
 def test_exact_normalization_keeps_case() -> None:
     indexer = BlindIndexer(ROOT)
-    place = {"dataset": "d", "field": "f", "normalization": Normalization.EXACT}
-    assert indexer.index("A", **place) != indexer.index("a", **place)
+    exact = Normalization.EXACT
+    upper = indexer.index("A", dataset="d", field="f", normalization=exact)
+    assert upper != indexer.index("a", dataset="d", field="f", normalization=exact)
 
 
 def test_each_field_has_its_own_key() -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import typer
 
 from steward import __version__
-from steward.cli import policy
+from steward.cli import keys, policy
+from steward.cli.init_command import init
 
 app = typer.Typer(
     name="steward",
@@ -15,6 +16,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(policy.app, name="policy")
+app.add_typer(keys.app, name="keys")
+app.command("init")(init)
 
 
 @app.command()

@@ -109,15 +109,20 @@ def load_plan_text(text: str, source: str = "<plan>", digest: str | None = None)
         PlanLoadError: the YAML, the schema or a cross-reference is wrong.
     """
     data, positions, syntax = parse_yaml(text)
-    if syntax:
-        raise PlanLoadError([_problem(source, p.position, p.message, p.location) for p in syntax])
+    problems = [_problem(source, p.position, p.message, p.location) for p in syntax]
+    if data is None and problems:
+        raise PlanLoadError(problems)
     if not isinstance(data, dict):
         where = positions.locate(())
-        raise PlanLoadError([_problem(source, where, "a plan must be a mapping of keys")])
+        raise PlanLoadError(
+            [*problems, _problem(source, where, "a plan must be a mapping of keys")]
+        )
     try:
         plan = Plan.model_validate(data)
     except ValidationError as error:
-        raise PlanLoadError(_schema_problems(error, positions, source)) from None
+        raise PlanLoadError(problems + _schema_problems(error, positions, source)) from None
+    if problems:
+        raise PlanLoadError(problems)
     references = [
         _problem(source, positions.locate(loc), message, loc)
         for loc, message in plan.reference_errors()
@@ -163,9 +168,9 @@ def _message(item: Any, location: Location) -> str:
         if not close and allowed:
             hint = "; allowed keys: " + ", ".join(allowed)
         return f"unknown key '{name}'{hint}"
-    message = str(item["msg"])
+    message = str(item["msg"]).removeprefix("Value error, ")
     value = item.get("input")
-    if isinstance(value, str | int | float | bool) and not isinstance(value, dict):
+    if kind != "value_error" and isinstance(value, str | int | float):
         shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
         message += f" (got {shown})"
     return message[0].lower() + message[1:] if message else message

@@ -2,10 +2,31 @@
 
 from __future__ import annotations
 
-from steward.policy.checks import minimization
+from steward.policy.checks import (
+    access_control,
+    disclosure,
+    governance,
+    hosting,
+    legal_basis,
+    minimization,
+    operations,
+    retention,
+    safeguards,
+)
 from steward.policy.checks.framework import Rule
 
-ALL_RULES: tuple[Rule, ...] = (*minimization.RULES,)
+ALL_RULES: tuple[Rule, ...] = (
+    *minimization.RULES,
+    *legal_basis.RULES,
+    *retention.RULES,
+    *safeguards.RULES,
+    *access_control.RULES,
+    *disclosure.RULES,
+    *hosting.RULES,
+    *operations.RULES,
+    *governance.RULES,
+)
 """All rules, in a stable order; ids are unique (a test asserts it)."""
 
 RULES_BY_ID = {rule.id: rule for rule in ALL_RULES}
+"""Each rule by its id."""

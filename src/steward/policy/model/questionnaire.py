@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from steward.policy.model.common import Identifier, Jurisdiction, PlanModel, Text
 from steward.policy.model.purposes import LegalBasis
@@ -43,12 +44,19 @@ class Lawfulness(StrEnum):
     UNKNOWN = "unknown"
 
 
+def _yes_no(value: Any) -> Any:
+    """YAML reads a bare ``yes`` or ``no`` as a boolean; take it as the answer meant."""
+    if isinstance(value, bool):
+        return Lawfulness.YES if value else Lawfulness.NO
+    return value
+
+
 class Source(PlanModel):
     """Where the data came from and on what basis it was collected."""
 
     origin: Origin = Origin.DATA_SUBJECTS
     basis: LegalBasis | None = None
-    lawfully_collected: Lawfulness = Lawfulness.UNKNOWN
+    lawfully_collected: Annotated[Lawfulness, BeforeValidator(_yes_no)] = Lawfulness.UNKNOWN
     notes: Text | None = None
 
 

@@ -1,0 +1,95 @@
+"""The tamper-evident audit log: hash-chained entries, a Merkle tree, signed checkpoints.
+
+Plain Python (no web framework, no database). Entries hold keyed references, never
+names or values; see ``docs/audit.md`` for the format and what verification detects.
+
+    log = AuditLog(FileAuditStore("/var/lib/steward/audit"), ReferenceHasher(reference_key))
+    log.append(AuditEvent(actor="staff/42", action="field.reveal", object="client/17",
+                          fields=["phone"], purpose="returning the client's call"))
+    note = log.checkpoint(signing_key)          # copy this off the server
+    report = verify_log(log.store, note, signing_key.verifier)
+"""
+
+from steward.audit.canonical import canonical_json, parse_canonical
+from steward.audit.checkpoint import (
+    Checkpoint,
+    open_checkpoint,
+    open_note,
+    parse_checkpoint,
+    sign_checkpoint,
+    sign_note,
+)
+from steward.audit.entry import AuditEntry, AuditEvent, Outcome, ReferenceHasher
+from steward.audit.errors import (
+    AuditConflictError,
+    AuditError,
+    AuditEventError,
+    AuditReadError,
+    AuditWriteError,
+    CanonicalEncodingError,
+    EntryFormatError,
+    KeyFileError,
+    NoteFormatError,
+    ProofError,
+    ProofVerificationError,
+    SignatureError,
+)
+from steward.audit.keys import (
+    SigningKey,
+    VerifierKey,
+    load_private_key,
+    load_public_key,
+    save_private_key,
+    save_public_key,
+)
+from steward.audit.log import AuditLog, ConsistencyProof, InclusionProof
+from steward.audit.merkle import leaf_hash, root_hash
+from steward.audit.proofs import verify_consistency, verify_inclusion
+from steward.audit.store import AuditStore, FileAuditStore, MemoryAuditStore
+from steward.audit.verify import Problem, VerificationReport, verify_log
+
+__all__ = [
+    "AuditConflictError",
+    "AuditEntry",
+    "AuditError",
+    "AuditEvent",
+    "AuditEventError",
+    "AuditLog",
+    "AuditReadError",
+    "AuditStore",
+    "AuditWriteError",
+    "CanonicalEncodingError",
+    "Checkpoint",
+    "ConsistencyProof",
+    "EntryFormatError",
+    "FileAuditStore",
+    "InclusionProof",
+    "KeyFileError",
+    "MemoryAuditStore",
+    "NoteFormatError",
+    "Outcome",
+    "Problem",
+    "ProofError",
+    "ProofVerificationError",
+    "ReferenceHasher",
+    "SignatureError",
+    "SigningKey",
+    "VerificationReport",
+    "VerifierKey",
+    "canonical_json",
+    "leaf_hash",
+    "load_private_key",
+    "load_public_key",
+    "open_checkpoint",
+    "open_note",
+    "parse_canonical",
+    "parse_checkpoint",
+    "root_hash",
+    "save_private_key",
+    "save_public_key",
+    "sign_checkpoint",
+    "sign_note",
+    "verify_consistency",
+    "verify_inclusion",
+    "verify_log",
+]

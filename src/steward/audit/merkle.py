@@ -1,0 +1,114 @@
+"""The RFC 6962 Merkle tree hash over the log's entries (RFC 9162 section 2.1.1).
+
+A leaf hash is ``SHA-256(0x00 || data)`` and an interior node is
+``SHA-256(0x01 || left || right)``. A tree of ``n > 1`` leaves splits at ``k``, the
+largest power of two smaller than ``n``: the left subtree holds the first ``k``
+leaves and the right subtree the rest. The hash of the empty tree is ``SHA-256("")``.
+
+Hashing uses the ``cryptography`` package; nothing here implements a primitive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Final
+
+from cryptography.hazmat.primitives import hashes
+
+HASH_SIZE: Final = 32
+"""Bytes in a SHA-256 digest, and so in every leaf, node and root hash."""
+
+# Fresh SHA-256 states, copied for each hash (copying is cheaper than constructing);
+# the leaf and node states have already absorbed their RFC 6962 prefix byte.
+_EMPTY_STATE: Final = hashes.Hash(hashes.SHA256())
+_LEAF_STATE: Final = _EMPTY_STATE.copy()
+_LEAF_STATE.update(b"\x00")
+_NODE_STATE: Final = _EMPTY_STATE.copy()
+_NODE_STATE.update(b"\x01")
+
+
+def sha256(*parts: bytes) -> bytes:
+    """SHA-256 of the concatenation of ``parts``."""
+    digest = _EMPTY_STATE.copy()
+    for part in parts:
+        digest.update(part)
+    return digest.finalize()
+
+
+EMPTY_ROOT: Final = sha256(b"")
+"""The root hash of a tree with no leaves."""
+
+
+def leaf_hash(data: bytes) -> bytes:
+    """The RFC 6962 hash of one leaf: ``SHA-256(0x00 || data)``."""
+    digest = _LEAF_STATE.copy()
+    digest.update(data)
+    return digest.finalize()
+
+
+def node_hash(left: bytes, right: bytes) -> bytes:
+    """The RFC 6962 hash of an interior node: ``SHA-256(0x01 || left || right)``."""
+    digest = _NODE_STATE.copy()
+    digest.update(left)
+    digest.update(right)
+    return digest.finalize()
+
+
+def split_point(size: int) -> int:
+    """The largest power of two strictly smaller than ``size`` (which must be at least 2)."""
+    return 1 << ((size - 1).bit_length() - 1)
+
+
+def root_hash(leaf_hashes: Sequence[bytes]) -> bytes:
+    """The Merkle tree hash of a tree whose leaves have the given hashes, in order."""
+    accumulator = RootAccumulator()
+    for leaf in leaf_hashes:
+        accumulator.append(leaf)
+    return accumulator.root()
+
+
+def subtree_hash(leaf_hashes: Sequence[bytes], start: int, stop: int) -> bytes:
+    """The Merkle tree hash of the leaves ``leaf_hashes[start:stop]`` (``start < stop``)."""
+    return root_hash(leaf_hashes[start:stop])
+
+
+class RootAccumulator:
+    """The root of a growing tree, kept in O(log n) memory as it streams leaf hashes.
+
+    It holds the roots of the perfect subtrees that make up the tree so far (its
+    "compact range"), largest first. The tree's root folds them from right to left,
+    which is exactly the RFC 6962 split applied recursively.
+    """
+
+    def __init__(self) -> None:
+        self._size = 0
+        self._peaks: list[bytes] = []
+
+    @property
+    def size(self) -> int:
+        """How many leaves have been appended."""
+        return self._size
+
+    def append(self, leaf: bytes) -> None:
+        """Add the next leaf hash (already hashed with :func:`leaf_hash`)."""
+        node = leaf
+        size = self._size
+        while size & 1:
+            node = node_hash(self._peaks.pop(), node)
+            size >>= 1
+        self._peaks.append(node)
+        self._size += 1
+
+    def extend(self, leaves: Iterable[bytes]) -> None:
+        """Append each leaf hash in ``leaves`` in order."""
+        for leaf in leaves:
+            self.append(leaf)
+
+    def root(self) -> bytes:
+        """The root hash of the tree of every leaf appended so far."""
+        if not self._peaks:
+            return EMPTY_ROOT
+        node = self._peaks[-1]
+        for peak in reversed(self._peaks[:-1]):
+            node = node_hash(peak, node)
+        return node

@@ -1,0 +1,137 @@
+"""Render documents: Jinja2 Markdown templates, then HTML inside a self-contained page.
+
+Two Jinja2 environments share the template folder:
+
+* the Markdown environment escapes every ``{{ value }}`` with :func:`escape_markdown`
+  (a ``finalize`` hook), so plan text can neither inject HTML nor Markdown syntax;
+* the HTML environment autoescapes, and wraps the converted body in ``page.html.j2``.
+
+Every table the Markdown produces gets ``scope="col"`` on its header cells and turns
+the first non-empty cell of each body row into a ``<th scope="row">``: in these
+documents the first column always names the row (blank signature rows stay cells).
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from functools import cache
+from typing import Any
+
+import markdown
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from steward.policy.documents.context import every_words
+from steward.policy.documents.wording import yes_no
+
+_INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]|])")
+_WHITESPACE = re.compile(r"\s+")
+_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+_LEADING_ORDINAL = re.compile(r"^(\d+)([.)])(?=\s|$)")
+_LEADING_MARKER = re.compile(r"^(?:#|[-+*](?=\s|$)|[-=]+$)")
+
+
+class Raw(str):
+    """Markdown the templates build on purpose; :func:`escape_markdown` leaves it alone."""
+
+    __slots__ = ()
+
+
+def escape_markdown(value: Any) -> str:
+    """``value`` as Markdown text that renders literally and cannot carry HTML.
+
+    Each run of whitespace (line breaks included) becomes one space; ``<``, ``>`` and
+    anything that looks like an HTML entity become entities; Markdown punctuation
+    gets a backslash, and so does a leading list or heading marker. ``None`` becomes
+    an empty string; :class:`Raw` passes through unchanged.
+    """
+    if isinstance(value, Raw):
+        return str(value)
+    if value is None:
+        return ""
+    text = _WHITESPACE.sub(" ", str(value))
+    text = _ENTITY.sub("&amp;", text)
+    text = text.replace("<", "&lt;").replace(">", "&gt;")
+    text = _INLINE_SPECIAL.sub(r"\\\1", text)
+    text = _LEADING_ORDINAL.sub(r"\1\\\2", text)
+    if _LEADING_MARKER.match(text):
+        text = "\\" + text
+    return text
+
+
+@cache
+def markdown_environment() -> Environment:
+    """The Jinja2 environment for Markdown templates (``*.md.j2``)."""
+    env = Environment(
+        loader=PackageLoader("steward.policy.documents", "templates"),
+        autoescape=False,  # noqa: S701 - every value is escaped by finalize below.
+        finalize=escape_markdown,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["yesno"] = yes_no
+    env.filters["every"] = every_words
+    return env
+
+
+@cache
+def html_environment() -> Environment:
+    """The Jinja2 environment for the HTML page wrapper, with autoescaping on."""
+    return Environment(
+        loader=PackageLoader("steward.policy.documents", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def render_markdown(template: str, **context: Any) -> str:
+    """Render the Markdown template ``template`` with ``context``.
+
+    Raises:
+        jinja2.TemplateError: the template is broken or reads a missing value.
+    """
+    text = markdown_environment().get_template(template).render(**context)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def markdown_to_html(text: str) -> str:
+    """Convert a rendered document to an HTML fragment with accessible tables."""
+    converter = markdown.Markdown(
+        extensions=["tables", "toc", "sane_lists", _TableScopes()],
+        extension_configs={"toc": {"toc_depth": "2-3", "title": "Contents"}},
+        output_format="html",
+    )
+    return converter.convert(text)
+
+
+def render_html(title: str, body_markdown: str, *, footer: str) -> str:
+    """A complete, self-contained HTML page for a document.
+
+    ``title`` and ``footer`` are autoescaped; the body comes from ``body_markdown``.
+    """
+    body = Markup(markdown_to_html(body_markdown))  # noqa: S704 - values escaped upstream.
+    page = html_environment().get_template("page.html.j2")
+    return page.render(title=title, body=body, footer=footer)
+
+
+class _ScopeTreeprocessor(markdown.treeprocessors.Treeprocessor):
+    def run(self, root: ET.Element) -> None:
+        for table in root.iter("table"):
+            for head in table.iter("thead"):
+                for cell in head.iter("th"):
+                    cell.set("scope", "col")
+            for body in table.iter("tbody"):
+                for row in body.iter("tr"):
+                    cells = list(row)
+                    if cells and cells[0].tag == "td" and (cells[0].text or "").strip():
+                        cells[0].tag = "th"
+                        cells[0].set("scope", "row")
+
+
+class _TableScopes(markdown.Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.treeprocessors.register(_ScopeTreeprocessor(md), "table_scopes", 5)

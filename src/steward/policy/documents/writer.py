@@ -1,0 +1,61 @@
+"""Write files into the output folder without ever leaving one half-written."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from steward.errors import StewardError
+
+
+class DocumentWriteError(StewardError):
+    """The documents cannot be written to the chosen folder."""
+
+
+def prepare_folder(out: Path) -> None:
+    """Create ``out`` (and its parents) if needed.
+
+    Raises:
+        DocumentWriteError: ``out`` is a file, or cannot be created.
+    """
+    if out.exists() and not out.is_dir():
+        raise DocumentWriteError(f"{out}: exists and is not a folder; choose another --out")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DocumentWriteError(f"{out}: cannot create the folder ({_reason(error)})") from None
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` as UTF-8: to a temporary file beside it, then rename.
+
+    Readers see either the old file or the complete new one, never a part.
+
+    Raises:
+        DocumentWriteError: the folder is not writable or the disk is full; no
+            temporary file is left behind.
+    """
+    temporary: str | None = None
+    try:
+        handle, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        )
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+        temporary = None
+    except OSError as error:
+        raise DocumentWriteError(f"{path}: cannot write ({_reason(error)})") from None
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or type(error).__name__

@@ -1,0 +1,248 @@
+"""The verifier finds each kind of damage and names the first bad position."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+from steward.audit import (
+    AuditLog,
+    Checkpoint,
+    FileAuditStore,
+    MemoryAuditStore,
+    Problem,
+    SigningKey,
+    parse_checkpoint,
+    verify_log,
+)
+from steward.audit.canonical import canonical_json
+from steward.audit.merkle import sha256
+from tests.audit.audit_helpers import ORIGIN, make_event
+
+
+def _lines(log: AuditLog) -> list[bytes]:
+    assert isinstance(log.store, FileAuditStore)
+    return log.store.entries_path.read_bytes().splitlines()
+
+
+def _rewrite(log: AuditLog, lines: list[bytes]) -> None:
+    assert isinstance(log.store, FileAuditStore)
+    log.store.entries_path.write_bytes(b"".join(line + b"\n" for line in lines))
+
+
+def _edit(record: bytes, **changes: object) -> bytes:
+    value = json.loads(record)
+    value.update(changes)
+    return canonical_json(value)
+
+
+def test_an_intact_log_verifies(file_log: AuditLog, signing_key: SigningKey) -> None:
+    note = file_log.checkpoint(signing_key)
+    report = verify_log(file_log.store, note, signing_key.verifier)
+    assert report.ok
+    assert bool(report)
+    assert (report.size, report.root_hash) == (10, file_log.root())
+    assert report.first_bad_index is None
+    assert report.problem is None
+    assert report.checkpoints_checked == 2
+
+
+def test_an_empty_log_verifies() -> None:
+    report = verify_log(MemoryAuditStore())
+    assert report.ok
+    assert report.size == 0
+
+
+def test_a_changed_entry_is_found_at_its_position(file_log: AuditLog) -> None:
+    lines = _lines(file_log)
+    lines[3] = _edit(lines[3], purpose="nothing to see here")
+    _rewrite(file_log, lines)
+    report = verify_log(file_log.store)
+    assert not report.ok
+    assert (report.first_bad_index, report.problem) == (3, Problem.BROKEN_CHAIN)
+    assert "entry 3" in report.reason
+    assert "nothing to see" not in report.reason
+
+
+def test_a_changed_first_entry_is_found(file_log: AuditLog) -> None:
+    lines = _lines(file_log)
+    lines[0] = _edit(lines[0], outcome="allowed" if b"denied" in lines[0] else "denied")
+    _rewrite(file_log, lines)
+    report = verify_log(file_log.store)
+    assert (report.first_bad_index, report.problem) == (0, Problem.BROKEN_CHAIN)
+
+
+def test_a_deleted_entry_is_found(file_log: AuditLog) -> None:
+    lines = _lines(file_log)
+    del lines[4]
+    _rewrite(file_log, lines)
+    report = verify_log(file_log.store)
+    assert (report.first_bad_index, report.problem) == (4, Problem.OUT_OF_ORDER)
+    assert "missing" in report.reason
+
+
+def test_an_inserted_copy_is_found(file_log: AuditLog) -> None:
+    lines = _lines(file_log)
+    lines.insert(5, lines[2])
+    _rewrite(file_log, lines)
+    report = verify_log(file_log.store)
+    assert (report.first_bad_index, report.problem) == (5, Problem.OUT_OF_ORDER)
+    assert "inserted" in report.reason
+
+
+def test_an_inserted_forgery_with_the_right_number_and_link_is_found(file_log: AuditLog) -> None:
+    lines = _lines(file_log)
+    forged = _edit(lines[5], purpose="forged", seq=5, prev=sha256(lines[4]).hex())
+    lines.insert(5, forged)
+    _rewrite(file_log, lines)
+    report = verify_log(file_log.store)
+    assert not report.ok
+    assert report.first_bad_index == 6
+    assert report.problem is Problem.OUT_OF_ORDER
+
+
+def test_reordered_entries_are_found(file_log: AuditLog) -> None:
+    lines = _lines(file_log)
+    lines[6], lines[7] = lines[7], lines[6]
+    _rewrite(file_log, lines)
+    report = verify_log(file_log.store)
+    assert (report.first_bad_index, report.problem) == (6, Problem.OUT_OF_ORDER)
+
+
+def test_a_garbled_record_is_found(file_log: AuditLog) -> None:
+    lines = _lines(file_log)
+    lines[2] = lines[2][:-5]
+    _rewrite(file_log, lines)
+    report = verify_log(file_log.store)
+    assert (report.first_bad_index, report.problem) == (2, Problem.MALFORMED)
+
+
+def test_a_truncated_tail_is_found_with_a_retained_checkpoint(
+    file_log: AuditLog, signing_key: SigningKey
+) -> None:
+    retained = file_log.checkpoint(signing_key)
+    _rewrite(file_log, _lines(file_log)[:7])
+    assert isinstance(file_log.store, FileAuditStore)
+    file_log.store.checkpoints_path.unlink()  # the attacker also removes the server's copy
+    assert verify_log(file_log.store).ok  # without a checkpoint, a cut tail is invisible
+    report = verify_log(file_log.store, retained, signing_key.verifier)
+    assert not report.ok
+    assert (report.first_bad_index, report.problem) == (7, Problem.TRUNCATED)
+    assert "10" in report.reason
+    assert "7" in report.reason
+
+
+def test_a_truncated_tail_is_found_with_the_stored_checkpoint(
+    file_log: AuditLog, signing_key: SigningKey
+) -> None:
+    file_log.checkpoint(signing_key)
+    _rewrite(file_log, _lines(file_log)[:9])
+    report = verify_log(file_log.store, public_key=signing_key.verifier)
+    assert (report.first_bad_index, report.problem) == (9, Problem.TRUNCATED)
+
+
+def test_a_changed_last_entry_is_found_with_a_checkpoint(
+    file_log: AuditLog, signing_key: SigningKey
+) -> None:
+    retained = file_log.checkpoint(signing_key)
+    lines = _lines(file_log)
+    lines[-1] = _edit(lines[-1], purpose="rewritten")
+    _rewrite(file_log, lines)
+    assert isinstance(file_log.store, FileAuditStore)
+    file_log.store.checkpoints_path.unlink()
+    assert verify_log(file_log.store).ok  # the chain alone cannot see a changed last entry
+    report = verify_log(file_log.store, retained, signing_key.verifier)
+    assert report.problem is Problem.ROOT_MISMATCH
+    assert report.suspect_range == (0, 10)
+
+
+def test_rewritten_history_is_found_and_narrowed_by_older_checkpoints(
+    file_log: AuditLog, signing_key: SigningKey
+) -> None:
+    file_log.checkpoint(signing_key)
+    for number in range(10, 20):
+        file_log.append(make_event(number))
+    retained = file_log.checkpoint(signing_key)
+    lines = _lines(file_log)
+    lines[14] = _edit(lines[14], purpose="rewritten")
+    for position in range(15, 20):  # re-chain everything after the change
+        lines[position] = _edit(lines[position], prev=sha256(lines[position - 1]).hex())
+    _rewrite(file_log, lines)
+    report = verify_log(file_log.store, retained, signing_key.verifier)
+    assert report.problem is Problem.ROOT_MISMATCH
+    assert report.first_bad_index is None
+    assert report.suspect_range == (10, 20)
+    assert "between 10 and 19" in report.reason
+
+
+def test_a_changed_checkpoint_signature_is_rejected(
+    file_log: AuditLog, signing_key: SigningKey
+) -> None:
+    retained = file_log.checkpoint(signing_key)
+    body, signature_line = retained.split("\n\n")
+    blob = bytearray(base64.b64decode(signature_line.split(" ")[2]))
+    blob[-1] ^= 0x40
+    forged = f"{body}\n\n\u2014 {ORIGIN} {base64.b64encode(bytes(blob)).decode()}\n"
+    report = verify_log(file_log.store, forged, signing_key.verifier)
+    assert report.problem is Problem.BAD_CHECKPOINT
+    assert "retained checkpoint" in report.reason
+
+
+def test_a_checkpoint_from_another_key_is_rejected(
+    file_log: AuditLog, signing_key: SigningKey
+) -> None:
+    impostor = SigningKey.generate(ORIGIN)
+    note = file_log.checkpoint(impostor)
+    report = verify_log(file_log.store, note, signing_key.verifier)
+    assert report.problem is Problem.BAD_CHECKPOINT
+
+
+def test_a_forged_stored_checkpoint_is_rejected_when_a_key_is_given(
+    file_log: AuditLog, signing_key: SigningKey
+) -> None:
+    file_log.checkpoint(SigningKey.generate(ORIGIN))
+    report = verify_log(file_log.store, public_key=signing_key.verifier)
+    assert report.problem is Problem.BAD_CHECKPOINT
+    assert "stored checkpoint 1" in report.reason
+
+
+def test_a_verified_checkpoint_object_can_be_passed(
+    file_log: AuditLog, signing_key: SigningKey
+) -> None:
+    checkpoint = parse_checkpoint(file_log.checkpoint(signing_key))
+    assert verify_log(file_log.store, checkpoint).ok
+    bigger = Checkpoint(checkpoint.origin, 11, checkpoint.root_hash)
+    assert verify_log(MemoryAuditStore(), bigger).problem is Problem.TRUNCATED
+
+
+def test_entry_damage_before_a_checkpoint_is_reported_by_position(
+    file_log: AuditLog, signing_key: SigningKey
+) -> None:
+    retained = file_log.checkpoint(signing_key)
+    lines = _lines(file_log)
+    lines[2] = _edit(lines[2], purpose="changed")
+    _rewrite(file_log, lines)
+    report = verify_log(file_log.store, retained, signing_key.verifier)
+    assert (report.first_bad_index, report.problem) == (2, Problem.BROKEN_CHAIN)
+
+
+def test_an_unreadable_store_is_reported(tmp_path: Path) -> None:
+    store = FileAuditStore(tmp_path)
+    store.entries_path.mkdir()
+    report = verify_log(store)
+    assert report.problem is Problem.UNREADABLE
+
+
+def test_a_large_log_verifies_and_finds_late_damage(signing_key: SigningKey) -> None:
+    from steward.audit import ReferenceHasher
+
+    log = AuditLog(MemoryAuditStore(), ReferenceHasher(bytes(32)))
+    for number in range(5000):
+        log.append(make_event(number))
+    note = log.checkpoint(signing_key)
+    assert verify_log(log.store, note, signing_key.verifier).ok
+    assert isinstance(log.store, MemoryAuditStore)
+    log.store.records[4321] = _edit(log.store.records[4321], purpose="late change")
+    report = verify_log(log.store, note, signing_key.verifier)
+    assert (report.first_bad_index, report.problem) == (4321, Problem.BROKEN_CHAIN)
