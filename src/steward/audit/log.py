@@ -11,7 +11,13 @@ from dataclasses import dataclass
 
 from steward.audit.checkpoint import Checkpoint, sign_checkpoint
 from steward.audit.entry import GENESIS_HASH, AuditEntry, AuditEvent, ReferenceHasher
-from steward.audit.errors import AuditReadError, AuditWriteError, CanonicalEncodingError, ProofError
+from steward.audit.errors import (
+    AuditEventError,
+    AuditReadError,
+    AuditWriteError,
+    CanonicalEncodingError,
+    ProofError,
+)
 from steward.audit.keys import SigningKey
 from steward.audit.merkle import leaf_hash, root_hash, sha256
 from steward.audit.proofs import consistency_path, inclusion_path
@@ -48,8 +54,11 @@ class AuditLog:
     signed root is a checkpoint.
     """
 
-    def __init__(self, store: AuditStore, hasher: ReferenceHasher) -> None:
-        """Log to ``store``, turning actors and objects into references with ``hasher``."""
+    def __init__(self, store: AuditStore, hasher: ReferenceHasher | None = None) -> None:
+        """Log to ``store``, turning actors and objects into references with ``hasher``.
+
+        Without a hasher the log can be read, checkpointed and proved, but not appended to.
+        """
         self.store = store
         self.hasher = hasher
 
@@ -68,12 +77,15 @@ class AuditLog:
         """Record ``event`` as the next entry and return it once it is durably stored.
 
         Raises:
-            AuditEventError: the event is malformed; nothing was written.
+            AuditEventError: the event is malformed, or the log has no reference key;
+                nothing was written.
             AuditConflictError: another writer took this entry number; retry.
             AuditWriteError: the entry could not be written (or the store could not
                 be read to chain it). The audited action
                 must not go ahead (fail closed).
         """
+        if self.hasher is None:
+            raise AuditEventError("this audit log was opened without a reference key")
         try:
             size = self.store.size()
             previous = next(self.store.read(size - 1, size), None) if size else b""

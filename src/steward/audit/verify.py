@@ -101,9 +101,10 @@ def _scan(store: AuditStore, sizes: set[int]) -> _Scan:
                 return fail(position, Problem.MALFORMED, f"entry {position} is malformed: {error}")
             seq = entry["seq"]
             if seq != position:
+                gap = seq - position
+                missing = "1 entry before it is" if gap == 1 else f"{gap} entries before it are"
                 how = (
-                    f"{seq - position} entr{'y' if seq - position == 1 else 'ies'} "
-                    "before it are missing (deleted), or entries were reordered"
+                    f"{missing} missing (deleted), or entries were reordered"
                     if seq > position
                     else "an entry was inserted before it, or entries were reordered"
                 )

@@ -13,6 +13,8 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from steward.audit import SigningKey, VerifierKey
+from steward.audit import keys as audit_keys
 from steward.cli.errors import EXIT_FINDINGS, stderr, user_errors
 from steward.crypto import FileKeyProvider, KeyRing, SqliteSubjectKeyStore
 from steward.crypto.private_files import write_private_file
@@ -33,6 +35,9 @@ KEK_FILE: Final = "kek.json"
 SUBJECT_KEYS_FILE: Final = "subject-keys.sqlite3"
 INTAKE_KEY_FILE: Final = "intake.key.json"
 INTAKE_PUBLIC_FILE: Final = "intake.pub"
+SIGNING_KEY_FILE: Final = "audit-signing.key"
+VERIFIER_KEY_FILE: Final = "audit-signing.pub"
+DEFAULT_ORIGIN: Final = "steward-audit"
 PASSPHRASE_VARIABLE: Final = "STEWARD_INTAKE_PASSPHRASE"  # noqa: S105 - a variable name
 
 KeysDir = Annotated[
@@ -56,14 +61,31 @@ def open_keyring(keys_dir: Path) -> KeyRing:
     return KeyRing(provider, SqliteSubjectKeyStore(keys_dir / SUBJECT_KEYS_FILE))
 
 
+def create_signing_key(keys_dir: Path, origin: str = DEFAULT_ORIGIN) -> VerifierKey:
+    """Create the checkpoint signing key in ``keys_dir`` (private owner-only, public beside).
+
+    Raises:
+        KeyFileError: the key already exists or cannot be written.
+    """
+    key = SigningKey.generate(origin)
+    keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    audit_keys.save_private_key(keys_dir / SIGNING_KEY_FILE, key)
+    audit_keys.save_public_key(keys_dir / VERIFIER_KEY_FILE, key.verifier)
+    return key.verifier
+
+
 @app.command()
 def init(
     keys_dir: KeysDir = DEFAULT_KEYS_DIR,
     intake_key: Annotated[
         bool, typer.Option(help="Also create the intake key pair for sealed forms.")
     ] = True,
+    audit_key: Annotated[
+        bool, typer.Option(help="Also create the key that signs audit checkpoints.")
+    ] = True,
 ) -> None:
-    """Create the key file (KEK version 1, index key), the subject key store and the intake key.
+    """Create the key file (KEK version 1, index key), the subject key store, the intake
+    key and the audit checkpoint signing key.
 
     The intake key's passphrase is asked twice, or read from STEWARD_INTAKE_PASSPHRASE.
     """
@@ -79,6 +101,9 @@ def init(
             (keys_dir / INTAKE_PUBLIC_FILE).write_text(public + "\n", encoding="utf-8")
             stdout.print(f"created {keys_dir / INTAKE_KEY_FILE} (encrypted under your passphrase)")
             stdout.print(f"intake public key: {public}")
+        if audit_key:
+            verifier = create_signing_key(keys_dir)
+            stdout.print(f"audit checkpoint verifier key: {verifier.to_text()}")
     stdout.print("Back these files up offline, apart from the database: see docs/keys.md.")
 
 

@@ -1,0 +1,177 @@
+"""``steward audit``: verify, checkpoint and prove from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from steward.audit import (
+    AuditEvent,
+    AuditLog,
+    FileAuditStore,
+    ReferenceHasher,
+    verify_consistency,
+    verify_inclusion,
+)
+from steward.cli.main import app
+
+runner = CliRunner()
+
+
+def _run(*args: str):
+    result = runner.invoke(app, list(args))
+    assert "Traceback" not in result.output
+    return result
+
+
+@pytest.fixture
+def setup(tmp_path: Path) -> tuple[Path, Path]:
+    keys, log = tmp_path / "keys", tmp_path / "audit"
+    init = _run("keys", "init", "--keys-dir", str(keys), "--no-intake-key")
+    assert init.exit_code == 0, init.output
+    audit_log = AuditLog(FileAuditStore(log), ReferenceHasher(b"r" * 32))
+    for i in range(12):
+        audit_log.append(
+            AuditEvent(
+                actor=f"staff/{i % 3}",
+                action="field.reveal",
+                object=f"client/{i}",
+                fields=["phone"],
+                purpose="returning a call",
+            )
+        )
+    return keys, log
+
+
+def _checkpoint(keys: Path, log: Path, out: Path) -> None:
+    result = _run(
+        "audit", "checkpoint", "--log", str(log), "--keys-dir", str(keys), "--out", str(out)
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("steward-audit\n12\n")
+    assert "\u2014 steward-audit " in result.output
+
+
+def test_verify_an_intact_log_with_a_signed_checkpoint(
+    setup: tuple[Path, Path], tmp_path: Path
+) -> None:
+    keys, log = setup
+    note = tmp_path / "checkpoint.txt"
+    _checkpoint(keys, log, note)
+    result = _run(
+        "audit",
+        "verify",
+        "--log",
+        str(log),
+        "--checkpoint",
+        str(note),
+        "--public-key",
+        str(keys / "audit-signing.pub"),
+        "--json",
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["ok"] is True
+    assert report["entries"] == 12
+    assert report["signatures_checked"] is True
+
+
+def test_verify_finds_a_cut_tail_only_with_the_retained_checkpoint(
+    setup: tuple[Path, Path], tmp_path: Path
+) -> None:
+    keys, log = setup
+    note = tmp_path / "checkpoint.txt"
+    _checkpoint(keys, log, note)
+    (log / "checkpoints.jsonl").unlink()  # the attacker removes the server's copies too
+    entries = log / "entries.jsonl"
+    entries.write_bytes(b"".join(entries.read_bytes().splitlines(keepends=True)[:9]))
+    assert _run("audit", "verify", "--log", str(log)).exit_code == 0
+    result = _run("audit", "verify", "--log", str(log), "--checkpoint", str(note), "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert (report["problem"], report["first_bad_index"]) == ("truncated", 9)
+
+
+def test_verify_reports_the_first_changed_entry(setup: tuple[Path, Path]) -> None:
+    _, log = setup
+    entries = log / "entries.jsonl"
+    lines = entries.read_bytes().splitlines(keepends=True)
+    lines[4] = lines[4].replace(b"returning a call", b"returning a cell")
+    entries.write_bytes(b"".join(lines))
+    result = _run("audit", "verify", "--log", str(log))
+    assert result.exit_code == 1
+    assert "damaged at entry 4" in result.output
+
+
+def test_a_checkpoint_signed_by_another_key_is_refused(
+    setup: tuple[Path, Path], tmp_path: Path
+) -> None:
+    keys, log = setup
+    note = tmp_path / "checkpoint.txt"
+    _checkpoint(keys, log, note)
+    other = tmp_path / "other-keys"
+    _run("keys", "init", "--keys-dir", str(other), "--no-intake-key")
+    result = _run(
+        "audit",
+        "verify",
+        "--log",
+        str(log),
+        "--checkpoint",
+        str(note),
+        "--public-key",
+        str(other / "audit-signing.pub"),
+    )
+    assert result.exit_code == 1
+    assert "bad-checkpoint" in result.output
+
+
+def test_prove_inclusion_and_consistency(setup: tuple[Path, Path]) -> None:
+    _, log = setup
+    inclusion = json.loads(_run("audit", "prove", "--log", str(log), "--index", "5").output)
+    verify_inclusion(
+        inclusion["index"],
+        inclusion["tree_size"],
+        bytes.fromhex(inclusion["leaf_hash"]),
+        [bytes.fromhex(h) for h in inclusion["path"]],
+        bytes.fromhex(inclusion["root"]),
+    )
+    consistency = json.loads(_run("audit", "prove", "--log", str(log), "--old-size", "7").output)
+    verify_consistency(
+        consistency["old_size"],
+        consistency["new_size"],
+        bytes.fromhex(consistency["old_root"]),
+        bytes.fromhex(consistency["new_root"]),
+        [bytes.fromhex(h) for h in consistency["path"]],
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--index", "99"], "99"),
+        ([], "exactly one of --index or --old-size"),
+        (["--index", "1", "--old-size", "2"], "exactly one"),
+    ],
+)
+def test_prove_misuse_is_a_clear_error(
+    setup: tuple[Path, Path], args: list[str], message: str
+) -> None:
+    _, log = setup
+    result = _run("audit", "prove", "--log", str(log), *args)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_missing_log_and_missing_keys(tmp_path: Path) -> None:
+    result = _run("audit", "verify", "--log", str(tmp_path / "nowhere"))
+    assert result.exit_code == 2
+    assert "no audit log here" in result.output
+    (tmp_path / "log").mkdir()
+    (tmp_path / "log" / "entries.jsonl").write_text("")
+    result = _run(
+        "audit", "checkpoint", "--log", str(tmp_path / "log"), "--keys-dir", str(tmp_path / "k")
+    )
+    assert result.exit_code == 2
