@@ -20,6 +20,8 @@ class TierRequirements:
         oversight_body: an oversight body must be named.
         sealed_intake: intake forms should be sealed to a key the server does not hold.
         review_ceiling: the plan must be reviewed at least this often.
+        min_group_size: the smallest group size that aggregates and de-identified
+            extracts may show at this tier.
     """
 
     retention_ceiling: Duration | None
@@ -27,16 +29,21 @@ class TierRequirements:
     oversight_body: bool
     sealed_intake: bool
     review_ceiling: Duration | None
+    min_group_size: int
 
 
 REQUIREMENTS: Final = MappingProxyType(
     {
-        Tier.PUBLIC: TierRequirements(None, False, False, False, None),
-        Tier.INTERNAL: TierRequirements(Duration(10, "y"), False, False, False, Duration(3, "y")),
-        Tier.CONFIDENTIAL: TierRequirements(
-            Duration(5, "y"), False, False, False, Duration(2, "y")
+        Tier.PUBLIC: TierRequirements(None, False, False, False, None, 2),
+        Tier.INTERNAL: TierRequirements(
+            Duration(10, "y"), False, False, False, Duration(3, "y"), 5
         ),
-        Tier.RESTRICTED: TierRequirements(Duration(2, "y"), True, True, True, Duration(1, "y")),
+        Tier.CONFIDENTIAL: TierRequirements(
+            Duration(5, "y"), False, False, False, Duration(2, "y"), 5
+        ),
+        Tier.RESTRICTED: TierRequirements(
+            Duration(2, "y"), True, True, True, Duration(1, "y"), 10
+        ),
     }
 )
 

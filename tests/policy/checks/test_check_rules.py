@@ -241,6 +241,17 @@ CASES: list[Case] = [
         [(("recipients", 0, "deidentified_only"), False)],
         ("recipients", 0, "deidentified_only"),
     ),
+    Case(
+        "DIS017",
+        [(("recipients", 1, "min_group_size"), DELETE)],
+        ("recipients", 1),
+        Severity.WARNING,
+    ),
+    Case(
+        "DIS017",
+        [(("recipients", 1, "min_group_size"), 3)],
+        ("recipients", 1, "min_group_size"),
+    ),
     # hosting
     Case(
         "HOST001",
@@ -304,7 +315,7 @@ CASES: list[Case] = [
         [(("operations", "web_logs", "third_party_analytics"), True)],
         ("operations", "web_logs", "third_party_analytics"),
     ),
-    Case("OPS003", [(("operations", "web_logs", "cookies"), [])], ("operations", "web_logs")),
+    Case("OPS003", [(("operations", "web_logs", "cookies"), DELETE)], ("operations", "web_logs")),
     Case("OPS004", [(("operations", "backups"), DELETE)], ("operations",)),
     Case(
         "OPS005",

@@ -156,6 +156,27 @@ def _analyst_sees_identities(ctx: CheckContext) -> Iterator[Issue]:
             )
 
 
+def _small_groups_shown(ctx: CheckContext) -> Iterator[Issue]:
+    floor = ctx.requirements.min_group_size
+    tier = ctx.classification.tier.label
+    for index, recipient in enumerate(ctx.plan.recipients):
+        if not (recipient.aggregates_only or recipient.deidentified_only):
+            continue
+        if recipient.min_group_size is None:
+            yield Issue(
+                ("recipients", index),
+                f"recipient '{recipient.id}' gets aggregates or extracts with no smallest "
+                "group size",
+                severity=Severity.WARNING,
+            )
+        elif recipient.min_group_size < floor:
+            yield Issue(
+                ("recipients", index, "min_group_size"),
+                f"recipient '{recipient.id}' may see groups of {recipient.min_group_size}; "
+                f"a {tier} holding needs at least {floor}",
+            )
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         id="DIS001",
@@ -301,5 +322,13 @@ RULES: tuple[Rule, ...] = (
         area=Area.DISCLOSURE,
         hint="Set deidentified_only: true (or aggregates_only: true) on the analyst recipient.",
         check=_analyst_sees_identities,
+    ),
+    Rule(
+        id="DIS017",
+        title="Aggregates and extracts suppress small groups",
+        severity=Severity.ERROR,
+        area=Area.DISCLOSURE,
+        hint="Set min_group_size on the recipient: at least 5, or 10 for a restricted holding.",
+        check=_small_groups_shown,
     ),
 )

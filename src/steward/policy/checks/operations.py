@@ -28,7 +28,7 @@ def _third_party_analytics(ctx: CheckContext) -> Iterator[Issue]:
 
 def _cookies_undeclared(ctx: CheckContext) -> Iterator[Issue]:
     logs = ctx.plan.operations.web_logs
-    if logs.keep and not logs.cookies:
+    if logs.keep and logs.cookies is None:
         yield Issue(("operations", "web_logs"), "web logs are kept but no cookies are declared")
 
 

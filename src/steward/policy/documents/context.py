@@ -270,10 +270,15 @@ def recipient_view(plan: Plan, recipient: Recipient) -> RecipientView:
     agreement = w.CONTRACT_KIND[contract.kind]
     if contract.reference:
         agreement += f" ({contract.reference})"
+    smallest = (
+        f" (no group smaller than {recipient.min_group_size} people)"
+        if recipient.min_group_size
+        else ""
+    )
     if recipient.aggregates_only:
-        form = "counts only, with small groups suppressed"
+        form = f"counts only, with small groups suppressed{smallest}"
     elif recipient.deidentified_only:
-        form = "de-identified extracts only"
+        form = f"de-identified extracts only{smallest}"
     else:
         form = "identifiable data"
     return RecipientView(

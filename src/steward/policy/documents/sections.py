@@ -220,7 +220,7 @@ def operations_view(plan: Plan) -> OperationsView:
         log_not_kept=not_kept,
         log_retention=logs.retention.describe() if logs.retention else None,
         third_party_analytics=logs.third_party_analytics,
-        cookies=[(c.name, c.purpose, c.expires) for c in logs.cookies],
+        cookies=[(c.name, c.purpose, c.expires) for c in logs.cookies or ()],
         backups=backups,
         incidents=incidents,
         vulnerabilities=vulnerabilities,

@@ -41,7 +41,10 @@ class WebLogs(PlanModel):
     keep: list[LogField] = Field(default_factory=lambda: [LogField.DATE, LogField.COUNTRY])
     retention: DurationField | None = None
     third_party_analytics: bool = False
-    cookies: list[Cookie] = Field(default_factory=list)
+    cookies: list[Cookie] | None = Field(
+        default=None,
+        description="Every cookie the pages set; [] states that they set none.",
+    )
 
 
 class Backups(PlanModel):

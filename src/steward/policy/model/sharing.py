@@ -61,6 +61,12 @@ class Recipient(PlanModel):
     deidentified_only: bool = Field(
         default=False, description="Receives only de-identified extracts."
     )
+    min_group_size: int | None = Field(
+        default=None,
+        ge=2,
+        description="The smallest group an aggregate or extract may show (k); smaller "
+        "groups are suppressed, so few people in a neighbourhood cannot be singled out.",
+    )
 
 
 class LegalGround(StrEnum):

@@ -22,6 +22,7 @@ from steward.policy.scaffold.defaults import defaults as _defaults
 from steward.policy.scaffold.defaults import fresh_copy as _copy
 from steward.policy.scaffold.render import render
 from steward.policy.taxonomy import BUILT_IN_CATEGORIES
+from steward.policy.tier_requirements import requirements_for
 from steward.policy.tiers import Tier
 
 SERVICE: Final = "service_delivery"
@@ -103,7 +104,7 @@ def scaffold(answers: Answers, *, today: date | None = None) -> Scaffold:
             }
         ],
         "roles": _roles(answers, fields, [p["id"] for p in purposes], today),
-        "recipients": _recipients(answers, fields),
+        "recipients": _recipients(answers, fields, tier),
         "disclosure": _copy(defaults["disclosure"]),
         "rights": _copy(defaults["rights"]),
         "minors": {
@@ -390,7 +391,9 @@ def _roles(
     return roles
 
 
-def _recipients(answers: Answers, fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _recipients(
+    answers: Answers, fields: list[dict[str, Any]], tier: Tier
+) -> list[dict[str, Any]]:
     """The hosting provider (a processor) and outside analysts, when the answers name them."""
     collected = [f for f in fields if not f.get("never")]
     recipients: list[dict[str, Any]] = []
@@ -426,6 +429,7 @@ def _recipients(answers: Answers, fields: list[dict[str, Any]]) -> list[dict[str
                 "categories": _unique(f["category"] for f in statistics),
                 "purposes": [STATISTICS],
                 "deidentified_only": True,
+                "min_group_size": requirements_for(tier).min_group_size,
             }
         )
     return recipients
