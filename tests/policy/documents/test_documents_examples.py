@@ -161,7 +161,7 @@ def test_city_sharing_policy_rules(city: LoadedPlan, tmp_path: Path) -> None:
         "never the person who asked",
         "7 days",
         "transparency report",
-        "sees only counts",
+        "counts only, with small groups suppressed",
     ):
         assert words in policy, words
 
