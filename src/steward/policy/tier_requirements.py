@@ -41,9 +41,7 @@ REQUIREMENTS: Final = MappingProxyType(
         Tier.CONFIDENTIAL: TierRequirements(
             Duration(5, "y"), False, False, False, Duration(2, "y"), 5
         ),
-        Tier.RESTRICTED: TierRequirements(
-            Duration(2, "y"), True, True, True, Duration(1, "y"), 10
-        ),
+        Tier.RESTRICTED: TierRequirements(Duration(2, "y"), True, True, True, Duration(1, "y"), 10),
     }
 )
 

@@ -51,7 +51,12 @@ def render_documents(loaded: LoadedPlan) -> dict[str, str]:
         )
     index = render_markdown("index.md.j2", doc=doc, entries=entries)
     files["index.md"] = index
-    files["index.html"] = render_html(f"Documents: {organization}", index, footer=_footer(doc))
+    files["index.html"] = render_html(
+        f"Documents: {organization}",
+        index,
+        footer=_footer(doc),
+        language=doc.plan.organization.language,
+    )
     return files
 
 
@@ -88,7 +93,9 @@ def _add(
 ) -> None:
     text = render_markdown(template, doc=doc, **extra)
     files[f"{stem}.md"] = text
-    files[f"{stem}.html"] = render_html(title, text, footer=_footer(doc))
+    files[f"{stem}.html"] = render_html(
+        title, text, footer=_footer(doc), language=doc.plan.organization.language
+    )
     entries.append((entry_title, Raw(stem)))
 
 

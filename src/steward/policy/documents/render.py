@@ -108,14 +108,14 @@ def markdown_to_html(text: str) -> str:
     return converter.convert(text)
 
 
-def render_html(title: str, body_markdown: str, *, footer: str) -> str:
-    """A complete, self-contained HTML page for a document.
+def render_html(title: str, body_markdown: str, *, footer: str, language: str = "en") -> str:
+    """A complete, self-contained HTML page for a document, in ``language`` (BCP 47).
 
     ``title`` and ``footer`` are autoescaped; the body comes from ``body_markdown``.
     """
     body = Markup(markdown_to_html(body_markdown))  # noqa: S704 - values escaped upstream.
     page = html_environment().get_template("page.html.j2")
-    return page.render(title=title, body=body, footer=footer)
+    return page.render(title=title, body=body, footer=footer, language=language)
 
 
 class _ScopeTreeprocessor(markdown.treeprocessors.Treeprocessor):

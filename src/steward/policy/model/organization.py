@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from steward.policy.duration import DurationField
 from steward.policy.model.common import Contact, Jurisdiction, PlanModel, Text
@@ -43,6 +44,11 @@ class Organization(PlanModel):
     privacy_officer: Contact | None = None
     oversight_body: OversightBody | None = None
     privacy_policy_url: Text | None = None
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = (
+        Field(
+            default="en", description="The language the documents are written in (BCP 47, e.g. en)."
+        )
+    )
 
 
 class Complaints(PlanModel):

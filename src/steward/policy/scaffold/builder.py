@@ -391,9 +391,7 @@ def _roles(
     return roles
 
 
-def _recipients(
-    answers: Answers, fields: list[dict[str, Any]], tier: Tier
-) -> list[dict[str, Any]]:
+def _recipients(answers: Answers, fields: list[dict[str, Any]], tier: Tier) -> list[dict[str, Any]]:
     """The hosting provider (a processor) and outside analysts, when the answers name them."""
     collected = [f for f in fields if not f.get("never")]
     recipients: list[dict[str, Any]] = []
