@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from steward.cli.errors import EXIT_FINDINGS, EXIT_OK, user_errors
+from steward.cli.errors import EXIT_FINDINGS, EXIT_OK, stderr, user_errors
 from steward.policy import load_plan
 from steward.policy.checks import CheckReport, Severity, run_checks
 from steward.policy.schema import plan_json_schema
@@ -72,15 +72,32 @@ def schema(
 def docs(
     plan: PlanArgument,
     out: Annotated[Path, typer.Option("--out", help="Folder to write the documents into.")],
+    draft: Annotated[
+        bool,
+        typer.Option(help="Write documents even if the plan fails checks, marked as drafts."),
+    ] = False,
 ) -> None:
-    """Write the plan's documents (HTML and Markdown) into a folder."""
+    """Write the plan's documents (HTML and Markdown) into a folder.
+
+    A plan that fails checks gets no documents (exit 1) unless --draft is given; then
+    every document says it is a draft.
+    """
     from steward.policy.documents import write_documents
 
     with user_errors():
         loaded = load_plan(plan)
-        written = write_documents(loaded, out)
+        failing = run_checks(loaded).count(Severity.ERROR)
+        if failing and not draft:
+            stderr.print(
+                f"error: {plan} fails {failing} checks; run 'steward policy check {plan}' "
+                "and fix them, or pass --draft to write documents marked as drafts"
+            )
+            raise typer.Exit(EXIT_FINDINGS)
+        written = write_documents(loaded, out, failing_checks=failing)
     for path in written:
         typer.echo(str(path))
+    if failing:
+        stderr.print(f"warning: the plan fails {failing} checks; every document is marked draft")
 
 
 def _print_report(report: CheckReport) -> None:

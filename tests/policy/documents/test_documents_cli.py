@@ -37,3 +37,21 @@ def test_docs_command_on_unwritable_output_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     assert "cannot create the folder" in result.output
+
+
+def test_a_failing_plan_gets_documents_only_as_marked_drafts(tmp_path: Path) -> None:
+    import yaml
+
+    data = yaml.safe_load(Path("examples/city-constituent-services.yaml").read_text())
+    data["datasets"][0]["fields"][0]["purposes"] = []
+    plan = tmp_path / "failing.yaml"
+    plan.write_text(yaml.safe_dump(data))
+    out = tmp_path / "docs"
+    refused = CliRunner().invoke(app, ["policy", "docs", str(plan), "--out", str(out)])
+    assert refused.exit_code == 1
+    assert "--draft" in refused.output
+    assert not out.exists()
+    drafted = CliRunner().invoke(app, ["policy", "docs", str(plan), "--out", str(out), "--draft"])
+    assert drafted.exit_code == 0, drafted.output
+    for name in ("privacy-notice-service_request.html", "management-plan.md", "index.html"):
+        assert "Draft, not for publication" in (out / name).read_text()

@@ -25,18 +25,22 @@ _PLAN_WIDE = (
 )
 
 
-def render_documents(loaded: LoadedPlan) -> dict[str, str]:
+def render_documents(loaded: LoadedPlan, *, failing_checks: int = 0) -> dict[str, str]:
     """Every document of ``loaded`` in memory: file name -> text, index files last.
+
+    With ``failing_checks`` above zero, every document opens with a banner saying it
+    is a draft of a plan that fails that many checks and must not be published.
 
     Raises:
         jinja2.TemplateError: a template is broken (a bug in Steward, not in the plan).
     """
     doc = build_context(loaded)
+    banner = _draft_banner(failing_checks)
     organization = loaded.plan.organization.name
     entries: list[tuple[str, Raw]] = []
     files: dict[str, str] = {}
     for stem, title in _PLAN_WIDE:
-        _add(files, stem, f"{title}: {organization}", f"{stem}.md.j2", doc, entries, title)
+        _add(files, stem, f"{title}: {organization}", f"{stem}.md.j2", doc, entries, title, banner)
     for notice in doc.notices:
         title = f"Privacy notice: {notice.dataset.label}"
         _add(
@@ -47,9 +51,10 @@ def render_documents(loaded: LoadedPlan) -> dict[str, str]:
             doc,
             entries,
             title,
+            banner,
             notice=notice,
         )
-    index = render_markdown("index.md.j2", doc=doc, entries=entries)
+    index = banner + render_markdown("index.md.j2", doc=doc, entries=entries)
     files["index.md"] = index
     files["index.html"] = render_html(
         f"Documents: {organization}",
@@ -60,18 +65,19 @@ def render_documents(loaded: LoadedPlan) -> dict[str, str]:
     return files
 
 
-def write_documents(loaded: LoadedPlan, out: Path) -> list[Path]:
+def write_documents(loaded: LoadedPlan, out: Path, *, failing_checks: int = 0) -> list[Path]:
     """Write every document of ``loaded`` into the folder ``out``, creating it if needed.
 
     All documents are rendered before the first file is written, and each file is
     written to a temporary name and renamed, so no file is ever half-written.
-    Returns the paths written, in a stable order (index last).
+    Returns the paths written, in a stable order (index last). ``failing_checks``
+    marks every document as a draft (see :func:`render_documents`).
 
     Raises:
         DocumentWriteError: (a :class:`~steward.errors.StewardError`) ``out`` is not a
             folder, cannot be created, or a file in it cannot be written.
     """
-    files = render_documents(loaded)
+    files = render_documents(loaded, failing_checks=failing_checks)
     prepare_folder(out)
     written: list[Path] = []
     for name, text in files.items():
@@ -89,14 +95,25 @@ def _add(
     doc: PlanContext,
     entries: list[tuple[str, Raw]],
     entry_title: str,
+    banner: str,
     **extra: object,
 ) -> None:
-    text = render_markdown(template, doc=doc, **extra)
+    text = banner + render_markdown(template, doc=doc, **extra)
     files[f"{stem}.md"] = text
     files[f"{stem}.html"] = render_html(
         title, text, footer=_footer(doc), language=doc.plan.organization.language
     )
     entries.append((entry_title, Raw(stem)))
+
+
+def _draft_banner(failing_checks: int) -> str:
+    if failing_checks <= 0:
+        return ""
+    return (
+        f"> **Draft, not for publication.** The plan fails {failing_checks} "
+        f"check{'s' if failing_checks != 1 else ''}; run `steward policy check` and fix "
+        "them before these documents are used.\n\n"
+    )
 
 
 def _footer(doc: PlanContext) -> str:
