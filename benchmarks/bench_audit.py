@@ -5,7 +5,9 @@ Run: .venv/bin/python benchmarks/bench_audit.py [--entries N] [--repeat R]
 The baseline is ``hashlib.sha256`` over every stored record once, measured in the
 same run (machines here are shared and noisy, so only ratios are comparable
 between runs). Append is measured on the in-memory store (the log's own work) and
-on the file store (which fsyncs every entry, so the disk dominates).
+on the file store (which fsyncs every entry, so the disk dominates). Verification
+is measured in the default (fast) mode, without and with a signed checkpoint, and
+in strict mode, which also parses every entry.
 """
 
 from __future__ import annotations
@@ -90,6 +92,10 @@ def main() -> None:
         "append (file, fsync)": (file_share, lambda: _fill_file(file_events)),
         "verify (chain only)": (1.0, lambda: verify_log(log.store)),
         "verify + checkpoint": (1.0, lambda: verify_log(log.store, note, key.verifier)),
+        "verify --strict": (
+            1.0,
+            lambda: verify_log(log.store, note, key.verifier, strict=True),
+        ),
     }
     print(f"{args.entries} entries, {total_bytes / len(records):.0f} bytes each on average")
     print(f"{'step':24} {'entries/s':>12} {'x sha256':>10}")

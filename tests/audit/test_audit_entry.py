@@ -6,9 +6,22 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from steward.audit.canonical import canonical_json
-from steward.audit.entry import GENESIS_HASH, AuditEntry, AuditEvent, Outcome, ReferenceHasher
+from steward.audit.entry import (
+    GENESIS_HASH,
+    PREV_MARKER,
+    PREV_MIN_OFFSET,
+    SEQ_MARKER,
+    AuditEntry,
+    AuditEvent,
+    Outcome,
+    ReferenceHasher,
+    check_record,
+    quick_match,
+)
 from steward.audit.errors import AuditEventError, EntryFormatError
 
 KEY = bytes(range(32))
@@ -135,3 +148,106 @@ def test_records_that_only_look_canonical_are_refused(record: bytes) -> None:
 def test_a_lone_surrogate_in_an_event_is_refused() -> None:
     with pytest.raises(AuditEventError):
         entry(purpose="bad \ud800 text")
+
+
+# The verifier reads each record's number and link by byte search
+# (``quick_match``); entry.py argues this is exact for every canonical record.
+# Purposes and field names are the members a caller controls, so they get the
+# most hostile text we can think of: the markers themselves, quotes, backslashes,
+# control characters (escaped in JSON) and non-ASCII text.
+
+_MARKER_TEXT = st.sampled_from(
+    [
+        ',"prev":"',
+        ',"seq":',
+        ',"seq":7,"',
+        '"prev"',
+        '\\",\\"prev\\":\\"',
+        ',"v":1}',
+        "\\",
+        '"',
+        ",",
+        ":",
+        "0" * 64,
+        "f" * 64,
+        "\n",
+        "\x00",
+        "\u2028",
+        "\U0001f600",
+    ]
+)
+_PURPOSES = st.lists(
+    st.one_of(_MARKER_TEXT, st.text(st.characters(exclude_categories=["Cs"]), max_size=12)),
+    max_size=8,
+).map("".join)
+_FIELD_NAMES = st.lists(
+    st.from_regex(r"[A-Za-z_][A-Za-z0-9_.:/-]{0,20}", fullmatch=True), max_size=4
+)
+_HASHES = st.binary(min_size=32, max_size=32)
+_SEQS = st.integers(min_value=0, max_value=2**53 - 1)
+
+
+def _hostile_record(purpose: str, names: list[str], seq: int, prev: bytes, action: str) -> bytes:
+    """A record as the writer encodes it; built directly, so that the purpose may also
+    hold control characters (refused for new events, but a valid record member)."""
+    hasher = ReferenceHasher(KEY)
+    return AuditEntry(
+        seq=seq,
+        time="2025-03-01T09:30:00.000000Z",
+        actor_ref=hasher.actor("staff/7"),
+        action=action,
+        object_ref=hasher.object("client/1"),
+        fields=tuple(sorted(set(names))),
+        purpose=purpose[:1000],
+        outcome=Outcome.FAILED,
+        ref_key_id=hasher.key_id,
+        prev_hash=prev,
+    ).to_record()
+
+
+@settings(max_examples=300)
+@given(
+    purpose=_PURPOSES,
+    names=_FIELD_NAMES,
+    seq=_SEQS,
+    prev=_HASHES,
+    other_seq=_SEQS,
+    other_prev=_HASHES,
+    action=st.sampled_from(["a", "field.reveal", "x:prev", "seq"]),
+)
+def test_quick_match_reads_exactly_the_number_and_link_of_canonical_records(
+    purpose: str,
+    names: list[str],
+    seq: int,
+    prev: bytes,
+    other_seq: int,
+    other_prev: bytes,
+    action: str,
+) -> None:
+    record = _hostile_record(purpose, names, seq, prev, action)
+    check_record(record)  # canonical: the premise of the argument
+    assert record.count(PREV_MARKER) == 1
+    assert record.count(SEQ_MARKER) == 1
+    assert record.index(PREV_MARKER) >= PREV_MIN_OFFSET
+    assert quick_match(record, seq, prev)
+    assert quick_match(record, other_seq, other_prev) == (other_seq == seq and other_prev == prev)
+    assert quick_match(record, other_seq, prev) == (other_seq == seq)
+    assert quick_match(record, seq, other_prev) == (other_prev == prev)
+
+
+@given(seq=_SEQS, other_seq=_SEQS, prev=_HASHES)
+def test_a_purpose_holding_forged_markers_does_not_fool_quick_match(
+    seq: int, other_seq: int, prev: bytes
+) -> None:
+    assume(seq != other_seq)
+    forged_prev = bytes(32)
+    purpose = f',"prev":"{forged_prev.hex()}","seq":{other_seq},"time":"x","v":1}}'
+    record = _hostile_record(purpose, [], seq, prev, "a")
+    assert quick_match(record, seq, prev)
+    assert not quick_match(record, other_seq, prev)
+    assert quick_match(record, seq, forged_prev) == (prev == forged_prev)
+
+
+def test_the_shortest_record_puts_prev_at_the_minimum_offset() -> None:
+    record = _hostile_record("", [], 0, GENESIS_HASH, "a")
+    assert record.index(PREV_MARKER) == PREV_MIN_OFFSET

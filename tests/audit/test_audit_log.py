@@ -22,7 +22,7 @@ from steward.audit import (
     verify_inclusion,
     verify_log,
 )
-from steward.audit.merkle import sha256
+from steward.audit.merkle import leaf_hash
 from tests.audit.audit_helpers import ORIGIN, make_event
 
 
@@ -32,7 +32,7 @@ def test_entries_are_numbered_and_chained(memory_log: AuditLog) -> None:
     assert [e.seq for e in entries] == list(range(10))
     assert entries[0].prev_hash == bytes(32)
     for previous, entry in zip(records, entries[1:], strict=False):
-        assert entry.prev_hash == sha256(previous)
+        assert entry.prev_hash == leaf_hash(previous)
 
 
 def test_append_returns_the_stored_entry(hasher: ReferenceHasher) -> None:

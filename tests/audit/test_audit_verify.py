@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from steward.audit import (
     AuditLog,
@@ -12,12 +17,13 @@ from steward.audit import (
     FileAuditStore,
     MemoryAuditStore,
     Problem,
+    ReferenceHasher,
     SigningKey,
     parse_checkpoint,
     verify_log,
 )
 from steward.audit.canonical import canonical_json
-from steward.audit.merkle import sha256
+from steward.audit.merkle import leaf_hash
 from tests.audit.audit_helpers import ORIGIN, make_event
 
 
@@ -93,7 +99,7 @@ def test_an_inserted_copy_is_found(file_log: AuditLog) -> None:
 
 def test_an_inserted_forgery_with_the_right_number_and_link_is_found(file_log: AuditLog) -> None:
     lines = _lines(file_log)
-    forged = _edit(lines[5], purpose="forged", seq=5, prev=sha256(lines[4]).hex())
+    forged = _edit(lines[5], purpose="forged", seq=5, prev=leaf_hash(lines[4]).hex())
     lines.insert(5, forged)
     _rewrite(file_log, lines)
     report = verify_log(file_log.store)
@@ -167,7 +173,7 @@ def test_rewritten_history_is_found_and_narrowed_by_older_checkpoints(
     lines = _lines(file_log)
     lines[14] = _edit(lines[14], purpose="rewritten")
     for position in range(15, 20):  # re-chain everything after the change
-        lines[position] = _edit(lines[position], prev=sha256(lines[position - 1]).hex())
+        lines[position] = _edit(lines[position], prev=leaf_hash(lines[position - 1]).hex())
     _rewrite(file_log, lines)
     report = verify_log(file_log.store, retained, signing_key.verifier)
     assert report.problem is Problem.ROOT_MISMATCH
@@ -246,3 +252,142 @@ def test_a_large_log_verifies_and_finds_late_damage(signing_key: SigningKey) -> 
     log.store.records[4321] = _edit(log.store.records[4321], purpose="late change")
     report = verify_log(log.store, note, signing_key.verifier)
     assert (report.first_bad_index, report.problem) == (4321, Problem.BROKEN_CHAIN)
+
+
+# Fast (default) and strict verification
+# --------------------------------------
+
+
+def _memory_log(count: int = 10) -> AuditLog:
+    log = AuditLog(MemoryAuditStore(), ReferenceHasher(bytes(32)))
+    for number in range(count):
+        log.append(make_event(number))
+    return log
+
+
+def _records(log: AuditLog) -> list[bytes]:
+    assert isinstance(log.store, MemoryAuditStore)
+    return log.store.records
+
+
+def _rechain(records: list[bytes], start: int) -> None:
+    """Recompute every link from ``start`` on, as an attacker (or a faulty writer) would."""
+    for position in range(start, len(records)):
+        if records[position].endswith(b"}"):  # skip records garbled earlier
+            records[position] = _edit(
+                records[position], prev=leaf_hash(records[position - 1]).hex()
+            )
+
+
+@pytest.mark.parametrize("strict", [False, True])
+@pytest.mark.parametrize("position", [0, 4, 9])
+def test_every_changed_byte_is_found_in_every_mode(
+    signing_key: SigningKey, position: int, strict: bool
+) -> None:
+    log = _memory_log()
+    note = log.checkpoint(signing_key)
+    records = _records(log)
+    original = records[position]
+    for offset in range(len(original)):
+        for replacement in {original[offset] ^ 0x01, ord("0"), ord(" ")} - {original[offset]}:
+            changed = bytearray(original)
+            changed[offset] = replacement
+            records[position] = bytes(changed)
+            report = verify_log(log.store, note, signing_key.verifier, strict=strict)
+            assert not report.ok, (offset, replacement)
+    records[position] = original
+    assert verify_log(log.store, note, signing_key.verifier, strict=strict).ok
+
+
+def test_an_entry_written_malformed_is_found_in_strict_mode() -> None:
+    log = _memory_log()
+    records = _records(log)
+    records[4] = _edit(records[4], action="Not A Token")
+    _rechain(records, 5)
+    # Its bytes are what was written and every link holds: nothing was *changed*,
+    # so only a full parse of entry 4 shows it was never a well-formed entry.
+    assert verify_log(log.store).ok
+    report = verify_log(log.store, strict=True)
+    assert (report.first_bad_index, report.problem) == (4, Problem.MALFORMED)
+    assert "'action'" in report.reason
+
+
+@pytest.mark.parametrize("position", [0, 9])
+def test_a_malformed_first_or_last_entry_is_found_in_every_mode(position: int) -> None:
+    log = _memory_log()
+    records = _records(log)
+    records[position] = _edit(records[position], time="yesterday")
+    if position + 1 < len(records):
+        _rechain(records, position + 1)
+    for strict in (False, True):
+        report = verify_log(log.store, strict=strict)
+        assert (report.first_bad_index, report.problem) == (position, Problem.MALFORMED)
+
+
+def test_an_empty_first_record_is_malformed() -> None:
+    store = MemoryAuditStore()
+    store.records.append(b"")
+    report = verify_log(store)
+    assert (report.first_bad_index, report.problem) == (0, Problem.MALFORMED)
+
+
+class _ChangingStore(MemoryAuditStore):
+    """Serves a damaged copy on the first read and the intact log afterwards."""
+
+    def __init__(self, intact: list[bytes], damaged: list[bytes]) -> None:
+        super().__init__()
+        self.records = intact
+        self._first: list[bytes] | None = damaged
+
+    def read(self, start: int = 0, stop: int | None = None) -> Iterator[bytes]:
+        if self._first is not None:
+            first, self._first = self._first, None
+            return iter(first[start:stop])
+        return super().read(start, stop)
+
+
+def test_a_log_that_changes_between_the_two_passes_is_not_reported_intact() -> None:
+    intact = list(_records(_memory_log()))
+    damaged = list(intact)
+    damaged[3] = _edit(damaged[3], purpose="changed")
+    report = verify_log(_ChangingStore(intact, damaged))
+    assert not report.ok
+    assert report.problem is Problem.UNREADABLE
+    assert "changed while it was being verified" in report.reason
+
+
+_DAMAGE = st.sampled_from(["delete", "insert-copy", "swap", "edit", "edit-rechain", "garble"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(damage=st.lists(st.tuples(_DAMAGE, st.integers(0, 11)), max_size=3))
+def test_fast_and_strict_verification_give_the_same_report_on_damage(
+    signing_key: SigningKey, damage: list[tuple[str, int]]
+) -> None:
+    log = _memory_log(12)
+    note = log.checkpoint(signing_key)
+    records = _records(log)
+    original = list(records)
+    for kind, where in damage:
+        if not records:
+            break
+        at = where % len(records)
+        if kind == "delete":
+            del records[at]
+        elif kind == "insert-copy":
+            records.insert(at, records[(at + 3) % len(records)])
+        elif kind == "swap":
+            other = (at + 1) % len(records)
+            records[at], records[other] = records[other], records[at]
+        elif kind == "garble":
+            records[at] = records[at][: len(records[at]) // 2]
+        elif records[at].endswith(b"}"):  # not a record garbled earlier
+            records[at] = _edit(records[at], purpose=f"edited at {at}")
+            if kind == "edit-rechain" and at + 1 < len(records):
+                _rechain(records, at + 1)
+    for checkpoint in (None, note):
+        fast = verify_log(log.store, checkpoint, signing_key.verifier)
+        strict = verify_log(log.store, checkpoint, signing_key.verifier, strict=True)
+        assert fast == strict
+        if checkpoint is not None:
+            assert fast.ok == (records == original)

@@ -13,6 +13,8 @@ from steward.audit import (
     AuditLog,
     FileAuditStore,
     ReferenceHasher,
+    canonical_json,
+    leaf_hash,
     verify_consistency,
     verify_inclusion,
 )
@@ -101,9 +103,38 @@ def test_verify_reports_the_first_changed_entry(setup: tuple[Path, Path]) -> Non
     lines = entries.read_bytes().splitlines(keepends=True)
     lines[4] = lines[4].replace(b"returning a call", b"returning a cell")
     entries.write_bytes(b"".join(lines))
-    result = _run("audit", "verify", "--log", str(log))
+    for strict in ([], ["--strict"]):
+        result = _run("audit", "verify", "--log", str(log), *strict)
+        assert result.exit_code == 1
+        assert "damaged at entry 4" in result.output
+
+
+def test_verify_strict_parses_every_entry(setup: tuple[Path, Path]) -> None:
+    _, log = setup
+    entries = log / "entries.jsonl"
+    lines = entries.read_bytes().splitlines()
+    # An entry *written* malformed (as only a faulty writer could), with every later
+    # link recomputed: the chain is intact, only a full parse of entry 5 sees it.
+    value = json.loads(lines[5])
+    value["action"] = "Not A Token"
+    lines[5] = canonical_json(value)
+    for position in range(6, len(lines)):
+        value = json.loads(lines[position])
+        value["prev"] = leaf_hash(lines[position - 1]).hex()
+        lines[position] = canonical_json(value)
+    entries.write_bytes(b"".join(line + b"\n" for line in lines))
+    assert _run("audit", "verify", "--log", str(log)).exit_code == 0
+    result = _run("audit", "verify", "--log", str(log), "--strict", "--json")
     assert result.exit_code == 1
-    assert "damaged at entry 4" in result.output
+    report = json.loads(result.output)
+    assert (report["problem"], report["first_bad_index"], report["strict"]) == (
+        "malformed",
+        5,
+        True,
+    )
+    text = _run("audit", "verify", "--log", str(log), "--strict")
+    assert text.exit_code == 1
+    assert "damaged at entry 5" in text.output
 
 
 def test_a_checkpoint_signed_by_another_key_is_refused(

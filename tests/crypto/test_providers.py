@@ -147,3 +147,17 @@ def test_environment_minimum_version_retires() -> None:
 def test_file_provider_satisfies_the_rotatable_protocol(tmp_path: Path) -> None:
     provider: RotatableKeyProvider = FileKeyProvider.create(tmp_path / "kek.json")
     assert isinstance(provider, KeyProvider)
+
+
+def test_key_files_are_never_read_or_written_through_a_symbolic_link(tmp_path: Path) -> None:
+    real = tmp_path / "kek.json"
+    FileKeyProvider.create(real)
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    with pytest.raises(KeyStoreError, match="symbolic link"):
+        FileKeyProvider(link)
+    dangling = tmp_path / "dangling.json"
+    dangling.symlink_to(tmp_path / "elsewhere.json")
+    with pytest.raises(KeyStoreError, match="symbolic link"):
+        FileKeyProvider.create(dangling)
+    assert not (tmp_path / "elsewhere.json").exists()

@@ -29,10 +29,17 @@ from steward.audit.canonical import (
     parse_strict,
 )
 from steward.audit.errors import AuditEventError, CanonicalEncodingError, EntryFormatError
-from steward.audit.merkle import HASH_SIZE, sha256
+from steward.audit.merkle import HASH_SIZE, leaf_hash
 
 FORMAT_VERSION: Final = 1
-"""The entry format written by this version of Steward."""
+"""The entry format written by this version of Steward.
+
+Version 1 links each entry to the RFC 6962 *leaf hash* of the previous record,
+``SHA-256(0x00 || record)``. (Before any log was deployed, version 1 linked the
+plain ``SHA-256(record)``; it was redefined so that one hash per entry serves both
+the chain and the Merkle tree. Logs written with the earlier definition do not
+verify.)
+"""
 
 GENESIS_HASH: Final = bytes(HASH_SIZE)
 """The "previous entry hash" of the first entry: 32 zero bytes."""
@@ -156,7 +163,7 @@ def format_time(moment: datetime | None) -> str:
 
 @dataclass(frozen=True)
 class AuditEntry:
-    """One stored entry. ``prev_hash`` is the SHA-256 of the previous entry's record."""
+    """One stored entry. ``prev_hash`` is the leaf hash of the previous entry's record."""
 
     seq: int
     time: str
@@ -242,8 +249,8 @@ class AuditEntry:
 
     @property
     def entry_hash(self) -> bytes:
-        """SHA-256 of the record; the next entry stores it as its ``prev_hash``."""
-        return sha256(self.to_record())
+        """The record's RFC 6962 leaf hash; the next entry stores it as its ``prev_hash``."""
+        return leaf_hash(self.to_record())
 
     @classmethod
     def from_record(cls, record: bytes) -> AuditEntry:
@@ -307,3 +314,70 @@ def check_record(record: bytes) -> dict[str, Any]:
     if canonical != record:
         raise EntryFormatError("the record is valid JSON but not in canonical form")
     return value
+
+
+# Reading the number and the link of a record without parsing it
+# ----------------------------------------------------------------
+#
+# The verifier checks the chain and the numbering of every entry from the record
+# bytes alone. This is exact for every *canonical* record (every record the writer
+# produces), by the following argument.
+#
+# A canonical record is one flat JSON object, written by the standard encoder with
+# sorted keys and no whitespace: ``{"action":..,"actor":..,"fields":[..],"object":..,
+# "outcome":..,"prev":..,"purpose":..,"refkey":..,"seq":..,"time":..,"v":1}``.
+# Inside a string the encoder escapes every ``"`` as ``\"``, so a ``"`` inside a
+# string is always preceded by a backslash (an escaped one, ``\\``, only ever
+# precedes a *closing* quote). Take any occurrence of ``,"prev":"`` (or ``,"seq":``):
+#
+# * its second byte, ``"``, follows a comma, so it is not an escaped quote: it
+#   delimits a string. It cannot *close* one, because a closing quote is followed by
+#   ``,``, ``:``, ``]`` or ``}``, and here ``p`` (``s``) follows. So it opens a string;
+# * that string is ``prev`` (``seq``): its closing quote is the next ``"``, which
+#   follows ``v`` (``q``), not a backslash. A string followed by ``:`` is an object
+#   key, and the record has one object, whose keys are unique.
+#
+# So in a canonical record ``,"prev":"`` and ``,"seq":`` occur exactly once each,
+# as the real keys, whatever a purpose or a field name holds. ``prev`` cannot start
+# the object (``action`` sorts first), and at least ``PREV_MIN_OFFSET`` bytes (the
+# shortest possible members before it) precede its comma, so a search may start
+# there. The value of ``seq`` is an integer and ``time`` follows it, so
+# ``,"seq":N,"`` occurs iff the number is N; the value of ``prev`` is exactly 64 hex
+# digits, so they are H's hex iff the link is H.
+#
+# For a record that is *not* canonical these searches mean nothing, which is why
+# the verifier still parses the first and the last record in full, and every record
+# in strict mode: see "Fast and strict verification" in docs/audit.md.
+
+PREV_MARKER: Final = b',"prev":"'
+SEQ_MARKER: Final = b',"seq":'
+VERSION_SUFFIX: Final = b',"v":%d}' % FORMAT_VERSION
+"""How every canonical record of this format ends (``v`` sorts last)."""
+
+_HEX64: Final = "0" * 64
+PREV_MIN_OFFSET: Final = len(
+    f'{{"action":"a","actor":"{_HEX64}","fields":[],"object":"{_HEX64}","outcome":"failed"'
+)
+"""No canonical record has ``,"prev":"`` before this offset (shortest members before it)."""
+
+
+def number_marker(seq: int) -> bytes:
+    """``,"seq":<seq>,"``: a canonical record holds these bytes iff its number is ``seq``."""
+    return b'%s%d,"' % (SEQ_MARKER, seq)
+
+
+def quick_match(record: bytes, seq: int, prev_hash: bytes) -> bool:
+    """Whether ``record`` looks like entry ``seq`` linked to ``prev_hash``, by byte search.
+
+    Exact for canonical records (see the argument above): for those it is true iff
+    the record's ``seq`` is ``seq`` and its ``prev`` is ``prev_hash``. For any other
+    record the answer means nothing; :func:`check_record` is the full check. The
+    verifier's loop inlines this test.
+    """
+    prev_at = record.find(PREV_MARKER, PREV_MIN_OFFSET)
+    return (
+        prev_at >= 0
+        and record.startswith(prev_hash.hex().encode("ascii"), prev_at + len(PREV_MARKER))
+        and record.rfind(number_marker(seq)) >= 0
+        and record.endswith(VERSION_SUFFIX)
+    )

@@ -16,7 +16,6 @@ import base64
 import binascii
 import os
 import re
-import stat
 from pathlib import Path
 from typing import Final
 
@@ -31,6 +30,8 @@ from cryptography.hazmat.primitives.serialization import (
 
 from steward.audit.errors import KeyFileError
 from steward.audit.merkle import sha256
+from steward.crypto.errors import KeyStoreError
+from steward.crypto.private_files import read_private_file, write_private_file
 
 ED25519_TYPE: Final = b"\x01"
 """The signed-note signature type byte for Ed25519."""
@@ -144,47 +145,27 @@ def save_private_key(path: str | os.PathLike[str], key: SigningKey | Ed25519Priv
     """Write the raw 32-byte private key to a new owner-only (0o600) file at ``path``.
 
     Raises:
-        KeyFileError: the file already exists or cannot be created and written.
+        KeyFileError: the file already exists, is a symbolic link, or cannot be written.
     """
     private = key.private_key if isinstance(key, SigningKey) else key
     raw = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     try:
-        fd = os.open(path, flags, 0o600)
-    except FileExistsError:
-        raise KeyFileError(f"{path} already exists; refusing to overwrite a key") from None
-    except OSError as error:
-        raise KeyFileError(f"cannot create {path}: {error.strerror}") from None
-    try:
-        os.fchmod(fd, 0o600)
-        os.write(fd, raw)
-        os.fsync(fd)
-    except OSError as error:
-        raise KeyFileError(f"cannot write {path}: {error.strerror}") from None
-    finally:
-        os.close(fd)
+        write_private_file(Path(path), raw, exclusive=True)
+    except KeyStoreError as error:
+        raise KeyFileError(str(error)) from None
 
 
 def load_private_key(path: str | os.PathLike[str], name: str) -> SigningKey:
     """Read the private key at ``path`` and name it ``name``.
 
     Raises:
-        KeyFileError: the file is missing or unreadable, readable by group or
-            others, or does not hold exactly 32 bytes.
+        KeyFileError: the file is missing or unreadable, a symbolic link, readable by
+            group or others, or does not hold exactly 32 bytes.
     """
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-    except OSError as error:
-        raise KeyFileError(f"cannot open {path}: {error.strerror}") from None
-    try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_IMODE(mode) & 0o077:
-            raise KeyFileError(f"{path} is readable by others; make it owner-only (chmod 600)")
-        raw = os.read(fd, KEY_BYTES + 1)
-    except OSError as error:
-        raise KeyFileError(f"cannot read {path}: {error.strerror}") from None
-    finally:
-        os.close(fd)
+        raw = read_private_file(Path(path))
+    except KeyStoreError as error:
+        raise KeyFileError(str(error)) from None
     if len(raw) != KEY_BYTES:
         raise KeyFileError(f"{path} does not hold a raw 32-byte Ed25519 private key")
     return SigningKey(name, Ed25519PrivateKey.from_private_bytes(raw))

@@ -19,7 +19,7 @@ from steward.audit.errors import (
     ProofError,
 )
 from steward.audit.keys import SigningKey
-from steward.audit.merkle import leaf_hash, root_hash, sha256
+from steward.audit.merkle import leaf_hash, root_hash
 from steward.audit.proofs import consistency_path, inclusion_path
 from steward.audit.store import AuditStore
 
@@ -49,8 +49,8 @@ class ConsistencyProof:
 class AuditLog:
     """An append-only, hash-chained, Merkle-committed log of audit entries.
 
-    Each entry stores the SHA-256 of the previous entry's record (32 zero bytes
-    for the first), and every record is a leaf of an RFC 6962 Merkle tree whose
+    Each entry stores the RFC 6962 leaf hash of the previous entry's record (32
+    zero bytes for the first), and every record is a leaf of the Merkle tree whose
     signed root is a checkpoint.
     """
 
@@ -93,7 +93,7 @@ class AuditLog:
             raise AuditWriteError(f"cannot chain a new entry: {error}") from None
         if previous is None:
             raise AuditWriteError("the store lost its last entry while appending")
-        prev_hash = sha256(previous) if size else GENESIS_HASH
+        prev_hash = leaf_hash(previous) if size else GENESIS_HASH
         entry = AuditEntry.from_event(event, size, prev_hash, self.hasher)
         try:
             record = entry.to_record()

@@ -5,34 +5,35 @@ A leaf hash is ``SHA-256(0x00 || data)`` and an interior node is
 largest power of two smaller than ``n``: the left subtree holds the first ``k``
 leaves and the right subtree the rest. The hash of the empty tree is ``SHA-256("")``.
 
-Hashing uses the ``cryptography`` package; nothing here implements a primitive.
+Hashing uses :func:`hashlib.sha256` (OpenSSL's SHA-256 in CPython); nothing here
+implements a primitive. ``hashlib`` is used rather than the ``cryptography``
+package because verification hashes every entry and about as many interior nodes,
+and a ``hashlib`` call costs less than half as much per hash on short inputs.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Final
-
-from cryptography.hazmat.primitives import hashes
 
 HASH_SIZE: Final = 32
 """Bytes in a SHA-256 digest, and so in every leaf, node and root hash."""
 
 # Fresh SHA-256 states, copied for each hash (copying is cheaper than constructing);
-# the leaf and node states have already absorbed their RFC 6962 prefix byte.
-_EMPTY_STATE: Final = hashes.Hash(hashes.SHA256())
-_LEAF_STATE: Final = _EMPTY_STATE.copy()
-_LEAF_STATE.update(b"\x00")
-_NODE_STATE: Final = _EMPTY_STATE.copy()
-_NODE_STATE.update(b"\x01")
+# the leaf and node states have already absorbed their RFC 6962 prefix byte. Never
+# update these states themselves: only their copies.
+EMPTY_STATE: Final = hashlib.sha256()
+LEAF_STATE: Final = hashlib.sha256(b"\x00")
+NODE_STATE: Final = hashlib.sha256(b"\x01")
 
 
 def sha256(*parts: bytes) -> bytes:
     """SHA-256 of the concatenation of ``parts``."""
-    digest = _EMPTY_STATE.copy()
+    digest = EMPTY_STATE.copy()
     for part in parts:
         digest.update(part)
-    return digest.finalize()
+    return digest.digest()
 
 
 EMPTY_ROOT: Final = sha256(b"")
@@ -41,17 +42,17 @@ EMPTY_ROOT: Final = sha256(b"")
 
 def leaf_hash(data: bytes) -> bytes:
     """The RFC 6962 hash of one leaf: ``SHA-256(0x00 || data)``."""
-    digest = _LEAF_STATE.copy()
+    digest = LEAF_STATE.copy()
     digest.update(data)
-    return digest.finalize()
+    return digest.digest()
 
 
 def node_hash(left: bytes, right: bytes) -> bytes:
     """The RFC 6962 hash of an interior node: ``SHA-256(0x01 || left || right)``."""
-    digest = _NODE_STATE.copy()
+    digest = NODE_STATE.copy()
     digest.update(left)
     digest.update(right)
-    return digest.finalize()
+    return digest.digest()
 
 
 def split_point(size: int) -> int:
@@ -91,13 +92,18 @@ class RootAccumulator:
 
     def append(self, leaf: bytes) -> None:
         """Add the next leaf hash (already hashed with :func:`leaf_hash`)."""
-        node = leaf
         size = self._size
-        while size & 1:
-            node = node_hash(self._peaks.pop(), node)
-            size >>= 1
-        self._peaks.append(node)
-        self._size += 1
+        self._size = size + 1
+        if size & 1:
+            # The new leaf completes one perfect subtree per trailing 1 bit of the old size.
+            pop, new_node = self._peaks.pop, NODE_STATE.copy
+            while size & 1:
+                node = new_node()
+                node.update(pop())
+                node.update(leaf)
+                leaf = node.digest()
+                size >>= 1
+        self._peaks.append(leaf)
 
     def extend(self, leaves: Iterable[bytes]) -> None:
         """Append each leaf hash in ``leaves`` in order."""
@@ -106,9 +112,14 @@ class RootAccumulator:
 
     def root(self) -> bytes:
         """The root hash of the tree of every leaf appended so far."""
-        if not self._peaks:
-            return EMPTY_ROOT
-        node = self._peaks[-1]
-        for peak in reversed(self._peaks[:-1]):
-            node = node_hash(peak, node)
-        return node
+        return fold_peaks(self._peaks)
+
+
+def fold_peaks(peaks: Sequence[bytes]) -> bytes:
+    """The root of a tree given the roots of its perfect subtrees, largest first."""
+    if not peaks:
+        return EMPTY_ROOT
+    node = peaks[-1]
+    for index in range(len(peaks) - 2, -1, -1):
+        node = node_hash(peaks[index], node)
+    return node

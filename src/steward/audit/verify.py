@@ -14,18 +14,42 @@
 
 Without a checkpoint kept off the server, a log whose tail was cut off or rewritten
 along with every later link cannot be told from a genuine shorter log.
+
+Two passes share this module. The fast pass (the default) checks each entry's
+number and link by byte search in its canonical record and hashes it into the
+tree, and parses only the first and the last entry in full; the strict pass parses
+every entry. Every change to stored bytes breaks a link or a checkpoint root, so
+the fast pass finds it too; when it does, the log is rescanned strictly to name
+the damage. See "Fast and strict verification" in docs/audit.md.
 """
 
 from __future__ import annotations
 
+from binascii import hexlify
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import chain
+from typing import Final
 
 from steward.audit.checkpoint import Checkpoint, open_checkpoint, parse_checkpoint
-from steward.audit.entry import GENESIS_HASH, check_record
+from steward.audit.entry import (
+    GENESIS_HASH,
+    PREV_MARKER,
+    PREV_MIN_OFFSET,
+    SEQ_MARKER,
+    VERSION_SUFFIX,
+    check_record,
+)
 from steward.audit.errors import AuditError, AuditReadError, EntryFormatError
 from steward.audit.keys import VerifierKey
-from steward.audit.merkle import EMPTY_ROOT, RootAccumulator, leaf_hash, sha256
+from steward.audit.merkle import (
+    EMPTY_ROOT,
+    LEAF_STATE,
+    NODE_STATE,
+    RootAccumulator,
+    fold_peaks,
+    leaf_hash,
+)
 from steward.audit.store import AuditStore
 
 
@@ -81,55 +105,147 @@ class _Scan:
     reason: str = ""
 
 
-def _scan(store: AuditStore, sizes: set[int]) -> _Scan:
+def _failed(
+    scan: _Scan, accumulator: RootAccumulator, index: int, problem: Problem, reason: str
+) -> _Scan:
+    scan.size, scan.root = accumulator.size, accumulator.root()
+    scan.roots = {size: root for size, root in scan.roots.items() if size <= index}
+    scan.bad_index, scan.problem, scan.reason = index, problem, reason
+    return scan
+
+
+def _out_of_order(seq: int, position: int) -> str:
+    if seq > position:
+        gap = seq - position
+        missing = "1 entry before it is" if gap == 1 else f"{gap} entries before it are"
+        how = f"{missing} missing (deleted), or entries were reordered"
+    else:
+        how = "an entry was inserted before it, or entries were reordered"
+    return f"entry {seq} is at position {position}: {how}"
+
+
+def _strict_scan(store: AuditStore, sizes: set[int]) -> _Scan:
+    """Check every record in full (:func:`check_record`), then its number and its link."""
     scan = _Scan(roots={0: EMPTY_ROOT} if 0 in sizes else {})
     accumulator = RootAccumulator()
-    previous_hash = GENESIS_HASH
+    append, roots = accumulator.append, scan.roots
+    previous_hex = GENESIS_HASH.hex()
     position = 0
-
-    def fail(index: int, problem: Problem, reason: str) -> _Scan:
-        scan.size, scan.root = accumulator.size, accumulator.root()
-        scan.roots = {size: root for size, root in scan.roots.items() if size <= index}
-        scan.bad_index, scan.problem, scan.reason = index, problem, reason
-        return scan
-
     try:
         for position, record in enumerate(store.read()):
             try:
                 entry = check_record(record)
             except EntryFormatError as error:
-                return fail(position, Problem.MALFORMED, f"entry {position} is malformed: {error}")
+                reason = f"entry {position} is malformed: {error}"
+                return _failed(scan, accumulator, position, Problem.MALFORMED, reason)
             seq = entry["seq"]
             if seq != position:
-                gap = seq - position
-                missing = "1 entry before it is" if gap == 1 else f"{gap} entries before it are"
-                how = (
-                    f"{missing} missing (deleted), or entries were reordered"
-                    if seq > position
-                    else "an entry was inserted before it, or entries were reordered"
-                )
-                return fail(
-                    position,
-                    Problem.OUT_OF_ORDER,
-                    f"entry {seq} is at position {position}: {how}",
-                )
-            if entry["prev"] != previous_hash.hex():
-                if position == 0:
-                    return fail(0, Problem.BROKEN_CHAIN, "entry 0 does not start the chain")
-                return fail(
-                    position - 1,
-                    Problem.BROKEN_CHAIN,
-                    f"entry {position - 1} no longer matches the hash entry {position} recorded "
-                    f"for it: entry {position - 1} (or that link) was changed",
-                )
-            previous_hash = sha256(record)
-            accumulator.append(leaf_hash(record))
+                reason = _out_of_order(seq, position)
+                return _failed(scan, accumulator, position, Problem.OUT_OF_ORDER, reason)
+            if entry["prev"] != previous_hex:
+                return _broken_link(scan, accumulator, position)
+            leaf = leaf_hash(record)
+            previous_hex = leaf.hex()
+            append(leaf)
             if position + 1 in sizes:
-                scan.roots[position + 1] = accumulator.root()
+                roots[position + 1] = accumulator.root()
     except AuditReadError as error:
-        return fail(position, Problem.UNREADABLE, str(error))
+        return _failed(scan, accumulator, position, Problem.UNREADABLE, str(error))
     scan.size = accumulator.size
     scan.root = accumulator.root()
+    return scan
+
+
+def _broken_link(scan: _Scan, accumulator: RootAccumulator, position: int) -> _Scan:
+    if position == 0:
+        return _failed(
+            scan, accumulator, 0, Problem.BROKEN_CHAIN, "entry 0 does not start the chain"
+        )
+    return _failed(
+        scan,
+        accumulator,
+        position - 1,
+        Problem.BROKEN_CHAIN,
+        f"entry {position - 1} no longer matches the hash entry {position} recorded "
+        f"for it: entry {position - 1} (or that link) was changed",
+    )
+
+
+_SEQ_NUMBER: Final = SEQ_MARKER + b'%d,"'
+_GENESIS_HEX: Final = GENESIS_HASH.hex().encode("ascii")
+
+
+def _fast_scan(store: AuditStore, sizes: set[int]) -> _Scan | None:
+    """Check the numbering, the chain and the tree from the record bytes alone.
+
+    Every record is hashed, and its number and link are found by byte search
+    (:func:`~steward.audit.entry.quick_match`, inlined here); the first and the
+    last record are also checked in full. Returns ``None`` as soon as anything does
+    not match, so that the caller can rescan strictly and name the damage exactly.
+    """
+    pending = sorted((size for size in sizes if size > 0), reverse=True)
+    roots = {0: EMPTY_ROOT} if 0 in sizes else {}
+    next_size = pending.pop() if pending else -1
+    peaks: list[bytes] = []
+    push, pop = peaks.append, peaks.pop
+    new_leaf, new_node = LEAF_STATE.copy, NODE_STATE.copy
+    find_from, skip = PREV_MIN_OFFSET, len(PREV_MARKER)
+    prev_marker, seq_number, suffix = PREV_MARKER, _SEQ_NUMBER, VERSION_SUFFIX
+    link = _GENESIS_HEX
+    size = 0
+    try:
+        records = iter(store.read())
+        first = next(records, None)
+        if first is None:
+            return _Scan(roots=roots)
+        record = first
+        for record in chain((first,), records):
+            prev_at = record.find(prev_marker, find_from)
+            if (
+                prev_at < 0
+                or not record.startswith(link, prev_at + skip)
+                or record.rfind(seq_number % size) < 0
+                or not record.endswith(suffix)
+            ):
+                return None
+            hasher = new_leaf()
+            hasher.update(record)
+            node = hasher.digest()
+            link = hexlify(node)
+            # Merge one completed perfect subtree per trailing 1 bit of the old size.
+            count = size
+            while count & 1:
+                hasher = new_node()
+                hasher.update(pop())
+                hasher.update(node)
+                node = hasher.digest()
+                count >>= 1
+            push(node)
+            size += 1
+            if size == next_size:
+                roots[size] = fold_peaks(peaks)
+                next_size = pending.pop() if pending else -1
+    except AuditReadError:
+        return None
+    try:
+        check_record(first)
+        check_record(record)
+    except EntryFormatError:
+        return None
+    return _Scan(size=size, root=fold_peaks(peaks), roots=roots)
+
+
+def _scan(store: AuditStore, sizes: set[int], strict: bool) -> _Scan:
+    if not strict:
+        fast = _fast_scan(store, sizes)
+        if fast is not None:
+            return fast
+    scan = _strict_scan(store, sizes)
+    if scan.problem is None and not strict:
+        # The quick pass saw a mismatch that a full pass over a second read does not:
+        # the store changed (or failed) between the two reads.
+        scan.problem = Problem.UNREADABLE
+        scan.reason = "the log changed while it was being verified; verify it again"
     return scan
 
 
@@ -159,6 +275,8 @@ def verify_log(
     store: AuditStore,
     checkpoint: str | Checkpoint | None = None,
     public_key: VerifierKey | None = None,
+    *,
+    strict: bool = False,
 ) -> VerificationReport:
     """Check every entry in ``store`` and compare the log with its checkpoints.
 
@@ -167,13 +285,21 @@ def verify_log(
     With ``public_key``, every checkpoint note must carry a valid signature from
     it; without, notes are only parsed, so an attacker could have forged them.
 
+    By default every entry's number, link and leaf hash are checked from its bytes,
+    and the first and last entries are also parsed and checked in full; any change
+    to a stored entry is found this way (see "Fast and strict verification" in
+    ``docs/audit.md``). With ``strict=True`` every entry is parsed and checked in
+    full as well, which also finds an entry that was *written* malformed; it is
+    several times slower. Whenever the fast pass finds damage, the log is rescanned
+    strictly, so the report is the same in both modes.
+
     Never raises for damage: every problem is described in the returned report.
     """
     try:
         checkpoints = _load_checkpoints(store, checkpoint, public_key)
     except AuditError as error:
         return VerificationReport(False, 0, EMPTY_ROOT, None, Problem.BAD_CHECKPOINT, str(error))
-    scan = _scan(store, {c.size for _, c in checkpoints})
+    scan = _scan(store, {c.size for _, c in checkpoints}, strict)
     report = VerificationReport(
         ok=scan.problem is None,
         size=scan.size,

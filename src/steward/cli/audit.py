@@ -50,13 +50,21 @@ def verify(
         typer.Option(help="Verifier key text; every checkpoint must be signed by it."),
     ] = None,
     output_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Also parse and check the format of every entry, not only the first and "
+            "last (slower; finds entries that were written malformed).",
+        ),
+    ] = False,
 ) -> None:
     """Check every entry and checkpoint. Exit 0: intact; 1: damage found; 2: cannot check."""
     with user_errors():
         _require_log(log)
         note = _read_text(checkpoint) if checkpoint else None
         key = load_public_key(public_key) if public_key else None
-        report = verify_log(FileAuditStore(log), note, key)
+        report = verify_log(FileAuditStore(log), note, key, strict=strict)
     summary = {
         "ok": report.ok,
         "entries": report.size,
@@ -67,6 +75,7 @@ def verify(
         "suspect_range": list(report.suspect_range) if report.suspect_range else None,
         "reason": report.reason,
         "signatures_checked": key is not None,
+        "strict": strict,
     }
     if output_json:
         typer.echo(json.dumps(summary, indent=2))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -18,8 +19,11 @@ def write_private_file(path: Path, data: bytes, *, exclusive: bool = False) -> N
     then replaces ``path``; a crash never leaves a half-written key file.
 
     Raises:
-        KeyStoreError: ``exclusive`` is set and ``path`` exists, or the write fails.
+        KeyStoreError: ``path`` is a symbolic link, ``exclusive`` is set and ``path``
+            exists, or the write fails.
     """
+    if path.is_symlink():
+        raise KeyStoreError(f"{path}: is a symbolic link; refusing to write a key through it")
     if exclusive and path.exists():
         raise KeyStoreError(f"{path}: already exists; refusing to overwrite a key file")
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -39,21 +43,29 @@ def write_private_file(path: Path, data: bytes, *, exclusive: bool = False) -> N
 def read_private_file(path: Path) -> bytes:
     """Read a secret file, refusing it if group or others may read or write it.
 
+    The file is opened without following a symbolic link, and its permissions are
+    checked on the open file, so they cannot change between the check and the read.
+
     Raises:
-        KeyStoreError: the file is missing, unreadable or has unsafe permissions.
+        KeyStoreError: the file is missing, unreadable, a symbolic link, or has unsafe
+            permissions.
     """
     try:
-        mode = path.stat().st_mode
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
     except FileNotFoundError:
         raise KeyStoreError(f"{path}: no such key file; run 'steward keys init'") from None
     except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise KeyStoreError(f"{path}: is a symbolic link; refusing to read a key") from None
         raise KeyStoreError(f"{path}: cannot read ({error.strerror})") from None
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise KeyStoreError(
-            f"{path}: permissions {stat.filemode(mode)} let others read it; "
-            f"run 'chmod 600 {path}' and check nobody copied it"
-        )
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        raise KeyStoreError(f"{path}: cannot read ({error.strerror})") from None
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if mode & (stat.S_IRWXG | stat.S_IRWXO):
+            raise KeyStoreError(
+                f"{path}: permissions {stat.filemode(mode)} let others read it; "
+                f"run 'chmod 600 {path}' and check nobody copied it"
+            )
+        try:
+            return handle.read()
+        except OSError as error:
+            raise KeyStoreError(f"{path}: cannot read ({error.strerror})") from None
