@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from steward import __version__
-from steward.cli import audit, keys, policy
+from steward.cli import audit, backup, keys, policy
 from steward.cli.init_command import init
 
 app = typer.Typer(
@@ -18,6 +18,7 @@ app = typer.Typer(
 app.add_typer(policy.app, name="policy")
 app.add_typer(keys.app, name="keys")
 app.add_typer(audit.app, name="audit")
+app.add_typer(backup.app, name="backup")
 app.command("init")(init)
 
 
