@@ -1,0 +1,1 @@
+"""The Django project that serves the vault: settings, URLs, WSGI, middleware."""

@@ -1,0 +1,11 @@
+"""URL map of the vault: public intake, staff pages and the HTTP API."""
+
+from django.urls import include, path
+
+from steward.vault.api.router import api
+
+urlpatterns = [
+    path("", include("steward.vault.views.intake_urls")),
+    path("staff/", include("steward.vault.views.staff_urls")),
+    path("api/", api.urls),
+]

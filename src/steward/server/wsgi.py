@@ -1,0 +1,8 @@
+"""WSGI entry point of the vault."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "steward.server.settings")
+application = get_wsgi_application()

@@ -1,0 +1,158 @@
+"""Database models of the vault.
+
+Personal field values are stored only as ciphertexts (:class:`FieldValue`), each bound
+to its record and field and encrypted under its subject's own key, which lives outside
+this database. Only the fields a plan stores in clear (non-identifying ones such as a
+district or a request type) are kept readable, in :attr:`Record.clear_values`.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class PlanVersion(models.Model):
+    """A plan text the vault has run under; each record points to the one it was collected under."""
+
+    version = models.CharField(max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    first_loaded = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.version} ({self.digest[:12]})"
+
+
+class Subject(models.Model):
+    """A person the vault holds data about. Holds no personal data itself."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    erased = models.DateTimeField(null=True, blank=True)
+
+
+class Record(models.Model):
+    """One submission or case of a plan dataset."""
+
+    class Status(models.TextChoices):
+        OPEN = "open"
+        CLOSED = "closed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    dataset = models.CharField(max_length=63, db_index=True)
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="records")
+    plan = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="records")
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated = models.DateTimeField(auto_now=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    closed = models.DateTimeField(null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_records",
+    )
+    team = models.CharField(max_length=63, blank=True, default="")
+    clear_values = models.JSONField(default=dict, blank=True)
+    guardian_consent = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ("-created",)
+
+
+class FieldValue(models.Model):
+    """One encrypted field value of a record, with its blind index if the field is searchable."""
+
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="values")
+    field = models.CharField(max_length=63)
+    ciphertext = models.BinaryField()
+    blind_index = models.BinaryField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=("record", "field"), name="one_value_per_field"),
+        )
+
+
+class Consent(models.Model):
+    """A person's answer to one consent-based purpose, and its withdrawal."""
+
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="consents")
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(max_length=63)
+    granted = models.BooleanField()
+    given = models.DateTimeField(auto_now_add=True)
+    withdrawn = models.DateTimeField(null=True, blank=True)
+    by_guardian = models.BooleanField(default=False)
+
+
+class AccessCode(models.Model):
+    """A keyed hash of the personal code a person uses to come back to their own data.
+
+    Codes are random (at least 100 bits), so a keyed hash is enough to store them.
+    """
+
+    subject = models.OneToOneField(Subject, on_delete=models.CASCADE, related_name="access_code")
+    lookup = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+
+class SealedSubmission(models.Model):
+    """An intake submission sealed to the organization's key; the server cannot read it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    dataset = models.CharField(max_length=63, db_index=True)
+    sealed = models.BinaryField()
+    plan = models.ForeignKey(PlanVersion, on_delete=models.PROTECT)
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="sealed")
+    received = models.DateTimeField(auto_now_add=True)
+    opened = models.DateTimeField(null=True, blank=True)
+    record = models.OneToOneField(Record, null=True, blank=True, on_delete=models.SET_NULL)
+
+
+class StaffMember(models.Model):
+    """A person's own staff account: their plan role, team and any expiry of their access."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff"
+    )
+    role = models.CharField(max_length=63)
+    team = models.CharField(max_length=63, blank=True, default="")
+    access_until = models.DateTimeField(null=True, blank=True)
+    must_change_password = models.BooleanField(default=False)
+
+
+class ServiceToken(models.Model):
+    """An API token scoped to one plan role. Only its SHA-256 is stored."""
+
+    name = models.CharField(max_length=100, unique=True)
+    role = models.CharField(max_length=63)
+    team = models.CharField(max_length=63, blank=True, default="")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField(null=True, blank=True)
+    revoked = models.DateTimeField(null=True, blank=True)
+
+
+class AuditEntryRow(models.Model):
+    """One audit entry: canonical JSON, numbered; the number is unique so the chain cannot fork."""
+
+    seq = models.BigIntegerField(unique=True)
+    record = models.BinaryField()
+    written = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("seq",)
+
+
+class AuditCheckpointRow(models.Model):
+    """A signed checkpoint note of the audit log."""
+
+    note = models.TextField()
+    written = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("id",)

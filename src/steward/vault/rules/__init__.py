@@ -1,0 +1,1 @@
+"""Pure decisions of the vault, tested as tables: no database, no Django."""

@@ -1,0 +1,44 @@
+"""Which records a role reaches: all, its team's, those assigned to the person, or their own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from steward.policy.model import Scope
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Who is asking, as far as scope is concerned."""
+
+    scope: Scope
+    user_id: int | None
+    team: str
+    subject_id: UUID | None
+
+
+@dataclass(frozen=True)
+class RecordFacts:
+    """What scope looks at on a record."""
+
+    assigned_to: int | None
+    team: str
+    subject_id: UUID
+
+
+def in_scope(reach: Reach, record: RecordFacts) -> bool:
+    """Whether ``reach`` extends to ``record``.
+
+    * ``all``: every record;
+    * ``team``: records of the person's own team (never records without a team);
+    * ``assigned``: records assigned to the person;
+    * ``own``: the person's own records (people the data is about).
+    """
+    if reach.scope is Scope.ALL:
+        return True
+    if reach.scope is Scope.TEAM:
+        return bool(reach.team) and record.team == reach.team
+    if reach.scope is Scope.ASSIGNED:
+        return reach.user_id is not None and record.assigned_to == reach.user_id
+    return reach.subject_id is not None and record.subject_id == reach.subject_id

@@ -1,0 +1,1 @@
+"""Vault services: collect, access, auditing. Views and the API call these, never the cipher."""

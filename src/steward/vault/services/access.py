@@ -1,0 +1,401 @@
+"""The one access service: every read of personal data goes through here.
+
+It decides (the plan's grants, the role's scope, MFA and expiry), decrypts, masks and
+audits, in that order, and the audit entry commits in the same transaction as the
+read: if the entry cannot be written, nothing is returned. Denials are audited too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NoReturn
+from uuid import UUID
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from steward.audit import Outcome
+from steward.errors import StewardError
+from steward.policy.access import decide
+from steward.policy.model import Action, Dataset, FieldSpec, Scope
+from steward.vault.models import FieldValue, Record
+from steward.vault.rules.masking import HIDDEN, mask, needs_plaintext
+from steward.vault.rules.scope import RecordFacts, in_scope
+from steward.vault.runtime import Vault
+from steward.vault.services.actors import Actor
+from steward.vault.services.auditing import AuditUnavailable, audit
+
+MAX_PAGE = 200
+
+
+class AccessDenied(StewardError):
+    """The actor may not do this; the reason never contains personal data."""
+
+
+class NotFound(StewardError):
+    """No such record or field (said the same way whether it exists or is out of scope)."""
+
+
+@dataclass(frozen=True)
+class FieldView:
+    """One field as the actor sees it: masked unless clear, and whether they may reveal it."""
+
+    name: str
+    label: str
+    shown: str
+    masked: bool
+    can_reveal: bool
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """A record as the actor sees it."""
+
+    id: UUID
+    dataset: str
+    created: datetime
+    status: str
+    team: str
+    assigned_to: int | None
+    plan_version: str
+    fields: tuple[FieldView, ...]
+
+
+class AccessService:
+    """Decides, decrypts, masks and audits every read and write of records."""
+
+    def __init__(self, vault: Vault) -> None:
+        self.vault = vault
+
+    # -- reading ----------------------------------------------------------------------
+
+    def readable_datasets(self, actor: Actor) -> list[Dataset]:
+        """Datasets with at least one field the actor may read."""
+        return [d for d in self.vault.plan.datasets if self._readable(actor, d)]
+
+    def list_records(
+        self, actor: Actor, dataset_id: str, *, limit: int = 50, offset: int = 0
+    ) -> list[RecordView]:
+        """A page of the dataset's records in scope, each field masked per the plan.
+
+        Raises:
+            AccessDenied: the role reads nothing of this dataset, or must use MFA.
+            AuditUnavailable: the read could not be audited; nothing is returned.
+        """
+        dataset = self._dataset(dataset_id)
+        fields = self._gate(actor, dataset, Action.READ, f"dataset/{dataset.id}")
+        limit = max(1, min(limit, MAX_PAGE))
+        with transaction.atomic():
+            rows = list(
+                self._scoped(actor, Record.objects.filter(dataset=dataset.id))
+                .select_related("plan")
+                .order_by("-created")[offset : offset + limit]
+            )
+            values = self._values(rows, fields)
+            views = [self._view(actor, dataset, fields, row, values) for row in rows]
+            audit(
+                self.vault,
+                actor=actor.ref,
+                action="record.list",
+                obj=f"dataset/{dataset.id}",
+                fields=[f.name for f in fields],
+            )
+        return views
+
+    def get_record(self, actor: Actor, record_id: UUID | str) -> RecordView:
+        """One record in scope, masked per the plan.
+
+        Raises:
+            NotFound: no such record, or out of the actor's scope (indistinguishable).
+            AccessDenied: the role reads nothing of this dataset, or must use MFA.
+            AuditUnavailable: the read could not be audited; nothing is returned.
+        """
+        row = self._record(actor, record_id)
+        dataset = self._dataset(row.dataset)
+        fields = self._gate(actor, dataset, Action.READ, f"record/{row.id}")
+        with transaction.atomic():
+            view = self._view(actor, dataset, fields, row, self._values([row], fields))
+            audit(
+                self.vault,
+                actor=actor.ref,
+                action="record.read",
+                obj=f"record/{row.id}",
+                fields=[f.name for f in fields],
+            )
+        return view
+
+    def reveal(
+        self, actor: Actor, record_id: UUID | str, field: str, purpose: str, reason: str
+    ) -> str:
+        """The clear value of one masked field, for a stated purpose and reason.
+
+        Raises:
+            AccessDenied: no reveal grant, no purpose of the field given, or no reason.
+            NotFound: no such record or field in scope.
+            AuditUnavailable: the reveal could not be audited; nothing is returned.
+        """
+        row = self._record(actor, record_id)
+        dataset = self._dataset(row.dataset)
+        spec = self._field(dataset, field)
+        target = f"record/{row.id}"
+        self._gate(actor, dataset, Action.REVEAL, target, only=spec)
+        reason = " ".join(reason.split())
+        if purpose not in spec.purposes:
+            self._deny(
+                actor,
+                "field.reveal",
+                target,
+                [field],
+                "the purpose given is not one this field serves",
+            )
+        if len(reason) < 8:
+            self._deny(actor, "field.reveal", target, [field], "state the reason in a few words")
+        with transaction.atomic():
+            value = self._plaintext(row, dataset, spec)
+            audit(
+                self.vault,
+                actor=actor.ref,
+                action="field.reveal",
+                obj=target,
+                fields=[field],
+                purpose=f"{purpose}: {reason}"[:1000],
+            )
+        return value
+
+    def export(self, actor: Actor, dataset_id: str) -> list[dict[str, str]]:
+        """Every record in scope with the fields the role may export, decrypted.
+
+        Raises:
+            AccessDenied: the role has no export grant on this dataset, or must use MFA.
+            AuditUnavailable: the export could not be audited; nothing is returned.
+        """
+        dataset = self._dataset(dataset_id)
+        fields = self._gate(actor, dataset, Action.EXPORT, f"dataset/{dataset.id}")
+        with transaction.atomic():
+            rows = list(self._scoped(actor, Record.objects.filter(dataset=dataset.id)))
+            values = self._values(rows, fields)
+            out = []
+            for row in rows:
+                clear = self._decrypt_row(row, dataset, fields, values, all_fields=True)
+                out.append({"id": str(row.id), **clear})
+            audit(
+                self.vault,
+                actor=actor.ref,
+                action="dataset.export",
+                obj=f"dataset/{dataset.id}",
+                fields=[f.name for f in fields],
+            )
+        return out
+
+    # -- writing ----------------------------------------------------------------------
+
+    def update(self, actor: Actor, record_id: UUID | str, field: str, value: str) -> None:
+        """Replace one field's value (re-encrypted, re-indexed), if the role may write it.
+
+        Raises:
+            AccessDenied: no write grant covers the field, or it is never recorded.
+            NotFound: no such record or field in scope.
+            AuditUnavailable: the write could not be audited; nothing changes.
+        """
+        from steward.vault.services.collect import blind_index_for
+
+        row = self._record(actor, record_id)
+        dataset = self._dataset(row.dataset)
+        spec = self._field(dataset, field)
+        target = f"record/{row.id}"
+        self._gate(actor, dataset, Action.WRITE, target, only=spec)
+        with transaction.atomic():
+            if spec.encrypted:
+                ciphertext = self.vault.keyring.encrypt(
+                    str(row.subject_id),
+                    value.encode("utf-8"),
+                    dataset=dataset.id,
+                    record=str(row.id),
+                    field=field,
+                )
+                index = (
+                    blind_index_for(self.vault, dataset.id, field, value)
+                    if spec.searchable
+                    else None
+                )
+                FieldValue.objects.update_or_create(
+                    record=row,
+                    field=field,
+                    defaults={"ciphertext": ciphertext, "blind_index": index},
+                )
+            else:
+                row.clear_values = {**row.clear_values, field: value}
+                row.save(update_fields=["clear_values", "updated"])
+            audit(self.vault, actor=actor.ref, action="field.write", obj=target, fields=[field])
+
+    # -- decisions ----------------------------------------------------------------------
+
+    def _gate(
+        self,
+        actor: Actor,
+        dataset: Dataset,
+        action: Action,
+        target: str,
+        only: FieldSpec | None = None,
+    ) -> list[FieldSpec]:
+        """The fields ``action`` reaches, or an audited denial."""
+        verb = {
+            Action.READ: "record.read",
+            Action.REVEAL: "field.reveal",
+            Action.WRITE: "field.write",
+            Action.EXPORT: "dataset.export",
+        }[action]
+        names = [only.name] if only else []
+        if actor.expired():
+            self._deny(actor, verb, target, names, "this account's temporary access has ended")
+        if actor.role.mfa and not actor.mfa_verified:
+            self._deny(actor, verb, target, names, "this role must sign in with a second factor")
+        specs = [only] if only else dataset.collected_fields
+        allowed = [s for s in specs if decide(actor.role, action, s, today=actor.today()).allowed]
+        if not allowed:
+            why = decide(actor.role, action, specs[0], today=actor.today()).reason if specs else ""
+            self._deny(actor, verb, target, names, f"the role '{actor.role.id}' may not: {why}")
+        return allowed
+
+    def _deny(
+        self, actor: Actor, action: str, target: str, fields: Iterable[str], reason: str
+    ) -> NoReturn:
+        """Audit a refused attempt (best effort: refusal never depends on it) and refuse."""
+        with suppress(AuditUnavailable), transaction.atomic():
+            audit(
+                self.vault,
+                actor=actor.ref,
+                action=action,
+                obj=target,
+                fields=fields,
+                outcome=Outcome.DENIED,
+            )
+        raise AccessDenied(reason)
+
+    def _readable(self, actor: Actor, dataset: Dataset) -> bool:
+        return any(
+            decide(actor.role, Action.READ, s, today=actor.today()).allowed
+            for s in dataset.collected_fields
+        )
+
+    def _scoped(self, actor: Actor, rows: QuerySet[Record]) -> QuerySet[Record]:
+        scope = actor.role.scope
+        if scope is Scope.ALL:
+            return rows
+        if scope is Scope.TEAM:
+            return rows.filter(team=actor.team) if actor.team else rows.none()
+        if scope is Scope.ASSIGNED:
+            return rows.filter(assigned_to_id=actor.user_id) if actor.user_id else rows.none()
+        return rows.filter(subject_id=actor.subject_id) if actor.subject_id else rows.none()
+
+    # -- data -------------------------------------------------------------------------
+
+    def _dataset(self, dataset_id: str) -> Dataset:
+        try:
+            return self.vault.plan.dataset(dataset_id)
+        except KeyError:
+            raise NotFound(f"there is no dataset '{dataset_id}'") from None
+
+    @staticmethod
+    def _field(dataset: Dataset, name: str) -> FieldSpec:
+        try:
+            return dataset.field(name)
+        except KeyError:
+            raise NotFound(f"'{dataset.id}' has no field '{name}'") from None
+
+    def _record(self, actor: Actor, record_id: UUID | str) -> Record:
+        try:
+            key = record_id if isinstance(record_id, UUID) else UUID(str(record_id))
+            row = Record.objects.select_related("plan").get(pk=key)
+        except (ValueError, Record.DoesNotExist):
+            raise NotFound("no such record") from None
+        facts = RecordFacts(row.assigned_to_id, row.team, row.subject_id)
+        if not in_scope(actor.reach, facts):
+            raise NotFound("no such record")
+        return row
+
+    @staticmethod
+    def _values(rows: list[Record], fields: list[FieldSpec]) -> dict[tuple[UUID, str], bytes]:
+        wanted = [f.name for f in fields if f.encrypted]
+        if not rows or not wanted:
+            return {}
+        found = FieldValue.objects.filter(record__in=rows, field__in=wanted).values_list(
+            "record_id", "field", "ciphertext"
+        )
+        return {(record, field): bytes(ciphertext) for record, field, ciphertext in found}
+
+    def _decrypt_row(
+        self,
+        row: Record,
+        dataset: Dataset,
+        fields: list[FieldSpec],
+        values: dict[tuple[UUID, str], bytes],
+        *,
+        all_fields: bool = False,
+    ) -> dict[str, str]:
+        """Clear text of the row's fields (those whose mask needs it, or all)."""
+        out: dict[str, str] = {}
+        ciphertexts = {
+            f.name: values[(row.id, f.name)]
+            for f in fields
+            if f.encrypted and (all_fields or needs_plaintext(f)) and (row.id, f.name) in values
+        }
+        if ciphertexts:
+            plain = self.vault.keyring.decrypt_record(
+                ciphertexts, dataset=dataset.id, record=str(row.id)
+            )
+            out.update({k: v.decode("utf-8") for k, v in plain.items()})
+        for f in fields:
+            if not f.encrypted and f.name in row.clear_values:
+                out[f.name] = str(row.clear_values[f.name])
+        if all_fields:
+            return {f.name: out.get(f.name, "") for f in fields}
+        return out
+
+    def _plaintext(self, row: Record, dataset: Dataset, spec: FieldSpec) -> str:
+        if not spec.encrypted:
+            return str(row.clear_values.get(spec.name, ""))
+        value = FieldValue.objects.filter(record=row, field=spec.name).first()
+        if value is None:
+            return ""
+        return self.vault.keyring.decrypt(
+            bytes(value.ciphertext), dataset=dataset.id, record=str(row.id), field=spec.name
+        ).decode("utf-8")
+
+    def _view(
+        self,
+        actor: Actor,
+        dataset: Dataset,
+        fields: list[FieldSpec],
+        row: Record,
+        values: dict[tuple[UUID, str], bytes],
+    ) -> RecordView:
+        clear = self._decrypt_row(row, dataset, fields, values)
+        views = []
+        for spec in fields:
+            stored = (row.id, spec.name) in values or spec.name in row.clear_values
+            if not stored:
+                shown = ""
+            elif spec.name in clear:
+                shown = mask(spec, clear[spec.name])
+            else:
+                shown = HIDDEN
+            reveal = stored and decide(actor.role, Action.REVEAL, spec, today=actor.today()).allowed
+            views.append(
+                FieldView(
+                    spec.name, spec.label, shown, stored and shown != clear.get(spec.name), reveal
+                )
+            )
+        return RecordView(
+            id=row.id,
+            dataset=row.dataset,
+            created=row.created,
+            status=row.status,
+            team=row.team,
+            assigned_to=row.assigned_to_id,
+            plan_version=row.plan.version,
+            fields=tuple(views),
+        )

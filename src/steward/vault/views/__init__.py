@@ -1,0 +1,1 @@
+"""Server-rendered pages: public intake forms and staff pages. No JavaScript framework."""

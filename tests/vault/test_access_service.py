@@ -1,0 +1,180 @@
+"""The access service: decisions, scope, masking, reveal with a reason, and failing closed."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import DatabaseError
+
+from steward.audit import Outcome
+from steward.vault.models import AuditEntryRow, Record
+from steward.vault.rules.intake import Submission
+from steward.vault.rules.masking import HIDDEN
+from steward.vault.runtime import Vault
+from steward.vault.services.access import AccessDenied, AccessService, NotFound
+from steward.vault.services.auditing import AuditUnavailable
+from steward.vault.services.collect import submit
+from tests.vault.conftest import actor_for
+from tests.vault.test_collect import GOOD
+
+
+@pytest.fixture
+def case(city_vault: Vault) -> Record:
+    receipt = submit(city_vault, Submission("service_request", {**GOOD, "phone": "555 010 0199"}))
+    return Record.objects.get(pk=receipt.reference)
+
+
+@pytest.fixture
+def worker(case: Record) -> User:
+    user = User.objects.create(username="cw1")
+    case.assigned_to = user
+    case.team = "north"
+    case.save()
+    return user
+
+
+def _fields(view) -> dict[str, str]:
+    return {f.name: f.shown for f in view.fields}
+
+
+def test_a_caseworker_sees_an_assigned_case_masked(
+    city_vault: Vault, case: Record, worker: User
+) -> None:
+    actor = actor_for(city_vault, "caseworker", user_id=worker.id)
+    (view,) = AccessService(city_vault).list_records(actor, "service_request")
+    shown = _fields(view)
+    assert shown["full_name"] == "A\u2022\u2022\u2022 L\u2022\u2022\u2022"
+    assert shown["email"].startswith("a\u2022\u2022\u2022@")
+    assert shown["phone"].endswith("99") and "555" not in shown["phone"]
+    assert shown["details"] == HIDDEN
+    assert shown["district"] == "North"
+    assert "age_band" not in shown  # planning statistics: not the caseworker's purpose
+    assert "Ana" not in repr(view)
+
+
+def test_scope_hides_cases_assigned_to_someone_else(
+    city_vault: Vault, case: Record, worker: User
+) -> None:
+    other = User.objects.create(username="cw2")
+    actor = actor_for(city_vault, "caseworker", user_id=other.id)
+    service = AccessService(city_vault)
+    assert service.list_records(actor, "service_request") == []
+    with pytest.raises(NotFound):
+        service.get_record(actor, case.id)
+    with pytest.raises(NotFound):
+        service.reveal(actor, case.id, "full_name", "follow_up", "calling back about the pothole")
+
+
+def test_team_scope(city_vault: Vault, case: Record, worker: User) -> None:
+    service = AccessService(city_vault)
+    assert (
+        len(
+            service.list_records(
+                actor_for(city_vault, "supervisor", team="north"), "service_request"
+            )
+        )
+        == 1
+    )
+    assert (
+        service.list_records(actor_for(city_vault, "supervisor", team="south"), "service_request")
+        == []
+    )
+    assert service.list_records(actor_for(city_vault, "supervisor"), "service_request") == []
+
+
+def test_reveal_needs_a_purpose_of_the_field_and_a_reason(
+    city_vault: Vault, case: Record, worker: User
+) -> None:
+    actor = actor_for(city_vault, "caseworker", user_id=worker.id)
+    service = AccessService(city_vault)
+    with pytest.raises(AccessDenied, match="purpose"):
+        service.reveal(actor, case.id, "full_name", "planning_statistics", "calling back today")
+    with pytest.raises(AccessDenied, match="reason"):
+        service.reveal(actor, case.id, "full_name", "follow_up", "   ")
+    value = service.reveal(
+        actor, case.id, "full_name", "follow_up", "calling back about the pothole"
+    )
+    assert value == "Ana Lima"
+    last = list(city_vault.audit.entries())[-1]
+    assert (last.action, last.fields, last.outcome) == (
+        "field.reveal",
+        ("full_name",),
+        Outcome.ALLOWED,
+    )
+    assert last.purpose == "follow_up: calling back about the pothole"
+    denied = [e for e in city_vault.audit.entries() if e.outcome is Outcome.DENIED]
+    assert len(denied) == 2
+
+
+def test_a_role_without_reveal_grant_is_refused_and_audited(
+    city_vault: Vault, case: Record, worker: User
+) -> None:
+    actor = actor_for(city_vault, "caseworker", user_id=worker.id)
+    with pytest.raises(AccessDenied):
+        AccessService(city_vault).reveal(
+            actor, case.id, "details", "service_delivery", "needs the detail"
+        )
+    assert list(city_vault.audit.entries())[-1].outcome is Outcome.DENIED
+
+
+def test_mfa_roles_are_refused_without_a_second_factor(
+    city_vault: Vault, case: Record, worker: User
+) -> None:
+    actor = actor_for(city_vault, "caseworker", user_id=worker.id, mfa_verified=False)
+    with pytest.raises(AccessDenied, match="second factor"):
+        AccessService(city_vault).list_records(actor, "service_request")
+
+
+def test_exports_need_their_own_permission(city_vault: Vault, case: Record, worker: User) -> None:
+    service = AccessService(city_vault)
+    with pytest.raises(AccessDenied):
+        service.export(actor_for(city_vault, "supervisor", team="north"), "service_request")
+    rows = service.export(actor_for(city_vault, "privacy_officer"), "service_request")
+    assert rows[0]["full_name"] == "Ana Lima"
+    assert "age_band" not in rows[0]  # not in the officer's export grant
+    assert list(city_vault.audit.entries())[-1].action == "dataset.export"
+
+
+def test_reads_fail_closed_when_the_audit_log_cannot_be_written(
+    city_vault: Vault, case: Record, worker: User
+) -> None:
+    actor = actor_for(city_vault, "caseworker", user_id=worker.id)
+    service = AccessService(city_vault)
+    before = AuditEntryRow.objects.count()
+    with mock.patch.object(AuditEntryRow.objects, "create", side_effect=DatabaseError("disk full")):
+        with pytest.raises(AuditUnavailable):
+            service.list_records(actor, "service_request")
+        with pytest.raises(AuditUnavailable):
+            service.reveal(actor, case.id, "full_name", "follow_up", "calling back about it")
+        with pytest.raises(AuditUnavailable):
+            service.update(actor, case.id, "phone", "555 010 0000")
+    assert AuditEntryRow.objects.count() == before
+    assert (
+        service.reveal(actor, case.id, "phone", "follow_up", "checking it did not change")
+        == "555 010 0199"
+    )
+
+
+def test_writes_are_reencrypted_and_audited(city_vault: Vault, case: Record, worker: User) -> None:
+    actor = actor_for(city_vault, "caseworker", user_id=worker.id)
+    service = AccessService(city_vault)
+    service.update(actor, case.id, "phone", "555 010 0123")
+    assert (
+        service.reveal(actor, case.id, "phone", "follow_up", "confirming the new number")
+        == "555 010 0123"
+    )
+    with pytest.raises(AccessDenied):
+        service.update(actor, case.id, "age_band", "30-44")
+
+
+def test_unknown_records_and_fields(city_vault: Vault, case: Record) -> None:
+    actor = actor_for(city_vault, "privacy_officer")
+    service = AccessService(city_vault)
+    with pytest.raises(NotFound):
+        service.get_record(actor, "not-a-uuid")
+    with pytest.raises(NotFound):
+        service.reveal(actor, case.id, "shoe_size", "follow_up", "no such field here")
+    with pytest.raises(NotFound):
+        service.list_records(actor, "no_such_dataset")
