@@ -7,7 +7,7 @@ vault tests a second time against the PostgreSQL on 127.0.0.1:5432).
 import os
 import tempfile
 
-os.environ.setdefault("STEWARD_SECRET_KEY", "test-only-secret-key-not-for-any-deployment-0123456789")
+os.environ.setdefault("STEWARD_SECRET_KEY", "test-only-secret-key-not-for-deployment-0123456789")
 os.environ.setdefault("STEWARD_KEYS_DIR", tempfile.mkdtemp(prefix="steward-test-keys-"))
 os.environ.setdefault("STEWARD_PLAN", "examples/city-constituent-services.yaml")
 os.environ.setdefault("STEWARD_INSECURE_COOKIES", "1")

@@ -47,7 +47,8 @@ def test_a_caseworker_sees_an_assigned_case_masked(
     shown = _fields(view)
     assert shown["full_name"] == "A\u2022\u2022\u2022 L\u2022\u2022\u2022"
     assert shown["email"].startswith("a\u2022\u2022\u2022@")
-    assert shown["phone"].endswith("99") and "555" not in shown["phone"]
+    assert shown["phone"].endswith("99")
+    assert "555" not in shown["phone"]
     assert shown["details"] == HIDDEN
     assert shown["district"] == "North"
     assert "age_band" not in shown  # planning statistics: not the caseworker's purpose

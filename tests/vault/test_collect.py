@@ -122,7 +122,9 @@ def test_sealed_intake_round_trip(help_desk) -> None:
     outcome = open_sealed(vault, intake_key, actor="test/privacy_officer")
     assert outcome.opened == (receipt.reference,)
     row.refresh_from_db()
-    assert row.opened is not None and row.record is not None and bytes(row.sealed) == b""
+    assert row.opened is not None
+    assert row.record is not None
+    assert bytes(row.sealed) == b""
     assert row.record.subject_id == row.subject_id
 
 
