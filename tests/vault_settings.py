@@ -16,6 +16,6 @@ os.environ.setdefault(
     os.environ.get("STEWARD_TEST_DATABASE_URL", "sqlite:///:memory:"),
 )
 
-from steward.server.settings import *  # noqa: E402, F403
+from steward.server.settings import *  # noqa: F403
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]  # noqa: F405
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
