@@ -179,3 +179,22 @@ def test_unknown_records_and_fields(city_vault: Vault, case: Record) -> None:
         service.reveal(actor, case.id, "shoe_size", "follow_up", "no such field here")
     with pytest.raises(NotFound):
         service.list_records(actor, "no_such_dataset")
+
+
+def test_search_by_blind_index_respects_scope_and_is_audited(
+    city_vault: Vault, case: Record, worker: User
+) -> None:
+    service = AccessService(city_vault)
+    officer = actor_for(city_vault, "privacy_officer")
+    (found,) = service.find_records(officer, "service_request", "email", " ANA.LIMA@example.org")
+    assert found.id == case.id
+    assert service.find_records(officer, "service_request", "email", "someone@else.org") == []
+    (by_phone,) = service.find_records(officer, "service_request", "phone", "(555) 010-0199")
+    assert by_phone.id == case.id
+    outsider = actor_for(city_vault, "caseworker", user_id=worker.id + 1000)
+    assert service.find_records(outsider, "service_request", "email", "ana.lima@example.org") == []
+    with pytest.raises(AccessDenied, match="not searchable"):
+        service.find_records(officer, "service_request", "details", "pothole")
+    assert list(city_vault.audit.entries())[-1].outcome is Outcome.DENIED
+    searches = [e for e in city_vault.audit.entries() if e.action == "record.search"]
+    assert len(searches) == 5

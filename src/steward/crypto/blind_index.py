@@ -121,6 +121,10 @@ class BlindIndexer:
             self._field_keys[(dataset, field)] = cached
         return cached
 
+    def normalized(self, value: str, normalization: Normalization = Normalization.TEXT) -> str:
+        """``value`` as it is indexed: the form two equal values share."""
+        return self._normalizers[normalization](value)
+
     def index(
         self,
         value: str,
@@ -130,6 +134,6 @@ class BlindIndexer:
         normalization: Normalization = Normalization.TEXT,
     ) -> bytes:
         """The blind index of ``value`` in ``dataset.field`` (``length`` bytes)."""
-        normalized = self._normalizers[normalization](value).encode("utf-8")
+        normalized = self.normalized(value, normalization).encode("utf-8")
         digest = hmac.new(self.field_key(dataset, field), normalized, sha256).digest()
         return digest[: self.length]

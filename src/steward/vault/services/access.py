@@ -24,6 +24,7 @@ from steward.policy.model import Action, Dataset, FieldSpec, Scope
 from steward.vault.models import FieldValue, Record
 from steward.vault.rules.masking import HIDDEN, mask, needs_plaintext
 from steward.vault.rules.scope import RecordFacts, in_scope
+from steward.vault.rules.search import spec_normalization
 from steward.vault.runtime import Vault
 from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import AuditUnavailable, audit
@@ -164,6 +165,49 @@ class AccessService:
                 purpose=f"{purpose}: {reason}"[:1000],
             )
         return value
+
+    def find_records(
+        self, actor: Actor, dataset_id: str, field: str, value: str, *, limit: int = 50
+    ) -> list[RecordView]:
+        """Records in scope whose searchable ``field`` equals ``value`` (after normalization).
+
+        The look-up uses the field's blind index, so nothing is decrypted to search;
+        the few index collisions a truncated index allows are filtered out after
+        decrypting the candidates.
+
+        Raises:
+            AccessDenied: the role may not read the field, or it is not searchable.
+            NotFound: no such dataset or field.
+            AuditUnavailable: the search could not be audited; nothing is returned.
+        """
+        from steward.vault.services.collect import blind_index_for
+
+        dataset = self._dataset(dataset_id)
+        spec = self._field(dataset, field)
+        target = f"dataset/{dataset.id}"
+        if not spec.searchable:
+            self._deny(actor, "record.search", target, [field], f"'{field}' is not searchable")
+        self._gate(actor, dataset, Action.READ, target, only=spec)
+        fields = self._gate(actor, dataset, Action.READ, target)
+        index = blind_index_for(self.vault, dataset.id, field, value)
+        wanted = self.vault.indexer.normalized(value, spec_normalization(spec))
+        with transaction.atomic():
+            candidates = list(
+                self._scoped(
+                    actor,
+                    Record.objects.filter(
+                        dataset=dataset.id, values__field=field, values__blind_index=index
+                    ),
+                ).select_related("plan")[: max(1, min(limit, MAX_PAGE))]
+            )
+            views = []
+            for row in candidates:
+                actual = self._plaintext(row, dataset, spec)
+                if self.vault.indexer.normalized(actual, spec_normalization(spec)) != wanted:
+                    continue
+                views.append(self._view(actor, dataset, fields, row, self._values([row], fields)))
+            audit(self.vault, actor=actor.ref, action="record.search", obj=target, fields=[field])
+        return views
 
     def export(self, actor: Actor, dataset_id: str) -> list[dict[str, str]]:
         """Every record in scope with the fields the role may export, decrypted.

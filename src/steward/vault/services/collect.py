@@ -20,11 +20,10 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from django.db import transaction
 from django.utils import timezone
 
-from steward.crypto import Normalization
 from steward.crypto.sealed_batch import SealedSubmission as SealedBlob
 from steward.crypto.sealed_batch import seal_submission, unseal_batch
 from steward.errors import StewardError
-from steward.policy.model import Dataset, InputKind
+from steward.policy.model import Dataset
 from steward.vault.models import (
     AccessCode,
     Consent,
@@ -34,6 +33,7 @@ from steward.vault.models import (
     Subject,
 )
 from steward.vault.rules.intake import Submission, check_submission, consent_purposes
+from steward.vault.rules.search import spec_normalization
 from steward.vault.runtime import Vault
 from steward.vault.services.auditing import audit
 
@@ -143,7 +143,7 @@ def store_record(
             record=record,
             field=name,
             ciphertext=ciphertext,
-            blind_index=_blind_index(vault, dataset.id, specs[name].input, name, answers[name])
+            blind_index=blind_index_for(vault, dataset.id, name, answers[name])
             if specs[name].searchable
             else None,
         )
@@ -173,15 +173,9 @@ def store_record(
 def blind_index_for(vault: Vault, dataset: str, field: str, value: str) -> bytes:
     """The blind index of ``value`` in ``dataset.field``, normalized by the field's input kind."""
     spec = vault.plan.dataset(dataset).field(field)
-    return _blind_index(vault, dataset, spec.input, field, value)
-
-
-def _blind_index(vault: Vault, dataset: str, kind: InputKind, field: str, value: str) -> bytes:
-    normalization = {
-        InputKind.EMAIL: Normalization.EMAIL,
-        InputKind.PHONE: Normalization.PHONE,
-    }.get(kind, Normalization.TEXT)
-    return vault.indexer.index(value, dataset=dataset, field=field, normalization=normalization)
+    return vault.indexer.index(
+        value, dataset=dataset, field=field, normalization=spec_normalization(spec)
+    )
 
 
 def _store_sealed(
