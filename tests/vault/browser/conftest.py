@@ -1,0 +1,68 @@
+"""Browser tests: Playwright driving Debian's chromium against pytest-django's live server.
+
+No browser is downloaded: the tests use ``/usr/bin/chromium`` and are skipped, with the
+reason, only when it is missing. The live server runs in a thread of this process,
+so the vault installed with :func:`use_vault` is the one it serves; it needs a
+transactional database, which the vault fixtures here request.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from steward.vault.runtime import Vault, use_vault
+from tests.vault.conftest import CITY, make_vault
+
+# Playwright's sync API runs an event loop in this thread; Django would then refuse the
+# test's own (synchronous) database calls as "async-unsafe".
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's headless chromium, shared by the session's browser tests."""
+    if not CHROMIUM.exists():
+        pytest.skip(
+            f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)"
+        )
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh page in its own browser context (no cookies shared between tests)."""
+    context = browser.new_context(viewport={"width": 1000, "height": 900})
+    context.set_default_timeout(15_000)
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+@pytest.fixture
+def live_city_vault(transactional_db: None, tmp_path: Path) -> Iterator[Vault]:
+    """The city example's vault, installed for the live server in this process."""
+    vault, _ = make_vault(CITY, tmp_path / "keys")
+    use_vault(vault)
+    yield vault
+    use_vault(None)
