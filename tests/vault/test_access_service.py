@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.db import DatabaseError
 
 from steward.audit import Outcome
-from steward.vault.models import AuditEntryRow, Record
+from steward.vault.models import AuditEntryRow, FieldValue, Record
 from steward.vault.rules.intake import Submission
 from steward.vault.rules.masking import HIDDEN
 from steward.vault.runtime import Vault
@@ -198,3 +198,29 @@ def test_search_by_blind_index_respects_scope_and_is_audited(
     assert list(city_vault.audit.entries())[-1].outcome is Outcome.DENIED
     searches = [e for e in city_vault.audit.entries() if e.action == "record.search"]
     assert len(searches) == 5
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "fragment"),
+    [
+        ("district", "Atlantis", "choose one"),
+        ("email", "ana-at-example", "not an email"),
+        ("full_name", "  ", "required"),
+    ],
+)
+def test_writes_are_checked_against_the_plan(
+    city_vault: Vault, case: Record, worker: User, field: str, value: str, fragment: str
+) -> None:
+    from steward.vault.services.access import InvalidValue
+
+    actor = actor_for(city_vault, "caseworker", user_id=worker.id)
+    with pytest.raises(InvalidValue, match=fragment) as raised:
+        AccessService(city_vault).update(actor, case.id, field, value)
+    assert value.strip() == "" or value not in str(raised.value)
+
+
+def test_a_never_field_cannot_be_written(city_vault: Vault, case: Record, worker: User) -> None:
+    actor = actor_for(city_vault, "caseworker", user_id=worker.id)
+    with pytest.raises(AccessDenied, match="never recorded"):
+        AccessService(city_vault).update(actor, case.id, "immigration_status", "citizen")
+    assert not FieldValue.objects.filter(field="immigration_status").exists()

@@ -123,6 +123,23 @@ def _field_problem(
     return None
 
 
+def value_problem(spec: FieldSpec, value: str) -> str | None:
+    """What is wrong with storing ``value`` in ``spec`` (staff edits), or ``None``.
+
+    Refused: any value for a field marked ``never``, an over-long value, and a value of
+    the wrong form (a choice not listed, a malformed email, phone number, date, number
+    or yes/no). An empty value clears the field unless it is required.
+    """
+    if spec.never:
+        return "this answer is never recorded"
+    text = value.strip()
+    if not text:
+        return "this answer is required" if spec.required else None
+    if len(text) > MAX_VALUE_CHARS:
+        return f"at most {MAX_VALUE_CHARS} characters"
+    return _form_problem(spec, text)
+
+
 def _form_problem(spec: FieldSpec, value: str) -> str | None:
     kind = spec.input
     if kind is InputKind.CHOICE and spec.choices and value not in spec.choices:

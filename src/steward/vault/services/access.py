@@ -22,6 +22,7 @@ from steward.errors import StewardError
 from steward.policy.access import decide
 from steward.policy.model import Action, Dataset, FieldSpec, Scope
 from steward.vault.models import FieldValue, Record
+from steward.vault.rules.intake import value_problem
 from steward.vault.rules.masking import HIDDEN, mask, needs_plaintext
 from steward.vault.rules.scope import RecordFacts, in_scope
 from steward.vault.rules.search import spec_normalization
@@ -34,6 +35,10 @@ MAX_PAGE = 200
 
 class AccessDenied(StewardError):
     """The actor may not do this; the reason never contains personal data."""
+
+
+class InvalidValue(StewardError):
+    """The value cannot be stored in that field under the plan; says why, never the value."""
 
 
 class NotFound(StewardError):
@@ -241,6 +246,7 @@ class AccessService:
 
         Raises:
             AccessDenied: no write grant covers the field, or it is never recorded.
+            InvalidValue: the value is not of the field's form (a choice, an email, ...).
             NotFound: no such record or field in scope.
             AuditUnavailable: the write could not be audited; nothing changes.
         """
@@ -251,6 +257,10 @@ class AccessService:
         spec = self._field(dataset, field)
         target = f"record/{row.id}"
         self._gate(actor, dataset, Action.WRITE, target, only=spec)
+        problem = value_problem(spec, value)
+        if problem:
+            raise InvalidValue(f"{dataset.id}.{field}: {problem}")
+        value = value.strip()
         with transaction.atomic():
             if spec.encrypted:
                 ciphertext = self.vault.keyring.encrypt(

@@ -1,0 +1,108 @@
+"""How the API answers errors: a status and a plain message, never a traceback.
+
+| error | status | body |
+|---|---|---|
+| no or bad credentials | 401 | ``{"detail": ...}`` and ``WWW-Authenticate: Bearer`` |
+| :class:`AccessDenied`, :class:`MinorRefused` | 403 | ``{"detail": reason}`` |
+| :class:`NotFound` | 404 | ``{"detail": ...}`` |
+| :class:`SubmissionRejected` | 400 | ``{"detail": ..., "problems": {field: message}}`` |
+| a malformed request | 422 | ``{"detail": ..., "problems": {where: message}}`` |
+| :class:`AuditUnavailable` | 503 | ``{"detail": ...}``: nothing was done or returned |
+| anything else | 500 | ``{"detail": ...}``; only the error's type is logged |
+
+Messages of these errors never carry personal data (the services promise it), and
+validation problems never echo the value that was sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from steward.vault.services.access import AccessDenied, InvalidValue, NotFound
+from steward.vault.services.auditing import AuditUnavailable
+from steward.vault.services.collect import MinorRefused, SubmissionRejected
+
+logger = logging.getLogger("steward.api")
+
+WHOLE_SUBMISSION = "_submission"
+"""The ``problems`` key of a problem with the submission as a whole."""
+
+AUDIT_DOWN = (
+    "the audit log cannot be written, so nothing was done or returned; try again later "
+    "and tell the administrator if it persists"
+)
+
+
+def install(api: NinjaAPI) -> None:
+    """Register the API's error answers on ``api``."""
+
+    def answer(request: HttpRequest, body: dict[str, Any], status: int) -> HttpResponse:
+        response = api.create_response(request, body, status=status)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def unauthenticated(request: HttpRequest, exc: Any) -> HttpResponse:
+        response = answer(
+            request,
+            {
+                "detail": "send a valid service token (Authorization: Bearer stw_...) "
+                "or sign in as staff at /staff/"
+            },
+            401,
+        )
+        response["WWW-Authenticate"] = 'Bearer realm="steward"'
+        return response
+
+    def denied(request: HttpRequest, exc: Any) -> HttpResponse:
+        return answer(request, {"detail": str(exc)}, 403)
+
+    def not_found(request: HttpRequest, exc: Any) -> HttpResponse:
+        return answer(request, {"detail": str(exc)}, 404)
+
+    def bad_value(request: HttpRequest, exc: Any) -> HttpResponse:
+        return answer(request, {"detail": str(exc)}, 400)
+
+    def rejected(request: HttpRequest, exc: Any) -> HttpResponse:
+        assert isinstance(exc, SubmissionRejected)
+        problems = {(k or WHOLE_SUBMISSION): v for k, v in exc.problems.items()}
+        return answer(request, {"detail": "the submission was refused", "problems": problems}, 400)
+
+    def audit_down(request: HttpRequest, exc: Any) -> HttpResponse:
+        return answer(request, {"detail": AUDIT_DOWN}, 503)
+
+    def invalid(request: HttpRequest, exc: Any) -> HttpResponse:
+        assert isinstance(exc, ValidationError)
+        problems = {_where(e.get("loc", ())): str(e.get("msg", "invalid")) for e in exc.errors}
+        return answer(request, {"detail": "the request is not valid", "problems": problems}, 422)
+
+    def unexpected(request: HttpRequest, exc: Any) -> HttpResponse:
+        match = request.resolver_match
+        logger.error(
+            "API error %s in %s", type(exc).__name__, match.url_name if match else "unknown"
+        )
+        return answer(request, {"detail": "the server could not complete the request"}, 500)
+
+    api.add_exception_handler(AuthenticationError, unauthenticated)
+    api.add_exception_handler(AccessDenied, denied)
+    api.add_exception_handler(MinorRefused, denied)
+    api.add_exception_handler(NotFound, not_found)
+    api.add_exception_handler(InvalidValue, bad_value)
+    api.add_exception_handler(SubmissionRejected, rejected)
+    api.add_exception_handler(AuditUnavailable, audit_down)
+    api.add_exception_handler(ValidationError, invalid)
+    api.add_exception_handler(Exception, unexpected)
+
+
+def _where(loc: Any) -> str:
+    """``body.payload.reason`` -> ``reason``; ``query.limit`` -> ``limit``."""
+    parts = [str(p) for p in loc] if isinstance(loc, list | tuple) else [str(loc)]
+    if parts and parts[0] == "body":
+        parts = parts[2:] if len(parts) > 2 else parts[1:]
+    elif parts and parts[0] in ("query", "path", "header", "cookie"):
+        parts = parts[1:]
+    return ".".join(parts) or "request"

@@ -1,0 +1,179 @@
+"""API routes over records: datasets, masked views, reveal, update and export.
+
+Every route only calls :class:`~steward.vault.services.access.AccessService`, which
+decides, decrypts, masks and audits; errors are answered by :mod:`.errors`.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.responses import Status
+from pydantic import Field
+
+from steward.policy.access import decide
+from steward.policy.model import Action, Dataset
+from steward.vault.api.auth import actor_of
+from steward.vault.api.schemas import (
+    DatasetFieldOut,
+    DatasetOut,
+    ErrorOut,
+    ExportOut,
+    FieldViewOut,
+    ProblemsOut,
+    RecordOut,
+    RecordPageOut,
+    RevealIn,
+    RevealOut,
+    UpdateIn,
+)
+from steward.vault.runtime import get_vault
+from steward.vault.services.access import MAX_PAGE, AccessService, RecordView
+from steward.vault.services.actors import Actor
+
+router = Router(tags=["records"])
+
+READ_ERRORS: dict[int, type[Schema]] = {
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: ProblemsOut,
+    503: ErrorOut,
+}
+
+
+class PageQuery(Schema):
+    """Which page of records to return."""
+
+    limit: int = Field(50, ge=1, le=MAX_PAGE)
+    offset: int = Field(0, ge=0)
+
+
+def _service() -> AccessService:
+    return AccessService(get_vault())
+
+
+@router.get(
+    "/datasets",
+    response={200: list[DatasetOut], 401: ErrorOut},
+    summary="Datasets the caller may read",
+    operation_id="listDatasets",
+)
+def list_datasets(request: HttpRequest) -> list[DatasetOut]:
+    """Each dataset the caller's role reads something of, with those fields, how each
+    is shown (its masking) and whether the role may reveal, write or export it."""
+    actor = actor_of(request)
+    return [_dataset_out(actor, d) for d in _service().readable_datasets(actor)]
+
+
+@router.get(
+    "/datasets/{dataset}/records",
+    response={200: RecordPageOut, **READ_ERRORS},
+    summary="A page of a dataset's records, masked",
+    operation_id="listRecords",
+)
+def list_records(request: HttpRequest, dataset: str, page: Query[PageQuery]) -> RecordPageOut:
+    """Records of ``dataset`` in the caller's scope, newest first, every field masked
+    per the plan. The read is audited."""
+    views = _service().list_records(
+        actor_of(request), dataset, limit=page.limit, offset=page.offset
+    )
+    return RecordPageOut(
+        limit=page.limit, offset=page.offset, items=[_record_out(v) for v in views]
+    )
+
+
+@router.get(
+    "/records/{record_id}",
+    response={200: RecordOut, **READ_ERRORS},
+    summary="One record, masked",
+    operation_id="getRecord",
+)
+def get_record(request: HttpRequest, record_id: UUID) -> RecordOut:
+    """One record in the caller's scope, every field masked per the plan (audited).
+    A record out of scope is answered 404, like one that does not exist."""
+    return _record_out(_service().get_record(actor_of(request), record_id))
+
+
+@router.post(
+    "/records/{record_id}/reveal",
+    response={200: RevealOut, **READ_ERRORS},
+    summary="Reveal one field, with a purpose and a reason",
+    operation_id="revealField",
+)
+def reveal(request: HttpRequest, record_id: UUID, body: RevealIn) -> RevealOut:
+    """The clear value of one field, for one of the field's purposes and a stated
+    reason; audited with both. The answer is sent with ``Cache-Control: no-store``."""
+    value = _service().reveal(actor_of(request), record_id, body.field, body.purpose, body.reason)
+    return RevealOut(field=body.field, value=value)
+
+
+@router.patch(
+    "/records/{record_id}",
+    response={204: None, **READ_ERRORS},
+    summary="Change one field",
+    operation_id="updateRecord",
+)
+def update_record(request: HttpRequest, record_id: UUID, body: UpdateIn) -> Status[None]:
+    """Replace one field's value, if the caller's role may write it (audited)."""
+    _service().update(actor_of(request), record_id, body.field, body.value)
+    return Status(204, None)
+
+
+@router.get(
+    "/datasets/{dataset}/export",
+    response={200: ExportOut, **READ_ERRORS},
+    summary="Export a dataset in clear",
+    operation_id="exportDataset",
+)
+def export(request: HttpRequest, dataset: str) -> ExportOut:
+    """Every record in scope with the fields the role may export, in clear. Needs an
+    export grant; audited; sent with ``Cache-Control: no-store``."""
+    actor = actor_of(request)
+    service = _service()
+    rows = service.export(actor, dataset)
+    spec = service.vault.plan.dataset(dataset)
+    fields = [
+        f.name
+        for f in spec.collected_fields
+        if decide(actor.role, Action.EXPORT, f, today=actor.today()).allowed
+    ]
+    return ExportOut(dataset=dataset, fields=fields, rows=rows)
+
+
+def _dataset_out(actor: Actor, dataset: Dataset) -> DatasetOut:
+    today = actor.today()
+    fields = [
+        DatasetFieldOut(
+            name=f.name,
+            label=f.label,
+            category=str(f.category),
+            masking=f.masking.value,
+            reveal=decide(actor.role, Action.REVEAL, f, today=today).allowed,
+            write=decide(actor.role, Action.WRITE, f, today=today).allowed,
+            export=decide(actor.role, Action.EXPORT, f, today=today).allowed,
+        )
+        for f in dataset.collected_fields
+        if decide(actor.role, Action.READ, f, today=today).allowed
+    ]
+    return DatasetOut(id=dataset.id, label=dataset.label, kind=dataset.kind.value, fields=fields)
+
+
+def _record_out(view: RecordView) -> RecordOut:
+    return RecordOut(
+        id=view.id,
+        dataset=view.dataset,
+        created=view.created,
+        status=view.status,
+        team=view.team,
+        assigned_to=view.assigned_to,
+        plan_version=view.plan_version,
+        fields=[
+            FieldViewOut(
+                name=f.name, label=f.label, shown=f.shown, masked=f.masked, can_reveal=f.can_reveal
+            )
+            for f in view.fields
+        ],
+    )

@@ -1,0 +1,62 @@
+"""The vault's HTTP API: ``api`` is mounted at ``/api/`` by ``steward.server.urls``.
+
+OpenAPI documentation is served at ``/api/docs`` and the schema at
+``/api/openapi.json``. Every response carries ``Cache-Control: no-store``: even
+masked views describe people, and revealed values and exports must never be cached.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from steward import __version__
+from steward.vault.api import audit, errors, public, records
+from steward.vault.api.auth import API_AUTH
+
+DESCRIPTION = """\
+Read, reveal, change and export records of the vault under the organization's data
+management plan, and submit intake forms.
+
+**Authentication**: `Authorization: Bearer stw_...` with a service token
+(`steward tokens create`). The intake route is public. Every read is decided,
+masked and audited by the plan; revealing a field needs a purpose and a reason.
+"""
+
+
+class StewardAPI(NinjaAPI):
+    """A NinjaAPI whose every response is marked ``Cache-Control: no-store``."""
+
+    def create_response(
+        self,
+        request: HttpRequest,
+        data: Any,
+        *,
+        status: int | None = None,
+        temporal_response: HttpResponse | None = None,
+    ) -> HttpResponse:
+        response = super().create_response(
+            request, data, status=status, temporal_response=temporal_response
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def create_temporal_response(self, request: HttpRequest) -> HttpResponse:
+        response = super().create_temporal_response(request)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+api = StewardAPI(
+    title="Steward vault API",
+    version=__version__,
+    description=DESCRIPTION,
+    auth=API_AUTH,
+    urls_namespace="steward-api",
+)
+errors.install(api)
+api.add_router("/", records.router)
+api.add_router("/", public.router)
+api.add_router("/", audit.router)

@@ -1,0 +1,149 @@
+"""Request and response bodies of the HTTP API, as typed ninja schemas."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from ninja import Field, Schema
+
+from steward.vault.rules.intake import MAX_VALUE_CHARS
+
+
+class ErrorOut(Schema):
+    """Why a request was refused, in plain words (never personal data)."""
+
+    detail: str
+
+
+class ProblemsOut(Schema):
+    """A refused request, with a message per field (``_submission`` for the whole)."""
+
+    detail: str
+    problems: dict[str, str]
+
+
+class DatasetFieldOut(Schema):
+    """A field the actor may read, how it is shown, and what else they may do with it."""
+
+    name: str
+    label: str
+    category: str
+    masking: str = Field(description="none, partial or full: how the field is shown")
+    reveal: bool = Field(description="whether the actor may reveal the clear value")
+    write: bool
+    export: bool
+
+
+class DatasetOut(Schema):
+    """A dataset the actor may read something of."""
+
+    id: str
+    label: str
+    kind: str
+    fields: list[DatasetFieldOut]
+
+
+class FieldViewOut(Schema):
+    """One field of a record as the actor sees it."""
+
+    name: str
+    label: str
+    shown: str = Field(description="the value, masked unless the plan shows it in clear")
+    masked: bool
+    can_reveal: bool
+
+
+class RecordOut(Schema):
+    """A record as the actor sees it: every field masked per the plan."""
+
+    id: UUID
+    dataset: str
+    created: datetime
+    status: str
+    team: str
+    assigned_to: int | None
+    plan_version: str
+    fields: list[FieldViewOut]
+
+
+class RecordPageOut(Schema):
+    """A page of records, newest first."""
+
+    limit: int
+    offset: int
+    items: list[RecordOut]
+
+
+class RevealIn(Schema):
+    """Which field to reveal, for which of its purposes, and why (audited)."""
+
+    field: str = Field(max_length=63)
+    purpose: str = Field(max_length=63, description="one of the field's purposes")
+    reason: str = Field(max_length=1000, description="why, in a few words (audited)")
+
+
+class RevealOut(Schema):
+    """The clear value of one field."""
+
+    field: str
+    value: str
+
+
+class UpdateIn(Schema):
+    """A new value for one field."""
+
+    field: str = Field(max_length=63)
+    value: str = Field(max_length=MAX_VALUE_CHARS)
+
+
+class ExportOut(Schema):
+    """Every record in scope with the fields the role may export, in clear."""
+
+    dataset: str
+    fields: list[str]
+    rows: list[dict[str, str]]
+
+
+class IntakeIn(Schema):
+    """An intake submission. Any answer keys are accepted here; the plan decides."""
+
+    answers: dict[str, str] = Field(default_factory=dict, description="answers by field name")
+    consents: list[str] = Field(default_factory=list, description="purposes opted in to")
+    under_age: bool = False
+    guardian_consent: bool = False
+
+
+class ConsentOut(Schema):
+    """One consent-based purpose and the person's answer."""
+
+    purpose: str
+    label: str
+    granted: bool
+
+
+class ReceiptOut(Schema):
+    """What the person keeps: a reference, their consent choices and their access code."""
+
+    reference: str
+    dataset: str
+    received: datetime
+    plan_version: str
+    consents: list[ConsentOut]
+    access_code: str = Field(description="shown once; lets the person come back to their data")
+    sealed: bool
+
+
+class AuditReportOut(Schema):
+    """What verifying the audit log found."""
+
+    ok: bool
+    size: int
+    root_hash: str
+    first_bad_index: int | None
+    problem: str | None
+    reason: str
+    checkpoints_checked: int
+    signatures_checked: bool = Field(
+        description="whether checkpoint signatures were checked against the verifier key"
+    )
