@@ -3,8 +3,12 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The PostgreSQL that CI machines run; the vault and server tests run on it too when it answers.
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+PG_TESTS := $(wildcard tests/vault tests/server)
+PG_CHECK = $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" >/dev/null 2>&1
 
-.PHONY: demo test lint typecheck unit clean
+.PHONY: demo docs test lint typecheck unit bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,13 +16,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## demo: check the city example plan and write its documents to build/docs
+## demo: a working vault under the city example plan with synthetic residents, on 127.0.0.1:8000
 demo: $(STAMP)
+	$(BIN)/steward demo
+
+## docs: check the city example plan and write its documents to build/docs
+docs: $(STAMP)
 	$(BIN)/steward policy check examples/city-constituent-services.yaml
 	$(BIN)/steward policy docs examples/city-constituent-services.yaml --out build/docs
 	@echo "Documents written to build/docs (open build/docs/index.html)"
 
-## test: lint, type-check and run the whole test suite
+## test: lint, type-check, the whole suite on SQLite, then the vault and server tests on PostgreSQL
 test: lint typecheck unit
 
 lint: $(STAMP)
@@ -29,7 +37,20 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 unit: $(STAMP)
+	@if $(PG_CHECK); then \
+		echo "== databases: SQLite (whole suite), then PostgreSQL at 127.0.0.1:5432 ($(PG_TESTS))"; \
+	else \
+		echo "== databases: SQLite only (no PostgreSQL answered at 127.0.0.1:5432)"; \
+	fi
 	$(BIN)/pytest -n 2
+	@if $(PG_CHECK); then \
+		echo "== PostgreSQL: $(PG_TESTS)"; \
+		STEWARD_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 $(PG_TESTS); \
+	fi
+
+## bench: the vault benchmark on SQLite and PostgreSQL (not a test; see docs/benchmarks.md)
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_vault.py
 
 clean:
 	rm -rf $(VENV) build .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,168 @@
+"""``steward serve``: run the vault under a plan, refusing a plan with errors or no keys."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from pathlib import Path
+from typing import Annotated, Final
+
+import typer
+from rich.console import Console
+
+from steward.cli.errors import EXIT_FINDINGS, EXIT_UNUSABLE, stderr, user_errors
+from steward.cli.keys import KEK_FILE, KeysDir
+from steward.policy import LoadedPlan, load_plan
+from steward.policy.checks import Severity, run_checks
+
+stdout = Console(highlight=False, soft_wrap=True)
+
+DEFAULT_KEYS_DIR: Final = Path("steward-keys")
+DEFAULT_DATA_DIR: Final = Path("steward-data")
+THREADS: Final = 4
+INSECURE_COOKIES_VARIABLE: Final = "STEWARD_INSECURE_COOKIES"
+
+PlanOption = Annotated[
+    Path, typer.Option("--plan", envvar="STEWARD_PLAN", help="The data management plan.")
+]
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        envvar="STEWARD_DATABASE_URL",
+        help="postgresql://USER@HOST:PORT/NAME for PostgreSQL; SQLite in --data-dir if absent.",
+    ),
+]
+DataDir = Annotated[
+    Path,
+    typer.Option(
+        "--data-dir", envvar="STEWARD_DATA_DIR", help="Where the embedded SQLite database lives."
+    ),
+]
+Host = Annotated[str, typer.Option("--host", help="Address to listen on.")]
+Port = Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")]
+
+
+def serve(
+    plan: PlanOption,
+    database_url: DatabaseUrl = None,
+    keys_dir: KeysDir = DEFAULT_KEYS_DIR,
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
+    plain_http: Annotated[
+        bool,
+        typer.Option(
+            "--plain-http",
+            help="Serve plain HTTP to a browser on this machine (no HTTPS redirect, "
+            "cookies without Secure). Only with a loopback --host.",
+        ),
+    ] = False,
+    check_only: Annotated[
+        bool,
+        typer.Option("--check-only", help="Set everything up (plan, keys, database), then stop."),
+    ] = False,
+) -> None:
+    """Serve the vault: intake forms, staff pages and the HTTP API.
+
+    Refuses to start while the plan has check errors (exit 1) or the keys are missing
+    (exit 2). Migrates the database before listening.
+    """
+    if plain_http and not is_loopback(host):
+        stderr.print(f"error: --plain-http is only for a loopback address, not '{host}'")
+        raise typer.Exit(EXIT_UNUSABLE)
+    if plain_http:
+        os.environ[INSECURE_COOKIES_VARIABLE] = "1"
+    refuse_plan_errors(plan)
+    require_keys(keys_dir)
+    start_vault(plan, keys_dir, database_url, data_dir)
+    if check_only:
+        stdout.print(f"ready: {plan} passes its checks, keys and database are in order")
+        return
+    secure = os.environ.get(INSECURE_COOKIES_VARIABLE) != "1"
+    if secure:
+        stdout.print(
+            "HTTPS is expected in front (a reverse proxy setting X-Forwarded-Proto: https); "
+            "for a trial in a browser on this machine add --plain-http"
+        )
+    run_server(host, port)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is a loopback address or ``localhost``."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def refuse_plan_errors(plan: Path) -> LoadedPlan:
+    """Load ``plan`` and exit unless it passes its checks; touches nothing on disk.
+
+    Exits 1 listing every error when the plan fails its checks or cannot be loaded,
+    2 when it cannot be read.
+    """
+    with user_errors():
+        loaded = load_plan(plan)
+    errors = [f for f in run_checks(loaded).findings if f.severity is Severity.ERROR]
+    if errors:
+        stderr.print(f"error: {plan} fails {len(errors)} checks; the vault will not run under it:")
+        for finding in errors:
+            where = f"{plan}:{finding.line}" if finding.line else str(plan)
+            stderr.print(f"  {where}: {finding.rule}: {finding.message}")
+            if finding.hint:
+                stderr.print(f"      fix: {finding.hint}")
+        stderr.print("Fix them (see 'steward policy check') and start again.")
+        raise typer.Exit(EXIT_FINDINGS)
+    return loaded
+
+
+def require_keys(keys_dir: Path) -> None:
+    """Exit 2 with what to run when ``keys_dir`` holds no key file."""
+    if not (keys_dir / KEK_FILE).exists():
+        stderr.print(
+            f"error: no keys in {keys_dir}: run 'steward keys init --keys-dir {keys_dir}' first "
+            "(keep the keys apart from the database and back them up offline)"
+        )
+        raise typer.Exit(EXIT_UNUSABLE)
+
+
+def start_vault(
+    plan: Path, keys_dir: Path, database_url: str | None, data_dir: Path | None
+) -> None:
+    """Set Django up, migrate the database, build the vault and record the plan version,
+    so errors show before listening. Exits 1 if the plan has errors, 2 if the keys or
+    the database cannot be used."""
+    from steward.cli.django_setup import setup_django
+
+    with user_errors():
+        setup_django(plan, keys_dir, database_url, data_dir)
+        from django.db import DatabaseError
+
+        from steward.vault.runtime import PlanHasErrors, get_vault
+
+        try:
+            get_vault().plan_version_id()  # records this plan text, if it is new
+        except PlanHasErrors as error:
+            stderr.print(f"error: {error}")
+            raise typer.Exit(EXIT_FINDINGS) from None
+        except DatabaseError as error:
+            stderr.print(f"error: the database cannot be used: {type(error).__name__}")
+            raise typer.Exit(EXIT_UNUSABLE) from None
+
+
+def run_server(host: str, port: int) -> None:
+    """Serve the vault with waitress until interrupted; exits 2 if the port is taken."""
+    import waitress
+    from django.core.wsgi import get_wsgi_application
+
+    application = get_wsgi_application()
+    shown = f"[{host}]" if ":" in host else host
+    stdout.print(f"Steward is listening on http://{shown}:{port}/ (Ctrl+C stops it)")
+    try:
+        waitress.serve(application, host=host, port=port, threads=THREADS, ident="steward")
+    except OSError as error:
+        stderr.print(f"error: cannot listen on {host}:{port}: {error.strerror or error}")
+        raise typer.Exit(EXIT_UNUSABLE) from None
