@@ -119,6 +119,8 @@ def test_shredded_key_bytes_are_overwritten_in_the_store_file(
     wrapped = store.by_subject("s")
     assert wrapped is not None
     store.shred("s")
+    for file in path.parent.glob(path.name + "*"):
+        assert wrapped.wrapped not in file.read_bytes(), file.name
     store.close()
     assert wrapped.wrapped not in path.read_bytes()
 

@@ -87,13 +87,12 @@ class AuditLog:
         if self.hasher is None:
             raise AuditEventError("this audit log was opened without a reference key")
         try:
-            size = self.store.size()
-            previous = next(self.store.read(size - 1, size), None) if size else b""
+            size, previous = self.store.tail()
         except AuditReadError as error:
             raise AuditWriteError(f"cannot chain a new entry: {error}") from None
-        if previous is None:
+        if size and previous is None:
             raise AuditWriteError("the store lost its last entry while appending")
-        prev_hash = leaf_hash(previous) if size else GENESIS_HASH
+        prev_hash = leaf_hash(previous) if previous is not None else GENESIS_HASH
         entry = AuditEntry.from_event(event, size, prev_hash, self.hasher)
         try:
             record = entry.to_record()

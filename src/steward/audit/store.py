@@ -53,6 +53,16 @@ class AuditStore(Protocol):
         """
         ...
 
+    def tail(self) -> tuple[int, bytes | None]:
+        """How many records the store holds, and the last one (``None`` when empty).
+
+        Appending needs both; a store can answer in one read.
+
+        Raises:
+            AuditReadError: the store cannot be read.
+        """
+        ...
+
     def save_checkpoint(self, note: str) -> None:
         """Keep a signed checkpoint note, durably.
 
@@ -90,6 +100,10 @@ class MemoryAuditStore:
     def size(self) -> int:
         """How many records are kept."""
         return len(self.records)
+
+    def tail(self) -> tuple[int, bytes | None]:
+        """How many records are kept, and the last one."""
+        return len(self.records), (self.records[-1] if self.records else None)
 
     def save_checkpoint(self, note: str) -> None:
         """Keep a checkpoint note."""
@@ -155,6 +169,11 @@ class FileAuditStore:
         """How many records (lines, counting an unterminated last line) the file holds."""
         self._refresh()
         return len(self._offsets)
+
+    def tail(self) -> tuple[int, bytes | None]:
+        """How many records the file holds, and the last one."""
+        size = self.size()
+        return size, (next(self.read(size - 1, size), None) if size else None)
 
     def read(self, start: int = 0, stop: int | None = None) -> Iterator[bytes]:
         """Yield the records in ``[start, stop)`` without their line ends."""

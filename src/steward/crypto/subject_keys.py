@@ -120,7 +120,8 @@ class SqliteSubjectKeyStore:
     """Wrapped DEKs in a SQLite file of their own, created owner-only.
 
     ``secure_delete`` is on, so a shredded key's bytes are overwritten in the file,
-    not merely unlinked from its pages.
+    not merely unlinked from its pages; the write-ahead log (which makes each new key
+    durable with one sync) is checkpointed and truncated after every shredding.
     """
 
     def __init__(self, path: Path) -> None:
@@ -138,6 +139,8 @@ class SqliteSubjectKeyStore:
             path.chmod(0o600)
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA secure_delete = ON")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = FULL")
             self._db.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as error:
             raise KeyStoreError(f"{path}: cannot open the subject key store ({error})") from None
@@ -180,6 +183,9 @@ class SqliteSubjectKeyStore:
             except sqlite3.Error:
                 self._db.execute("ROLLBACK")
                 raise
+            # Old log frames may still hold the wrapped key: fold them into the file
+            # (where secure_delete zeroed it) and truncate the write-ahead log.
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             return key
 
     def all_keys(self) -> Iterator[WrappedKey]:

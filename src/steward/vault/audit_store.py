@@ -57,6 +57,16 @@ class DatabaseAuditStore:
             raise AuditReadError(f"the audit log cannot be read ({type(error).__name__})") from None
         return 0 if last is None else int(last) + 1
 
+    def tail(self) -> tuple[int, bytes | None]:
+        """The next entry number and the last entry, in one query."""
+        try:
+            last = AuditEntryRow.objects.order_by("-seq").values_list("seq", "record").first()
+        except DatabaseError as error:
+            raise AuditReadError(f"the audit log cannot be read ({type(error).__name__})") from None
+        if last is None:
+            return 0, None
+        return int(last[0]) + 1, bytes(last[1])
+
     def save_checkpoint(self, note: str) -> None:
         """Keep a signed checkpoint note."""
         try:

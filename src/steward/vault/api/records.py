@@ -30,8 +30,9 @@ from steward.vault.api.schemas import (
     UpdateIn,
 )
 from steward.vault.runtime import get_vault
-from steward.vault.services.access import MAX_PAGE, AccessService, RecordView
+from steward.vault.services.access import MAX_PAGE, AccessService
 from steward.vault.services.actors import Actor
+from steward.vault.services.record_views import RecordView
 
 router = Router(tags=["records"])
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import suppress
-from dataclasses import dataclass
-from datetime import datetime
 from typing import NoReturn
 from uuid import UUID
 
@@ -23,12 +21,17 @@ from steward.policy.access import decide
 from steward.policy.model import Action, Dataset, FieldSpec, Scope
 from steward.vault.models import FieldValue, Record
 from steward.vault.rules.intake import value_problem
-from steward.vault.rules.masking import HIDDEN, mask, needs_plaintext
 from steward.vault.rules.scope import RecordFacts, in_scope
 from steward.vault.rules.search import spec_normalization
 from steward.vault.runtime import Vault
 from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import AuditUnavailable, audit
+from steward.vault.services.record_views import (
+    RecordView,
+    decrypt_row,
+    load_ciphertexts,
+    render_view,
+)
 
 MAX_PAGE = 200
 
@@ -43,31 +46,6 @@ class InvalidValue(StewardError):
 
 class NotFound(StewardError):
     """No such record or field (said the same way whether it exists or is out of scope)."""
-
-
-@dataclass(frozen=True)
-class FieldView:
-    """One field as the actor sees it: masked unless clear, and whether they may reveal it."""
-
-    name: str
-    label: str
-    shown: str
-    masked: bool
-    can_reveal: bool
-
-
-@dataclass(frozen=True)
-class RecordView:
-    """A record as the actor sees it."""
-
-    id: UUID
-    dataset: str
-    created: datetime
-    status: str
-    team: str
-    assigned_to: int | None
-    plan_version: str
-    fields: tuple[FieldView, ...]
 
 
 class AccessService:
@@ -100,8 +78,12 @@ class AccessService:
                 .select_related("plan")
                 .order_by("-created")[offset : offset + limit]
             )
-            values = self._values(rows, fields)
-            views = [self._view(actor, dataset, fields, row, values) for row in rows]
+            values = load_ciphertexts(rows, fields)
+            revealable = self._revealable(actor, fields)
+            views = [
+                render_view(self.vault.keyring, revealable, dataset, fields, row, values)
+                for row in rows
+            ]
             audit(
                 self.vault,
                 actor=actor.ref,
@@ -123,7 +105,15 @@ class AccessService:
         dataset = self._dataset(row.dataset)
         fields = self._gate(actor, dataset, Action.READ, f"record/{row.id}")
         with transaction.atomic():
-            view = self._view(actor, dataset, fields, row, self._values([row], fields))
+            revealable = self._revealable(actor, fields)
+            view = render_view(
+                self.vault.keyring,
+                revealable,
+                dataset,
+                fields,
+                row,
+                load_ciphertexts([row], fields),
+            )
             audit(
                 self.vault,
                 actor=actor.ref,
@@ -205,12 +195,16 @@ class AccessService:
                     ),
                 ).select_related("plan")[: max(1, min(limit, MAX_PAGE))]
             )
+            revealable = self._revealable(actor, fields)
             views = []
             for row in candidates:
                 actual = self._plaintext(row, dataset, spec)
                 if self.vault.indexer.normalized(actual, spec_normalization(spec)) != wanted:
                     continue
-                views.append(self._view(actor, dataset, fields, row, self._values([row], fields)))
+                values = load_ciphertexts([row], fields)
+                views.append(
+                    render_view(self.vault.keyring, revealable, dataset, fields, row, values)
+                )
             audit(self.vault, actor=actor.ref, action="record.search", obj=target, fields=[field])
         return views
 
@@ -225,10 +219,12 @@ class AccessService:
         fields = self._gate(actor, dataset, Action.EXPORT, f"dataset/{dataset.id}")
         with transaction.atomic():
             rows = list(self._scoped(actor, Record.objects.filter(dataset=dataset.id)))
-            values = self._values(rows, fields)
+            values = load_ciphertexts(rows, fields)
             out = []
             for row in rows:
-                clear = self._decrypt_row(row, dataset, fields, values, all_fields=True)
+                clear = decrypt_row(
+                    self.vault.keyring, row, dataset, fields, values, all_fields=True
+                )
                 out.append({"id": str(row.id), **clear})
             audit(
                 self.vault,
@@ -371,44 +367,6 @@ class AccessService:
             raise NotFound("no such record")
         return row
 
-    @staticmethod
-    def _values(rows: list[Record], fields: list[FieldSpec]) -> dict[tuple[UUID, str], bytes]:
-        wanted = [f.name for f in fields if f.encrypted]
-        if not rows or not wanted:
-            return {}
-        found = FieldValue.objects.filter(record__in=rows, field__in=wanted).values_list(
-            "record_id", "field", "ciphertext"
-        )
-        return {(record, field): bytes(ciphertext) for record, field, ciphertext in found}
-
-    def _decrypt_row(
-        self,
-        row: Record,
-        dataset: Dataset,
-        fields: list[FieldSpec],
-        values: dict[tuple[UUID, str], bytes],
-        *,
-        all_fields: bool = False,
-    ) -> dict[str, str]:
-        """Clear text of the row's fields (those whose mask needs it, or all)."""
-        out: dict[str, str] = {}
-        ciphertexts = {
-            f.name: values[(row.id, f.name)]
-            for f in fields
-            if f.encrypted and (all_fields or needs_plaintext(f)) and (row.id, f.name) in values
-        }
-        if ciphertexts:
-            plain = self.vault.keyring.decrypt_record(
-                ciphertexts, dataset=dataset.id, record=str(row.id)
-            )
-            out.update({k: v.decode("utf-8") for k, v in plain.items()})
-        for f in fields:
-            if not f.encrypted and f.name in row.clear_values:
-                out[f.name] = str(row.clear_values[f.name])
-        if all_fields:
-            return {f.name: out.get(f.name, "") for f in fields}
-        return out
-
     def _plaintext(self, row: Record, dataset: Dataset, spec: FieldSpec) -> str:
         if not spec.encrypted:
             return str(row.clear_values.get(spec.name, ""))
@@ -419,37 +377,10 @@ class AccessService:
             bytes(value.ciphertext), dataset=dataset.id, record=str(row.id), field=spec.name
         ).decode("utf-8")
 
-    def _view(
-        self,
-        actor: Actor,
-        dataset: Dataset,
-        fields: list[FieldSpec],
-        row: Record,
-        values: dict[tuple[UUID, str], bytes],
-    ) -> RecordView:
-        clear = self._decrypt_row(row, dataset, fields, values)
-        views = []
-        for spec in fields:
-            stored = (row.id, spec.name) in values or spec.name in row.clear_values
-            if not stored:
-                shown = ""
-            elif spec.name in clear:
-                shown = mask(spec, clear[spec.name])
-            else:
-                shown = HIDDEN
-            reveal = stored and decide(actor.role, Action.REVEAL, spec, today=actor.today()).allowed
-            views.append(
-                FieldView(
-                    spec.name, spec.label, shown, stored and shown != clear.get(spec.name), reveal
-                )
-            )
-        return RecordView(
-            id=row.id,
-            dataset=row.dataset,
-            created=row.created,
-            status=row.status,
-            team=row.team,
-            assigned_to=row.assigned_to_id,
-            plan_version=row.plan.version,
-            fields=tuple(views),
+    @staticmethod
+    def _revealable(actor: Actor, fields: list[FieldSpec]) -> frozenset[str]:
+        """Names of the fields the actor may reveal: decided once per request, not per row."""
+        today = actor.today()
+        return frozenset(
+            f.name for f in fields if decide(actor.role, Action.REVEAL, f, today=today).allowed
         )
