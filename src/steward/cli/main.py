@@ -5,8 +5,10 @@ from __future__ import annotations
 import typer
 
 from steward import __version__
-from steward.cli import audit, backup, keys, policy
+from steward.cli import audit, backup, keys, policy, staff, tokens
+from steward.cli.demo import demo
 from steward.cli.init_command import init
+from steward.cli.serve import serve
 
 app = typer.Typer(
     name="steward",
@@ -19,7 +21,11 @@ app.add_typer(policy.app, name="policy")
 app.add_typer(keys.app, name="keys")
 app.add_typer(audit.app, name="audit")
 app.add_typer(backup.app, name="backup")
+app.add_typer(tokens.app, name="tokens")
+app.add_typer(staff.app, name="staff")
 app.command("init")(init)
+app.command("serve")(serve)
+app.command("demo")(demo)
 
 
 @app.command()

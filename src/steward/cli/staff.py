@@ -1,0 +1,173 @@
+"""``steward staff``: personal staff accounts of the vault (add, disable, reset, list).
+
+A one-time password is printed once, when an account is created or reset; the person
+chooses their own at first sign-in. Django is started from the same options as
+``steward serve``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from steward.cli.django_setup import setup_django
+from steward.cli.errors import EXIT_UNUSABLE, stderr, user_errors
+from steward.cli.keys import DEFAULT_KEYS_DIR, KeysDir
+
+if TYPE_CHECKING:
+    from steward.vault.runtime import Vault
+
+app = typer.Typer(
+    help="Personal staff accounts: add, disable, reset a password, list.", no_args_is_help=True
+)
+stdout = Console(highlight=False, soft_wrap=True)
+
+PlanOption = Annotated[
+    Path, typer.Option("--plan", envvar="STEWARD_PLAN", help="The data management plan.")
+]
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        envvar="STEWARD_DATABASE_URL",
+        help="sqlite:///PATH or postgresql://...; default: SQLite in --data-dir.",
+    ),
+]
+DataDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir", envvar="STEWARD_DATA_DIR", help="Folder of the embedded SQLite database."
+    ),
+]
+Username = Annotated[str, typer.Argument(help="The person's own user name, e.g. 'ana.lima'.")]
+DEFAULT_PLAN = Path("plan.yaml")
+CLI_ACTOR = "cli/staff"
+
+
+def _vault(plan: Path, keys_dir: Path, database_url: str | None, data_dir: Path | None) -> Vault:
+    """Start Django for the vault and return it (plan checked, keys opened)."""
+    setup_django(plan, keys_dir, database_url, data_dir)
+    from steward.vault.runtime import get_vault
+
+    return get_vault()
+
+
+def parse_until(text: str | None) -> datetime | None:
+    """The end of day ``YYYY-MM-DD`` (UTC), or ``None``.
+
+    Raises:
+        typer.Exit: the text is not a date (exit 2, with a message).
+    """
+    if text is None:
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        stderr.print(f"error: --until must be a date like 2026-12-31, not '{text}'")
+        raise typer.Exit(EXIT_UNUSABLE) from None
+    return datetime.combine(day, time.max, tzinfo=UTC)
+
+
+def _print_password(username: str, password: str, what: str) -> None:
+    stdout.print(f"{what} '{username}'. One-time password (shown once, give it in person):")
+    stdout.print(password, markup=False)
+    stdout.print("They must choose their own password when they first sign in.")
+
+
+@app.command()
+def add(
+    username: Username,
+    role: Annotated[str, typer.Option("--role", help="The plan's staff role of this person.")],
+    team: Annotated[str, typer.Option("--team", help="Their team, for team-scoped roles.")] = "",
+    until: Annotated[
+        str | None,
+        typer.Option("--until", help="Last day of temporary access, YYYY-MM-DD (inclusive)."),
+    ] = None,
+    name: Annotated[str, typer.Option("--name", help="The person's full name.")] = "",
+    plan: PlanOption = DEFAULT_PLAN,
+    keys_dir: KeysDir = DEFAULT_KEYS_DIR,
+    database_url: DatabaseUrl = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Create one person's account under a plan role and print its one-time password."""
+    with user_errors():
+        vault = _vault(plan, keys_dir, database_url, data_dir)
+        end = parse_until(until)
+        from steward.vault.services.accounts import create_account
+
+        new = create_account(
+            vault, username, role, team=team, access_until=end, name=name, by=CLI_ACTOR
+        )
+    _print_password(new.username, new.password, "Created")
+
+
+@app.command()
+def disable(
+    username: Username,
+    plan: PlanOption = DEFAULT_PLAN,
+    keys_dir: KeysDir = DEFAULT_KEYS_DIR,
+    database_url: DatabaseUrl = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Disable an account and end every session it has, at once."""
+    with user_errors():
+        vault = _vault(plan, keys_dir, database_url, data_dir)
+        from steward.vault.services.accounts import disable_account
+
+        ended = disable_account(vault, username, by=CLI_ACTOR)
+    stdout.print(f"Disabled '{username}'; ended {ended} session{'s' if ended != 1 else ''}.")
+
+
+@app.command("reset-password")
+def reset_password(
+    username: Username,
+    plan: PlanOption = DEFAULT_PLAN,
+    keys_dir: KeysDir = DEFAULT_KEYS_DIR,
+    database_url: DatabaseUrl = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Give an account a new one-time password, end its sessions and lift any lockout."""
+    with user_errors():
+        vault = _vault(plan, keys_dir, database_url, data_dir)
+        from steward.vault.services.accounts import reset_password as reset
+
+        new = reset(vault, username, by=CLI_ACTOR)
+    _print_password(new.username, new.password, "Reset")
+
+
+@app.command("list")
+def list_accounts(
+    plan: PlanOption = DEFAULT_PLAN,
+    keys_dir: KeysDir = DEFAULT_KEYS_DIR,
+    database_url: DatabaseUrl = None,
+    data_dir: DataDir = None,
+) -> None:
+    """List the staff accounts, their roles and state (no secrets)."""
+    with user_errors():
+        _vault(plan, keys_dir, database_url, data_dir)
+        from steward.vault.services.accounts import list_accounts as accounts
+
+        rows = accounts()
+    table = Table("user name", "role", "team", "state", "access until", "MFA", "last sign-in")
+    for row in rows:
+        state = "active" if row.active else "disabled"
+        if row.active and row.must_change_password:
+            state = "active (one-time password)"
+        table.add_row(
+            row.username,
+            row.role,
+            row.team or "-",
+            state,
+            row.access_until.date().isoformat() if row.access_until else "-",
+            "enrolled" if row.mfa_enrolled else "-",
+            row.last_login.strftime("%Y-%m-%d %H:%M") if row.last_login else "never",
+        )
+    if rows:
+        stdout.print(table)
+    else:
+        stdout.print("No staff accounts yet; add one with 'steward staff add'.")

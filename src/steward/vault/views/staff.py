@@ -1,0 +1,151 @@
+"""The caseworker's pages: the case list, a record, and the reveal dialog.
+
+Every value shown comes from :class:`~steward.vault.services.access.AccessService`,
+which decides, masks and audits. A revealed value is shown once, on a page no cache
+may keep.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from steward.policy.model import FieldSpec
+from steward.vault.models import Record
+from steward.vault.runtime import get_vault
+from steward.vault.services.access import AccessDenied, AccessService, NotFound
+from steward.vault.services.actors import Actor
+from steward.vault.services.auditing import AuditUnavailable
+from steward.vault.services.staff_sessions import record_refusal
+from steward.vault.views.staff_common import error_page, page, staff_page
+from steward.vault.views.staff_forms import RevealForm
+
+PAGE_SIZE = 25
+UNAUDITED = "refused because it could not be audited; nothing was shown. Try again later."
+
+
+def service_error(request: HttpRequest, error: Exception, actor: Actor) -> HttpResponse:
+    """The page for an access-service refusal: 403, 404 or 503."""
+    if isinstance(error, AccessDenied):
+        return error_page(request, 403, "Not allowed", str(error), actor)
+    if isinstance(error, NotFound):
+        return error_page(request, 404, "Not found", str(error), actor)
+    return error_page(request, 503, "Not available", UNAUDITED, actor)
+
+
+def _page_number(request: HttpRequest) -> int | None:
+    raw = request.GET.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) <= 100_000 else None
+
+
+@require_GET
+@staff_page
+def case_list(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The records of one readable dataset in the actor's scope, masked, a page at a time."""
+    service = AccessService(get_vault())
+    datasets = service.readable_datasets(actor)
+    context: dict[str, object] = {"datasets": datasets}
+    if not datasets:
+        return page(request, "steward/staff/cases.html", context, actor=actor)
+    chosen = request.GET.get("dataset") or datasets[0].id
+    number = _page_number(request)
+    if number is None:
+        return error_page(request, 400, "Bad request", "the page number must be 1 or more", actor)
+    try:
+        rows = service.list_records(
+            actor, chosen, limit=PAGE_SIZE + 1, offset=(number - 1) * PAGE_SIZE
+        )
+    except (AccessDenied, NotFound, AuditUnavailable) as error:
+        return service_error(request, error, actor)
+    columns = [(f.name, f.label) for f in rows[0].fields] if rows else []
+    context.update(
+        chosen=chosen,
+        rows=rows[:PAGE_SIZE],
+        columns=columns,
+        page=number,
+        previous=number - 1 if number > 1 else None,
+        next=number + 1 if len(rows) > PAGE_SIZE else None,
+    )
+    return page(request, "steward/staff/cases.html", context, actor=actor)
+
+
+@require_GET
+@staff_page
+def record_page(request: HttpRequest, actor: Actor, record_id: UUID) -> HttpResponse:
+    """One record, each field masked as the role sees it, with a reveal link where allowed."""
+    try:
+        view = AccessService(get_vault()).get_record(actor, record_id)
+    except (AccessDenied, NotFound, AuditUnavailable) as error:
+        return service_error(request, error, actor)
+    return page(request, "steward/staff/record.html", {"record": view}, actor=actor)
+
+
+def _spec_of(record_id: UUID, field: str) -> FieldSpec | None:
+    """The plan's spec of ``field`` in the record's dataset (reads only the dataset's name)."""
+    name = Record.objects.filter(pk=record_id).values_list("dataset", flat=True).first()
+    try:
+        return get_vault().plan.dataset(name or "").field(field)
+    except KeyError:
+        return None
+
+
+def _reveal_form(request: HttpRequest, actor: Actor, record_id: UUID, field: str) -> HttpResponse:
+    """The reveal dialog: the masked value, the field's purposes and a reason box."""
+    vault = get_vault()
+    try:
+        view = AccessService(vault).get_record(actor, record_id)
+    except (AccessDenied, NotFound, AuditUnavailable) as error:
+        return service_error(request, error, actor)
+    shown = next((f for f in view.fields if f.name == field), None)
+    spec = _spec_of(record_id, field)
+    if shown is None or spec is None:
+        return error_page(request, 404, "Not found", f"this record has no field '{field}'", actor)
+    if not shown.shown:
+        return error_page(request, 404, "Not found", "this record holds no value here", actor)
+    if not shown.can_reveal:
+        record_refusal(vault, actor.ref, "field.reveal", "reveal form refused")
+        reason = f"the role '{actor.role.id}' may not reveal this field"
+        return error_page(request, 403, "Not allowed", reason, actor)
+    context = {
+        "record_id": view.id,
+        "field_name": shown.name,
+        "label": shown.label,
+        "masked": shown.shown,
+        "form": RevealForm(vault.plan, spec),
+    }
+    return page(request, "steward/staff/reveal.html", context, actor=actor)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_page
+def reveal(request: HttpRequest, actor: Actor, record_id: UUID, field: str) -> HttpResponse:
+    """GET: the form asking for a purpose and a reason. POST: the value, shown once.
+
+    A refusal (no purpose of the field, no reason, no grant) is audited by the access
+    service and answered 403 with the form again.
+    """
+    if request.method == "GET":
+        return _reveal_form(request, actor, record_id, field)
+    purpose = request.POST.get("purpose", "")
+    reason = request.POST.get("reason", "")[:500]
+    try:
+        value = AccessService(get_vault()).reveal(actor, record_id, field, purpose, reason)
+    except AccessDenied as error:
+        spec = _spec_of(record_id, field)
+        if spec is None:
+            return service_error(request, error, actor)
+        context = {
+            "record_id": record_id,
+            "field_name": spec.name,
+            "label": spec.label,
+            "form": RevealForm(get_vault().plan, spec, request.POST),
+            "error": str(error),
+        }
+        return page(request, "steward/staff/reveal.html", context, status=403, actor=actor)
+    except (NotFound, AuditUnavailable) as error:
+        return service_error(request, error, actor)
+    spec = _spec_of(record_id, field)
+    context = {"record_id": record_id, "label": spec.label if spec else field, "value": value}
+    return page(request, "steward/staff/revealed.html", context, actor=actor)

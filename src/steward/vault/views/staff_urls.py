@@ -1,0 +1,19 @@
+"""Staff pages, mounted at ``/staff/``."""
+
+from django.urls import path
+
+from steward.vault.views import staff, staff_audit, staff_auth, staff_mfa
+
+app_name = "staff"
+
+urlpatterns = [
+    path("", staff.case_list, name="cases"),
+    path("login/", staff_auth.login_view, name="login"),
+    path("logout/", staff_auth.logout_view, name="logout"),
+    path("password/", staff_auth.password_view, name="password"),
+    path("mfa/", staff_mfa.mfa_view, name="mfa"),
+    path("records/<uuid:record_id>/", staff.record_page, name="record"),
+    path("records/<uuid:record_id>/reveal/<slug:field>/", staff.reveal, name="reveal"),
+    path("audit/", staff_audit.audit_browser, name="audit"),
+    path("audit/verify/", staff_audit.audit_verify, name="audit-verify"),
+]
