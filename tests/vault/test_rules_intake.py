@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -47,7 +48,7 @@ def _check(plan: Plan = PLAN, dataset: str = "service_request", **kwargs: object
         ({"dataset": "nope"}, "", "no dataset"),
     ],
 )
-def test_refusals(change: dict[str, object], field: str, fragment: str) -> None:
+def test_refusals(change: dict[str, Any], field: str, fragment: str) -> None:
     verdict = _check(**change)
     assert not verdict.accepted
     assert fragment in verdict.problems[field]
