@@ -46,6 +46,7 @@ def _check(plan: Plan = PLAN, dataset: str = "service_request", **kwargs: object
             "not a purpose you can agree",
         ),
         ({"dataset": "nope"}, "", "no dataset"),
+        ({"consents": frozenset({"<b>Made up</b>"})}, "consent", "1 ticked purpose(s)"),
     ],
 )
 def test_refusals(change: dict[str, Any], field: str, fragment: str) -> None:

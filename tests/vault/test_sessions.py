@@ -101,7 +101,8 @@ PRODUCTION = {
 }
 
 
-def test_check_deploy_is_clean_in_production_settings() -> None:
+def test_check_deploy_is_clean_in_production_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
     with override_settings(**PRODUCTION):
         call_command("check", deploy=True, fail_level="WARNING")
 

@@ -8,7 +8,6 @@ transactional database, which the vault fixtures here request.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,9 +17,15 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from steward.vault.runtime import Vault, use_vault
 from tests.vault.conftest import CITY, make_vault
 
-# Playwright's sync API runs an event loop in this thread; Django would then refuse the
-# test's own (synchronous) database calls as "async-unsafe".
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+@pytest.fixture
+def allow_sync_database_calls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Playwright's sync API runs an event loop in this thread; Django would then refuse
+    the test's own (synchronous) database calls as "async-unsafe". Only for these tests:
+    the variable must never leak into others (``check --deploy`` rightly refuses it), so
+    it is set before each browser starts and removed after it has stopped."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -34,9 +39,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """Debian's headless chromium, shared by the session's browser tests."""
+@pytest.fixture
+def browser(allow_sync_database_calls: None) -> Iterator[Browser]:
+    """Debian's headless chromium, started for one test and stopped after it."""
     if not CHROMIUM.exists():
         pytest.skip(
             f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)"

@@ -87,8 +87,12 @@ def check_submission(plan: Plan, submission: Submission) -> Verdict:
     if undeclared:
         problems[""] = "undeclared fields: " + ", ".join(undeclared)
     consentable = set(consent_purposes(plan, dataset))
-    for purpose in sorted(submission.consents - consentable):
+    known = {p.id for p in plan.purposes}
+    for purpose in sorted((submission.consents - consentable) & known):
         problems[f"consent:{purpose}"] = f"'{purpose}' is not a purpose you can agree to here"
+    unknown = len(submission.consents - known)
+    if unknown:
+        problems["consent"] = f"{unknown} ticked purpose(s) are not purposes of this plan"
     for name, spec in declared.items():
         value = submission.answers.get(name)
         problem = _field_problem(plan, spec, value, submission.consents)
