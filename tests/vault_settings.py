@@ -19,3 +19,7 @@ os.environ.setdefault(
 from steward.server.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+
+# Close connections after each request, so no thread (the live server's) keeps the test
+# database open when it is dropped.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
