@@ -29,7 +29,7 @@ def setup_calls(db: None, tmp_path: Path):
     """Django is already set up by pytest-django: record what the commands would pass."""
     vault, _ = make_vault(PLAN, tmp_path / "keys")
     use_vault(vault)
-    with mock.patch("steward.cli.staff.setup_django") as fake:
+    with mock.patch("steward.cli.django_setup.setup_django") as fake:
         yield fake
     use_vault(None)
 

@@ -28,7 +28,7 @@ def vault(db: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
     """The CLI against the test database: Django is already set up by pytest-django."""
     built, _ = make_vault(CITY, tmp_path / "keys")
     use_vault(built)
-    monkeypatch.setattr("steward.cli.tokens.setup_django", lambda *args: None)
+    monkeypatch.setattr("steward.cli.django_setup.setup_django", lambda *args: None)
     yield built
     use_vault(None)
 

@@ -9,10 +9,35 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
 
 from steward.errors import StewardError
 
+if TYPE_CHECKING:
+    from steward.vault.runtime import Vault
+
 SETTINGS_MODULE = "steward.server.settings"
+DEFAULT_PLAN = Path("plan.yaml")
+
+PlanOption = Annotated[
+    Path, typer.Option("--plan", envvar="STEWARD_PLAN", help="The data management plan.")
+]
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        envvar="STEWARD_DATABASE_URL",
+        help="sqlite:///PATH or postgresql://USER@HOST:PORT/NAME; default: SQLite in --data-dir.",
+    ),
+]
+DataDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir", envvar="STEWARD_DATA_DIR", help="Folder of the embedded SQLite database."
+    ),
+]
 
 
 class DatabaseUnavailable(StewardError):
@@ -52,6 +77,20 @@ def setup_django(
         raise DatabaseUnavailable(
             f"the database cannot be used: {type(error).__name__}: {_first_line(error)}"
         ) from None
+
+
+def open_vault(
+    plan: Path, keys_dir: Path, database_url: str | None, data_dir: Path | None
+) -> Vault:
+    """Start Django for the vault and return it (plan checked, keys opened).
+
+    Raises:
+        StewardError: as :func:`setup_django`, or the plan or keys cannot be used.
+    """
+    setup_django(plan, keys_dir, database_url, data_dir)
+    from steward.vault.runtime import get_vault
+
+    return get_vault()
 
 
 def _first_line(error: BaseException) -> str:

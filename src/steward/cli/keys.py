@@ -178,7 +178,7 @@ def unseal(
 ) -> None:
     """Open a batch of sealed submissions; report each failure by id and keep going."""
     with user_errors():
-        private = load_private_key(keys_dir / INTAKE_KEY_FILE, _passphrase())
+        private = load_private_key(keys_dir / INTAKE_KEY_FILE, passphrase_for_use())
         try:
             lines = batch.read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as error:
@@ -213,7 +213,8 @@ def _new_passphrase() -> str:
     )
 
 
-def _passphrase() -> str:
+def passphrase_for_use() -> str:
+    """The intake key's passphrase, from STEWARD_INTAKE_PASSPHRASE or asked once."""
     return os.environ.get(PASSPHRASE_VARIABLE) or str(
         typer.prompt("Passphrase for the intake private key", hide_input=True)
     )

@@ -15,7 +15,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from steward.cli.django_setup import setup_django
+from steward.cli.django_setup import (
+    DEFAULT_PLAN,
+    DatabaseUrl,
+    DataDir,
+    PlanOption,
+    open_vault,
+)
 from steward.cli.errors import EXIT_UNUSABLE, stderr, user_errors
 from steward.cli.keys import DEFAULT_KEYS_DIR, KeysDir
 
@@ -27,34 +33,13 @@ app = typer.Typer(
 )
 stdout = Console(highlight=False, soft_wrap=True)
 
-PlanOption = Annotated[
-    Path, typer.Option("--plan", envvar="STEWARD_PLAN", help="The data management plan.")
-]
-DatabaseUrl = Annotated[
-    str | None,
-    typer.Option(
-        "--database-url",
-        envvar="STEWARD_DATABASE_URL",
-        help="sqlite:///PATH or postgresql://...; default: SQLite in --data-dir.",
-    ),
-]
-DataDir = Annotated[
-    Path | None,
-    typer.Option(
-        "--data-dir", envvar="STEWARD_DATA_DIR", help="Folder of the embedded SQLite database."
-    ),
-]
 Username = Annotated[str, typer.Argument(help="The person's own user name, e.g. 'ana.lima'.")]
-DEFAULT_PLAN = Path("plan.yaml")
 CLI_ACTOR = "cli/staff"
 
 
 def _vault(plan: Path, keys_dir: Path, database_url: str | None, data_dir: Path | None) -> Vault:
     """Start Django for the vault and return it (plan checked, keys opened)."""
-    setup_django(plan, keys_dir, database_url, data_dir)
-    from steward.vault.runtime import get_vault
-
-    return get_vault()
+    return open_vault(plan, keys_dir, database_url, data_dir)
 
 
 def parse_until(text: str | None) -> datetime | None:

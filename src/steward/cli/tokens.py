@@ -13,7 +13,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from steward.cli.django_setup import setup_django
+from steward.cli.django_setup import (
+    DEFAULT_PLAN,
+    DatabaseUrl,
+    DataDir,
+    PlanOption,
+    open_vault,
+)
 from steward.cli.errors import stderr, user_errors
 from steward.cli.keys import DEFAULT_KEYS_DIR, KeysDir
 
@@ -23,33 +29,12 @@ if TYPE_CHECKING:
 app = typer.Typer(help="Create, revoke and list API service tokens.", no_args_is_help=True)
 stdout = Console(highlight=False, soft_wrap=True)
 
-PlanOption = Annotated[
-    Path, typer.Option("--plan", envvar="STEWARD_PLAN", help="The data management plan.")
-]
-DatabaseUrl = Annotated[
-    str | None,
-    typer.Option(
-        "--database-url",
-        envvar="STEWARD_DATABASE_URL",
-        help="sqlite:///PATH or postgresql://...; default: SQLite in --data-dir.",
-    ),
-]
-DataDir = Annotated[
-    Path | None,
-    typer.Option(
-        "--data-dir", envvar="STEWARD_DATA_DIR", help="Folder of the embedded SQLite database."
-    ),
-]
-DEFAULT_PLAN = Path("plan.yaml")
 CLI_ACTOR = "cli/tokens"
 
 
 def _vault(plan: Path, keys_dir: Path, database_url: str | None, data_dir: Path | None) -> Vault:
     """Start Django for the vault and return it (plan checked, keys opened)."""
-    setup_django(plan, keys_dir, database_url, data_dir)
-    from steward.vault.runtime import get_vault
-
-    return get_vault()
+    return open_vault(plan, keys_dir, database_url, data_dir)
 
 
 @app.command()
