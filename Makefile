@@ -14,6 +14,9 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# pycanon (an independent k/l/t implementation the tests compare with) pins old
+	# versions of everything; its anonymity module needs only numpy and pandas.
+	$(BIN)/pip install --quiet --no-deps 'pycanon>=1.3'
 	touch $(STAMP)
 
 ## demo: a working vault under the city example plan with synthetic residents, on 127.0.0.1:8000

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from steward import __version__
-from steward.cli import audit, backup, intake, keys, policy, staff, tokens
+from steward.cli import audit, backup, deid, intake, keys, policy, staff, tokens
 from steward.cli.demo import demo
 from steward.cli.init_command import init
 from steward.cli.serve import serve
@@ -24,6 +24,7 @@ app.add_typer(backup.app, name="backup")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(staff.app, name="staff")
 app.add_typer(intake.app, name="intake")
+app.add_typer(deid.app, name="deid")
 app.command("init")(init)
 app.command("serve")(serve)
 app.command("demo")(demo)
