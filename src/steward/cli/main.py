@@ -9,6 +9,7 @@ from steward.cli import audit, backup, deid, intake, keys, policy, staff, tokens
 from steward.cli.demo import demo
 from steward.cli.init_command import init
 from steward.cli.serve import serve
+from steward.cli.synth import synth
 
 app = typer.Typer(
     name="steward",
@@ -28,6 +29,7 @@ app.add_typer(deid.app, name="deid")
 app.command("init")(init)
 app.command("serve")(serve)
 app.command("demo")(demo)
+app.command("synth")(synth)
 
 
 @app.command()
