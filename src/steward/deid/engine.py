@@ -14,7 +14,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 import polars as pl
 
-from steward.deid.classes import ClassTable, SensitiveCounts
+from steward.deid.classes import ClassTable, ObjectArray, SensitiveCounts
 
 CLASS_SIZE = "__class_size"
 CLASS_INDEX = "__class"
@@ -35,44 +35,69 @@ class Engine(Protocol):
         ...
 
 
+def _objects(series: pl.Series) -> ObjectArray:
+    """``series`` as a NumPy object array (``None`` for nulls), converting each distinct
+    value once rather than each row."""
+    if series.dtype == pl.String and series.len() > 1024:
+        categories = series.drop_nulls().unique(maintain_order=True)
+        codes = series.cast(pl.Enum(categories.to_list())).to_physical()
+        table = categories.to_numpy().astype(object)
+        result: ObjectArray = (
+            table[codes.fill_null(0).to_numpy().astype(np.int64)]
+            if table.size
+            else np.full(series.len(), None, dtype=object)
+        )
+        if codes.null_count():
+            result[codes.is_null().to_numpy()] = None
+        return result
+    return series.to_numpy(allow_copy=True).astype(object)
+
+
 class PolarsEngine:
     """The default engine: Polars lazy queries, run with the streaming engine."""
 
     name = "polars"
 
     def classes(
-        self, table: pl.LazyFrame, qi: Sequence[str], sensitive: Sequence[str] = ()
+        self,
+        table: pl.LazyFrame,
+        qi: Sequence[str],
+        sensitive: Sequence[str] = (),
+        *,
+        keep_values: bool = True,
     ) -> ClassTable:
         """Group ``table`` by ``qi``; nulls form their own values.
 
-        Classes are ordered by their values (nulls first) so results are reproducible.
+        With ``keep_values`` the classes are ordered by their values (nulls first) and
+        each class's values are returned, so results are reproducible and printable;
+        without, the (costly) sort and value conversion are skipped and the class order
+        is unspecified, which no metric depends on.
         """
         keys = list(qi)
         if not keys:
             total = int(table.select(pl.len()).collect(engine="streaming").item())
             return ClassTable((), np.array([total] if total else [], dtype=np.int64))
-        grouped = (
-            table.group_by(keys)
-            .agg(pl.len().alias(CLASS_SIZE))
-            .sort(keys, nulls_last=False)
-            .with_row_index(CLASS_INDEX)
-            .collect(engine="streaming")
-        )
+        query = table.group_by(keys).agg(pl.len().alias(CLASS_SIZE))
+        if keep_values:
+            query = query.sort(keys, nulls_last=False)
+        grouped = query.with_row_index(CLASS_INDEX).collect(engine="streaming")
         sizes = grouped[CLASS_SIZE].to_numpy().astype(np.int64)
-        values = {name: grouped[name].to_numpy(allow_copy=True).astype(object) for name in keys}
+        values = {name: _objects(grouped[name]) for name in keys} if keep_values else {}
         distributions: dict[str, SensitiveCounts] = {}
         index = grouped.select([CLASS_INDEX, *keys]).lazy()
         for column in sensitive:
-            long = (
+            query = (
                 table.group_by([*keys, column])
                 .agg(pl.len().alias(CLASS_SIZE))
                 .join(index, on=keys, how="inner", nulls_equal=True)
-                .sort([CLASS_INDEX, column], nulls_last=False)
-                .collect(engine="streaming")
+                .select([CLASS_INDEX, column, CLASS_SIZE])
             )
+            if keep_values:
+                query = query.sort([CLASS_INDEX, column], nulls_last=False)
+            long = query.collect(engine="streaming")
             distributions[column] = SensitiveCounts(
                 long[CLASS_INDEX].to_numpy().astype(np.int64),
-                long[column].to_numpy(allow_copy=True).astype(object),
+                _objects(long[column]),
                 long[CLASS_SIZE].to_numpy().astype(np.int64),
             )
         return ClassTable(tuple(keys), sizes, values, distributions)
