@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import typer
 
+from steward.cli.deid_anonymize import anonymize_command
+from steward.cli.deid_apply import apply
+from steward.cli.deid_risk import risk
+from steward.cli.deid_scan import scan
+
 app = typer.Typer(
     help="Find personal data, measure re-identification risk, and de-identify datasets.",
     no_args_is_help=True,
 )
+app.command("anonymize")(anonymize_command)
+app.command("apply")(apply)
+app.command("risk")(risk)
+app.command("scan")(scan)
