@@ -1,0 +1,65 @@
+"""``steward deid apply``: run a de-identification recipe and write its manifest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from steward.cli.errors import user_errors
+from steward.cli.keys import DEFAULT_KEYS_DIR, KeysDir
+from steward.deid.transforms.run import manifest_path, run_recipe
+
+stdout = Console(highlight=False, soft_wrap=True)
+
+
+def apply(
+    file: Annotated[Path, typer.Argument(help="CSV, Parquet or JSON Lines.", show_default=False)],
+    recipe: Annotated[
+        Path, typer.Option("--recipe", help="The recipe (YAML).", show_default=False)
+    ],
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="The output: .csv, .tsv or .parquet.", show_default=False),
+    ],
+    keys_dir: KeysDir = DEFAULT_KEYS_DIR,
+    key_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--key-file", help="A key file (32+ bytes, raw or hex) instead of the keys folder."
+        ),
+    ] = None,
+    delimiter: Annotated[
+        str | None, typer.Option("--delimiter", help="CSV delimiter [default: detected].")
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="CSV encoding [default: detected].")
+    ] = None,
+) -> None:
+    """Apply RECIPE to FILE; write OUT and OUT.manifest.json (what was done, risk before/after)."""
+    with user_errors():
+        manifest = run_recipe(
+            file,
+            recipe,
+            out,
+            keys_dir=keys_dir,
+            key_file=key_file,
+            delimiter=delimiter,
+            encoding=encoding,
+        )
+    rows_in, rows_out = manifest["input"]["rows"], manifest["output"]["rows"]
+    stdout.print(f"wrote {escape(str(out))}: {rows_out} rows (input {rows_in})")
+    stdout.print(
+        f"{len(manifest['operations'])} operations; manifest {escape(str(manifest_path(out)))}"
+    )
+    risk: dict[str, Any] | None = manifest["risk"]
+    if risk:
+        before, after = risk["input"], risk["output"]
+        stdout.print(
+            f"k before: {before.get('k')}, after: {after.get('k')} (target {risk['k']}); "
+            f"records below k before: {before.get('records_below_k')}, "
+            f"after: {after.get('records_below_k')}"
+        )

@@ -1,0 +1,247 @@
+"""Carry out a recipe on a Polars LazyFrame: check, type, transform, suppress.
+
+The plan is built lazily; nothing is read until the caller collects or sinks the
+result, except one checking pass that counts values that are not numbers or dates, or
+not in a hierarchy (so that a bad value is reported before any output is written).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from steward.deid.errors import DeidError
+from steward.deid.hierarchy import (
+    AgeBands,
+    DateHierarchy,
+    Hierarchy,
+    NumericBins,
+    PostalTruncation,
+    as_date,
+)
+from steward.deid.io import column_names
+from steward.deid.recipe import ColumnSteps, Generalize, LoadedRecipe, RecipeError
+from steward.deid.transforms.coding import top_bottom_code
+from steward.deid.transforms.dates import shift_dates
+from steward.deid.transforms.keys import DeidKeys
+from steward.deid.transforms.mask import mask
+from steward.deid.transforms.noise import add_noise
+from steward.deid.transforms.pseudonymize import pseudonymize
+from steward.deid.transforms.suppression import count_small, suppress
+
+NUMERIC_STEPS = ("top_code", "bottom_code", "noise")
+NUMERIC_BUILTINS = ("age_band", "numeric_bins")
+
+
+@dataclass
+class Applied:
+    """A recipe's lazy result and the record of what it does.
+
+    Attributes:
+        frame: the de-identified table, not yet computed.
+        operations: one entry per operation: column, operation and parameters (never
+            key material), in the order applied.
+        kept: columns passed through unchanged.
+        dropped: columns left out.
+        suppression: the local suppression settings and how many records it touches.
+    """
+
+    frame: pl.LazyFrame
+    operations: list[dict[str, Any]] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    suppression: dict[str, Any] | None = None
+
+
+def apply_recipe(
+    frame: pl.LazyFrame, loaded: LoadedRecipe, keys: DeidKeys | None = None
+) -> Applied:
+    """The recipe's operations on ``frame``, as a lazy plan.
+
+    Raises:
+        RecipeError: a column the recipe names does not exist, or a column holds values
+            its operation cannot take (counts only, with the recipe line).
+        DeidError: the recipe needs a key and none is given.
+    """
+    recipe = loaded.recipe
+    names = column_names(frame)
+    loaded.check_columns(names)
+    if recipe.needs_key() and keys is None:
+        raise DeidError("the recipe pseudonymizes, shifts dates or adds noise: it needs a key")
+    frame = _typed(frame, loaded)
+    result = Applied(frame)
+    expressions: list[pl.Expr] = []
+    for column, steps in recipe.columns.items():
+        expr = _column(column, steps, loaded, keys, result)
+        if expr is not None:
+            expressions.append(expr.alias(column))
+    listed = set(recipe.columns)
+    unlisted = [n for n in names if n not in listed]
+    if recipe.unlisted == "drop":
+        result.dropped += unlisted
+    else:
+        result.kept += unlisted
+    out = frame.with_columns(expressions) if expressions else frame
+    if result.dropped:
+        out = out.drop(result.dropped)
+    if recipe.suppress is not None:
+        k = recipe.suppress.k or recipe.k or 2
+        qi = recipe.quasi_identifiers
+        records = count_small(out, qi, k)
+        result.suppression = {
+            "k": k,
+            "quasi_identifiers": list(qi),
+            "replace_with": recipe.suppress.replace_with,
+            "remove_records": recipe.suppress.remove_records,
+            "records": records,
+        }
+        out = suppress(
+            out,
+            qi,
+            k,
+            replace_with=recipe.suppress.replace_with,
+            remove_records=recipe.suppress.remove_records,
+        )
+    result.frame = out
+    return result
+
+
+def hierarchy_for(column: str, spec: Generalize, loaded: LoadedRecipe) -> tuple[Hierarchy, int]:
+    """The hierarchy and level a ``generalize`` step asks for."""
+    if spec.hierarchy is not None:
+        return loaded.hierarchies[column], spec.level or 0
+    hierarchy: Hierarchy
+    if spec.builtin == "age_band":
+        hierarchy, level = AgeBands([int(spec.width or 5)]), 1
+    elif spec.builtin == "numeric_bins":
+        hierarchy, level = NumericBins(width=spec.width, edges=spec.edges), 1
+    elif spec.builtin == "date":
+        dates = DateHierarchy(spec.format)
+        hierarchy, level = dates, dates.level_for(spec.to or "year")
+    else:
+        postal = PostalTruncation((spec.keep or 0) + 1)
+        hierarchy, level = postal, postal.level_for_keep(spec.keep or 0)
+    hierarchy.missing = spec.missing
+    return hierarchy, level
+
+
+def _column(
+    column: str,
+    steps: ColumnSteps,
+    loaded: LoadedRecipe,
+    keys: DeidKeys | None,
+    result: Applied,
+) -> pl.Expr | None:
+    def record(operation: str, parameters: dict[str, Any]) -> None:
+        result.operations.append(
+            {"column": column, "operation": operation, "parameters": parameters}
+        )
+
+    if steps.keep:
+        result.kept.append(column)
+        return None
+    if steps.drop:
+        result.dropped.append(column)
+        record("drop", {})
+        return None
+    expr = pl.col(column)
+    if steps.mask is not None:
+        record("mask", steps.mask.model_dump())
+        return mask(expr, **steps.mask.model_dump())
+    if steps.pseudonymize is not None:
+        assert keys is not None  # checked by apply_recipe
+        alias = steps.pseudonymize
+        record(
+            "pseudonymize",
+            {**alias.model_dump(), "algorithm": "HMAC-SHA-256", "key": keys.name},
+        )
+        return pseudonymize(expr, keys.pseudonym, prefix=alias.prefix, length=alias.length)
+    if steps.shift_dates is not None:
+        assert keys is not None
+        shift = steps.shift_dates
+        record("shift_dates", {**shift.model_dump(exclude_none=True), "key": keys.name})
+        expr = shift_dates(expr, pl.col(shift.person), keys.date_shift, max_days=shift.max_days)
+    if steps.bottom_code is not None or steps.top_code is not None:
+        for name in ("bottom_code", "top_code"):
+            if getattr(steps, name) is not None:
+                record(name, {"value": getattr(steps, name)})
+        expr = top_bottom_code(expr, top=steps.top_code, bottom=steps.bottom_code)
+    if steps.noise is not None:
+        assert keys is not None
+        noise = steps.noise
+        record("noise", {**noise.model_dump(exclude_none=True), "key": keys.name})
+        expr = add_noise(expr, noise.kind, noise.scale, keys.seed(column), noise.round)
+    if steps.generalize is not None:
+        spec = steps.generalize
+        hierarchy, level = hierarchy_for(column, spec, loaded)
+        parameters = spec.model_dump(exclude_none=True)
+        parameters.update({"hierarchy_levels": hierarchy.levels, "level": level})
+        record("generalize", parameters)
+        expr = hierarchy.guarded(expr, level)
+    return expr
+
+
+def _typed(frame: pl.LazyFrame, loaded: LoadedRecipe) -> pl.LazyFrame:
+    """Text columns that numeric or date steps need, parsed; bad values reported."""
+    schema = frame.collect_schema()
+    checks: list[pl.Expr] = []
+    numeric: list[str] = []
+    dates: dict[str, str | None] = {}
+    for column, steps in loaded.recipe.columns.items():
+        text = schema[column] == pl.String
+        if any(getattr(steps, n) is not None for n in NUMERIC_STEPS) and text:
+            numeric.append(column)
+            value = _blank_to_null(pl.col(column))
+            checks += [
+                (value.is_not_null() & value.cast(pl.Float64, strict=False).is_null())
+                .sum()
+                .alias(f"{column}\x00bad"),
+                (value.is_not_null() & value.cast(pl.Int64, strict=False).is_null())
+                .sum()
+                .alias(f"{column}\x00float"),
+            ]
+        if steps.shift_dates is not None and not schema[column].is_temporal():
+            dates[column] = steps.shift_dates.format
+            parsed = as_date(pl.col(column), steps.shift_dates.format)
+            checks.append(
+                (_blank_to_null(pl.col(column)).is_not_null() & parsed.is_null())
+                .sum()
+                .alias(f"{column}\x00bad")
+            )
+        spec = steps.generalize
+        if spec is not None and spec.missing == "error" and column not in numeric + list(dates):
+            hierarchy, _ = hierarchy_for(column, spec, loaded)
+            checks.append(hierarchy.unplaceable(pl.col(column)).sum().alias(f"{column}\x00bad"))
+    if not checks:
+        return frame
+    counts = frame.select(checks).collect(engine="streaming").row(0, named=True)
+    problems = []
+    for column, steps in loaded.recipe.columns.items():
+        bad = int(counts.get(f"{column}\x00bad") or 0)
+        if bad:
+            what = "numbers" if column in numeric else "dates" if column in dates else None
+            if what is None:
+                assert steps.generalize is not None  # only generalize steps count otherwise
+                hierarchy, _ = hierarchy_for(column, steps.generalize, loaded)
+                message = hierarchy.missing_message(bad)
+            else:
+                noun = "value is" if bad == 1 else "values are"
+                message = f"{bad} {noun} not {what}"
+            problems.append(loaded.problem(("columns", column), message, key=True))
+    if problems:
+        raise RecipeError(problems)
+    casts = [
+        _blank_to_null(pl.col(c))
+        .cast(pl.Float64 if counts.get(f"{c}\x00float") else pl.Int64, strict=False)
+        .alias(c)
+        for c in numeric
+    ]
+    casts += [as_date(pl.col(c), fmt).alias(c) for c, fmt in dates.items()]
+    return frame.with_columns(casts)
+
+
+def _blank_to_null(expr: pl.Expr) -> pl.Expr:
+    text = expr.str.strip_chars()
+    return pl.when(text == "").then(None).otherwise(text)

@@ -1,0 +1,173 @@
+"""Run a recipe from file to file, and write the manifest of what was done.
+
+The output and its manifest are written under temporary names in the output's folder
+and renamed into place only when both are complete, so a failed run never leaves a
+half-written output behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import polars as pl
+
+from steward.deid.engine import PolarsEngine
+from steward.deid.errors import DeidError
+from steward.deid.io import CSV_SUFFIXES, PARQUET_SUFFIXES, column_names, read_table
+from steward.deid.recipe import LoadedRecipe, load_recipe
+from steward.deid.transforms.keys import load_keys
+from steward.deid.transforms.pipeline import apply_recipe
+
+MANIFEST_SUFFIX: Final = ".manifest.json"
+DEFAULT_K: Final = 5
+
+
+def manifest_path(out: Path) -> Path:
+    """Where the manifest of ``out`` is written: ``OUT.manifest.json``."""
+    return out.with_name(out.name + MANIFEST_SUFFIX)
+
+
+def run_recipe(
+    source: Path,
+    recipe_path: Path,
+    out: Path,
+    *,
+    keys_dir: Path | None = None,
+    key_file: Path | None = None,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+) -> dict[str, Any]:
+    """Apply the recipe to ``source``, write ``out`` and its manifest; return the manifest.
+
+    Raises:
+        RecipeError: the recipe is invalid or does not fit the data (with lines).
+        DataFileError: the input cannot be read.
+        DeidError: the output format is unknown, the output would overwrite the input, or
+            a needed key is missing.
+        KeyStoreError: the managed key file is missing, malformed or unsafe.
+    """
+    suffix = out.suffix.lower()
+    if suffix not in CSV_SUFFIXES | PARQUET_SUFFIXES:
+        raise DeidError(f"{out}: write CSV (.csv, .tsv) or Parquet (.parquet); not '{suffix}'")
+    if not out.parent.is_dir():
+        raise DeidError(f"{out.parent}: no such folder for the output")
+    if out.exists() and source.exists() and out.resolve() == source.resolve():
+        raise DeidError(f"{out}: the output would overwrite the input")
+    loaded = load_recipe(recipe_path)
+    frame = read_table(source, delimiter=delimiter, encoding=encoding)
+    recipe = loaded.recipe
+    keys = None
+    if recipe.needs_key():
+        keys = load_keys(keys_dir=keys_dir, key_file=key_file, name=recipe.key)
+    applied = apply_recipe(frame, loaded, keys)
+    token = secrets.token_hex(4)
+    temp_out = out.with_name(f".{out.stem}.{token}.tmp{out.suffix}")
+    temp_manifest = out.with_name(f".{out.name}.{token}.tmp.json")
+    try:
+        _sink(applied.frame, temp_out, suffix)
+        written = read_table(temp_out)
+        manifest = {
+            "steward_deid_manifest": 1,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "recipe": {
+                "file": str(recipe_path),
+                "sha256": loaded.digest,
+                "content": recipe.model_dump(mode="json", exclude_defaults=True),
+            },
+            "input": {"file": str(source), "rows": _rows(frame), "columns": column_names(frame)},
+            "output": {
+                "file": str(out),
+                "format": "parquet" if suffix in PARQUET_SUFFIXES else "csv",
+                "rows": _rows(written),
+                "columns": column_names(written),
+            },
+            "key": {"name": keys.name, "source": "key file" if key_file else "keys folder"}
+            if keys
+            else None,
+            "operations": applied.operations,
+            "kept": applied.kept,
+            "dropped": applied.dropped,
+            "suppression": applied.suppression,
+            "risk": risk_section(loaded, frame, written),
+        }
+        temp_manifest.write_text(json.dumps(manifest, indent=2, default=_json) + "\n")
+        os.replace(temp_out, out)
+        os.replace(temp_manifest, manifest_path(out))
+    except BaseException:
+        for temp in (temp_out, temp_manifest):
+            with contextlib.suppress(OSError):
+                temp.unlink()
+        raise
+    return manifest
+
+
+def risk_section(
+    loaded: LoadedRecipe, before: pl.LazyFrame, after: pl.LazyFrame
+) -> dict[str, Any] | None:
+    """Input and output risk over the recipe's quasi-identifiers (``None`` without any)."""
+    recipe = loaded.recipe
+    if not recipe.quasi_identifiers:
+        return None
+    k = recipe.k or (recipe.suppress.k if recipe.suppress else None) or DEFAULT_K
+    present = set(column_names(after))
+    qi = [c for c in recipe.quasi_identifiers if c in present]
+    sensitive = [c for c in recipe.sensitive if c in present]
+    return {
+        "quasi_identifiers": recipe.quasi_identifiers,
+        "sensitive": recipe.sensitive,
+        "k": k,
+        "input": measure(before, recipe.quasi_identifiers, recipe.sensitive, k),
+        "output": measure(after, qi, sensitive, k),
+    }
+
+
+def measure(frame: pl.LazyFrame, qi: list[str], sensitive: list[str], k: int) -> dict[str, Any]:
+    """The risk report of ``frame`` (sizes and counts only, never values)."""
+    classes = PolarsEngine().classes(frame, qi, sensitive)
+    try:
+        from steward.deid.risk import measure_risk
+    except ImportError:  # pragma: no cover - the risk package ships with steward
+        sizes = classes.sizes
+        counts = np.unique(sizes, return_counts=True)
+        return {
+            "records": classes.records,
+            "classes": classes.classes,
+            "k": int(sizes.min()) if sizes.size else 0,
+            "histogram": [
+                {"size": int(s), "classes": int(c)} for s, c in zip(*counts, strict=True)
+            ],
+            "records_below_k": int(sizes[sizes < k].sum()),
+        }
+    return measure_risk(classes, k=k).to_dict()
+
+
+def _sink(frame: pl.LazyFrame, path: Path, suffix: str) -> None:
+    try:
+        if suffix in PARQUET_SUFFIXES:
+            frame.sink_parquet(path)
+        else:
+            frame.sink_csv(path, separator="\t" if suffix == ".tsv" else ",")
+    except pl.exceptions.PolarsError as error:
+        first = str(error).strip().splitlines()[0][:200] if str(error).strip() else "error"
+        raise DeidError(f"the recipe could not be carried out: {first}") from None
+
+
+def _rows(frame: pl.LazyFrame) -> int:
+    return int(frame.select(pl.len()).collect(engine="streaming").item())
+
+
+def _json(value: object) -> object:
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return str(value)
