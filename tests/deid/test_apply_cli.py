@@ -12,6 +12,7 @@ from typer.testing import CliRunner, Result
 from steward.cli.main import app
 from steward.crypto import FileKeyProvider
 from steward.deid.transforms.keys import derive_keys
+from tests.deid.paths import ADULT_DIR
 
 runner = CliRunner()
 
@@ -237,7 +238,7 @@ def test_a_failure_after_writing_leaves_nothing_behind(
 
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "deid"
-ADULT = Path("/work/shared/data/adult/adult.csv")
+ADULT = ADULT_DIR / "adult.csv"
 
 
 def test_the_service_request_example_reaches_k(setup: Path) -> None:

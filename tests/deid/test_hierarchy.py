@@ -19,8 +19,9 @@ from steward.deid.hierarchy import (
     TableHierarchy,
     load_hierarchy,
 )
+from tests.deid.paths import ADULT_DIR
 
-ADULT = Path("/work/shared/data/adult")
+ADULT = ADULT_DIR
 ADULT_LEVELS = {
     "age": 5,
     "education": 4,
