@@ -1,0 +1,1 @@
+"""Reports of de-identification runs: self-contained HTML with inline SVG plots."""

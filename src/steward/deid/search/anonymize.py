@@ -1,0 +1,168 @@
+"""The driver: check the request, code the table, search, and apply the result."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from steward.deid.errors import DeidError
+from steward.deid.search.encode import Coded, encode, generalize, suppressed_rows
+from steward.deid.search.flash import SearchResult, search
+from steward.deid.search.groups import FloatArray, IntArray, Privacy
+from steward.deid.search.hierarchies import CodedHierarchy, check_all
+from steward.deid.search.loss import METRICS, MetricName, prepare
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the anonymization must achieve.
+
+    Attributes:
+        qi: the quasi-identifiers, each with a hierarchy.
+        k: the least class size (at least 2).
+        max_suppression: the largest share of records that may be suppressed, in [0, 1].
+        l: distinct l-diversity of ``sensitive``, if wanted.
+        t: t-closeness (equal-distance EMD) of ``sensitive``, if wanted.
+        metric: the information loss to minimize.
+    """
+
+    qi: tuple[str, ...]
+    k: int
+    max_suppression: float = 0.0
+    sensitive: str | None = None
+    l: int | None = None  # noqa: E741
+    t: float | None = None
+    metric: MetricName = "loss"
+
+    def check(self, columns: Sequence[str]) -> None:
+        """Raise unless the settings make sense for a table with ``columns``.
+
+        Raises:
+            DeidError: naming the first problem found.
+        """
+        if not self.qi:
+            raise DeidError("give at least one quasi-identifier (--qi)")
+        if len(set(self.qi)) != len(self.qi):
+            raise DeidError("a quasi-identifier is listed twice")
+        missing = [c for c in (*self.qi, self.sensitive or "") if c and c not in columns]
+        if missing:
+            raise DeidError(
+                f"no column {', '.join(repr(m) for m in missing)}; the columns are "
+                f"{', '.join(columns)}"
+            )
+        if self.k < 2:
+            raise DeidError(f"k must be at least 2, not {self.k}")
+        if not 0.0 <= self.max_suppression <= 1.0 or math.isnan(self.max_suppression):
+            raise DeidError(
+                f"the suppression limit must be between 0 and 1, not {self.max_suppression}"
+            )
+        if (self.l is not None or self.t is not None) and self.sensitive is None:
+            raise DeidError("l-diversity and t-closeness need a sensitive column (--sensitive)")
+        if self.sensitive is not None and self.sensitive in self.qi:
+            raise DeidError(f"{self.sensitive!r} cannot be both sensitive and a quasi-identifier")
+        if self.l is not None and self.l < 1:
+            raise DeidError(f"l must be at least 1, not {self.l}")
+        if self.t is not None and not 0.0 <= self.t <= 1.0:
+            raise DeidError(f"t must be between 0 and 1, not {self.t}")
+        if self.metric not in METRICS:
+            raise DeidError(f"unknown metric {self.metric!r}; use one of {', '.join(METRICS)}")
+
+
+@dataclass(frozen=True)
+class Anonymization:
+    """The outcome: the generalized table and figures about it.
+
+    Attributes:
+        table: the input with the chosen generalization and suppression applied.
+        levels: the chosen level per quasi-identifier.
+        search: how the search went.
+        records: records in the table; ``suppressed``: how many were suppressed.
+        k_achieved: the smallest class among records kept (0 when none are kept).
+        loss: the ARX "Loss" of the result; ``attribute_loss``: per quasi-identifier.
+        entropy: the non-uniform entropy of the result, in bits.
+        score: the value of the metric that was minimized.
+        sizes_before / sizes_after: each class's size before and after (kept classes).
+        encode_seconds: time to code and aggregate the table.
+    """
+
+    table: pl.DataFrame
+    levels: Mapping[str, int]
+    search: SearchResult
+    records: int
+    suppressed: int
+    k_achieved: int
+    loss: float
+    attribute_loss: Mapping[str, float]
+    entropy: float
+    score: float
+    sizes_before: IntArray
+    sizes_after: IntArray
+    encode_seconds: float
+
+
+def anonymize(
+    table: pl.DataFrame, settings: Settings, hierarchies: Mapping[str, CodedHierarchy]
+) -> Anonymization:
+    """Find and apply the optimal full-domain generalization of ``table``.
+
+    Raises:
+        DeidError: bad settings, a quasi-identifier without hierarchy or with values its
+            hierarchy lacks, or no node satisfies the privacy model within the limit.
+    """
+    settings.check(table.columns)
+    check_all(hierarchies, settings.qi)
+    chosen = [hierarchies[q] for q in settings.qi]
+    start = time.perf_counter()
+    coded = encode(table, settings.qi, chosen, settings.sensitive)
+    encode_seconds = time.perf_counter() - start
+    privacy = _privacy(settings, coded)
+    metric = prepare(settings.metric, coded.base, chosen)
+    result = search(coded.base, chosen, privacy, metric)
+    if result.node is None:
+        raise DeidError(
+            "no generalization satisfies the privacy model within the suppression limit; "
+            "raise --max-suppression or lower k / l / raise t"
+        )
+    rows_out = suppressed_rows(coded, result.node, chosen, privacy)
+    output = generalize(table, settings.qi, chosen, coded, result.node, rows_out)
+    loss_metric = prepare("loss", coded.base, chosen)
+    suppressed_counts = result.counts[result.fail]
+    per_attribute: FloatArray = loss_metric.attribute_losses(
+        result.node, suppressed_counts, result.labels
+    )
+    entropy = prepare("entropy", coded.base, chosen).score(
+        result.node, result.counts, result.fail, result.labels
+    )
+    kept = result.counts[~result.fail]
+    return Anonymization(
+        table=output,
+        levels=dict(zip(settings.qi, result.node, strict=True)),
+        search=result,
+        records=table.height,
+        suppressed=int(rows_out.sum()),
+        k_achieved=int(kept.min()) if kept.size else 0,
+        loss=loss_metric.aggregate(per_attribute),
+        attribute_loss={q: float(v) for q, v in zip(settings.qi, per_attribute, strict=True)},
+        entropy=entropy,
+        score=result.score,
+        sizes_before=coded.base.counts,
+        sizes_after=kept,
+        encode_seconds=encode_seconds,
+    )
+
+
+def _privacy(settings: Settings, coded: Coded) -> Privacy:
+    records = int(coded.base.counts.sum())
+    limit = math.floor(settings.max_suppression * records + 1e-9)
+    overall = None
+    sensitive = coded.base.sensitive
+    if settings.t is not None and sensitive is not None:
+        overall = np.bincount(
+            sensitive.value, weights=sensitive.count, minlength=sensitive.values
+        ) / max(records, 1)
+    return Privacy(settings.k, limit, settings.l, settings.t, overall)
