@@ -11,7 +11,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from steward.cli.errors import user_errors
+from steward.cli.errors import stderr, user_errors
+from steward.cli.progress import counter
 from steward.deid.errors import DataFileError, DeidError
 from steward.deid.io import collect, read_table
 from steward.deid.report.html import write as write_report
@@ -84,8 +85,10 @@ def anonymize_command(
         settings.check(list(frame.collect_schema().names()))
         folder = hierarchies if hierarchies is not None else file.parent
         coded = find_hierarchies(folder, columns)
-        table = collect(frame, file)
-        result = anonymize(table, settings, coded)
+        with stderr.status(f"reading and encoding {file.name}"):
+            table = collect(frame, file)
+        with counter("searching the generalization lattice (nodes)") as update:
+            result = anonymize(table, settings, coded, progress=update)
         _write(result.table, out)
         if report is not None:
             write_report(report, result, settings, file.name)

@@ -11,6 +11,7 @@ from rich.markup import escape
 
 from steward.cli.errors import user_errors
 from steward.cli.keys import DEFAULT_KEYS_DIR, KeysDir
+from steward.cli.progress import stages
 from steward.deid.transforms.run import manifest_path, run_recipe
 
 stdout = Console(highlight=False, soft_wrap=True)
@@ -40,7 +41,7 @@ def apply(
     ] = None,
 ) -> None:
     """Apply RECIPE to FILE; write OUT and OUT.manifest.json (what was done, risk before/after)."""
-    with user_errors():
+    with user_errors(), stages(4) as stage:
         manifest = run_recipe(
             file,
             recipe,
@@ -49,6 +50,7 @@ def apply(
             key_file=key_file,
             delimiter=delimiter,
             encoding=encoding,
+            progress=stage,
         )
     rows_in, rows_out = manifest["input"]["rows"], manifest["output"]["rows"]
     stdout.print(f"wrote {escape(str(out))}: {rows_out} rows (input {rows_in})")

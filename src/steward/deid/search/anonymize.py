@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -106,9 +106,14 @@ class Anonymization:
 
 
 def anonymize(
-    table: pl.DataFrame, settings: Settings, hierarchies: Mapping[str, CodedHierarchy]
+    table: pl.DataFrame,
+    settings: Settings,
+    hierarchies: Mapping[str, CodedHierarchy],
+    progress: Callable[[int, int], None] | None = None,
 ) -> Anonymization:
     """Find and apply the optimal full-domain generalization of ``table``.
+
+    ``progress`` is called with (nodes examined, nodes in the lattice) during the search.
 
     Raises:
         DeidError: bad settings, a quasi-identifier without hierarchy or with values its
@@ -122,7 +127,7 @@ def anonymize(
     encode_seconds = time.perf_counter() - start
     privacy = _privacy(settings, coded)
     metric = prepare(settings.metric, coded.base, chosen)
-    result = search(coded.base, chosen, privacy, metric)
+    result = search(coded.base, chosen, privacy, metric, progress=progress)
     if result.node is None:
         raise DeidError(
             "no generalization satisfies the privacy model within the suppression limit; "

@@ -28,7 +28,7 @@ Every node that can beat the answer is examined, so the answer is optimal.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -87,6 +87,12 @@ class _State:
     checked: int = 0
     scored: int = 0
     monotone: bool = field(default=True)
+    progress: Callable[[int, int], None] | None = None
+
+    def tick(self) -> None:
+        """Tell the progress display how many nodes have been checked or scored."""
+        if self.progress is not None:
+            self.progress(self.checked + self.scored, self.lattice.size)
 
     def relevant(self, index: int) -> bool:
         """Whether the node's bound leaves it a chance to beat the best value."""
@@ -103,6 +109,7 @@ class _State:
         groups = self.evaluator.classes(index)
         fail = failing(groups, self.privacy)
         self.checked += 1
+        self.tick()
         anonymous = int(groups.counts[fail].sum()) <= self.privacy.limit
         if self.monotone:
             _propagate(self.lattice, self.status, index, anonymous)
@@ -117,6 +124,7 @@ class _State:
         counts = groups.counts
         self.scored += 1
         self.scored_nodes[index] = True
+        self.tick()
         labels = self.evaluator.labels(groups, fail)
         value = self.metric.score(groups.node, counts, fail, labels)
         if value < self.best - 1e-12 * max(1.0, abs(value)):
@@ -134,6 +142,7 @@ def search(
     privacy: Privacy,
     metric: Metric,
     strategy: str = "auto",
+    progress: Callable[[int, int], None] | None = None,
 ) -> SearchResult:
     """Find the node of least ``metric`` satisfying ``privacy`` (see the module doc).
 
@@ -151,6 +160,7 @@ def search(
         np.zeros(lattice.size, dtype=np.int8),
         np.zeros(lattice.size, dtype=np.bool_),
         monotone=privacy.monotone,
+        progress=progress,
     )
     if not privacy.monotone:
         _score_all(state, np.arange(lattice.size), check=True)

@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import secrets
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
@@ -43,8 +44,11 @@ def run_recipe(
     key_file: Path | None = None,
     delimiter: str | None = None,
     encoding: str | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Apply the recipe to ``source``, write ``out`` and its manifest; return the manifest.
+
+    ``progress`` is told the name of each stage as it starts (for a progress display).
 
     Raises:
         RecipeError: the recipe is invalid or does not fit the data (with lines).
@@ -60,6 +64,8 @@ def run_recipe(
         raise DeidError(f"{out.parent}: no such folder for the output")
     if out.exists() and source.exists() and out.resolve() == source.resolve():
         raise DeidError(f"{out}: the output would overwrite the input")
+    step = progress or (lambda stage: None)
+    step("reading the recipe and the data")
     loaded = load_recipe(recipe_path)
     frame = read_table(source, delimiter=delimiter, encoding=encoding)
     recipe = loaded.recipe
@@ -71,8 +77,12 @@ def run_recipe(
     temp_out = out.with_name(f".{out.stem}.{token}.tmp{out.suffix}")
     temp_manifest = out.with_name(f".{out.name}.{token}.tmp.json")
     try:
+        step(f"transforming and writing {out.name}")
         _sink(applied.frame, temp_out, suffix)
         written = read_table(temp_out)
+        step("measuring risk before and after")
+        risk = risk_section(loaded, frame, written)
+        step("writing the manifest")
         manifest = {
             "steward_deid_manifest": 1,
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -95,7 +105,7 @@ def run_recipe(
             "kept": applied.kept,
             "dropped": applied.dropped,
             "suppression": applied.suppression,
-            "risk": risk_section(loaded, frame, written),
+            "risk": risk,
         }
         temp_manifest.write_text(json.dumps(manifest, indent=2, default=_json) + "\n")
         os.replace(temp_out, out)
