@@ -81,7 +81,8 @@ def test_recipe_file_digest_and_relative_hierarchies(tmp_path: Path) -> None:
         ),
         (
             "steward_recipe: 1\ncolumns:\n  e: {mask: {keep_lst: 2}}\n",
-            "r.yaml:3:14: columns.e.mask.keep_lst: unknown key 'keep_lst'; allowed keys: char",
+            "r.yaml:3:14: columns.e.mask.keep_lst: unknown key 'keep_lst'; "
+            "did you mean 'keep_last'?",
         ),
         (
             "steward_recipe: 1\ncolumns:\n  i: {top_code: 1, bottom_code: 5}\n",

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from steward.deid.errors import DeidError
-from steward.deid.search import evaluator, keyed
+from steward.deid.search import keyed
 from steward.deid.search.anonymize import Settings, anonymize
 from steward.deid.search.hierarchies import CodedHierarchy, from_rows
 from steward.deid.search.lattice import Lattice

@@ -12,13 +12,13 @@ import itertools
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from steward.deid.errors import DeidError
 from steward.deid.hierarchy import Hierarchy, HierarchyError, load_hierarchy
-from steward.policy.loader import Problem, format_location
+from steward.policy.loader import Problem, format_location, schema_problems
 from steward.policy.positions import Position, PositionMap, parse_yaml
 
 MAX_RECIPE_BYTES: Final = 1024 * 1024
@@ -314,7 +314,9 @@ def load_recipe_text(
     try:
         recipe = Recipe.model_validate(data)
     except ValidationError as error:
-        raise RecipeError(problems + _schema_problems(error, positions, source)) from None
+        raise RecipeError(
+            problems + schema_problems(error, positions, source, Recipe, _unknown_operation)
+        ) from None
     if problems:
         raise RecipeError(problems)
     digest = digest or hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -351,51 +353,10 @@ def _at(source: str, where: Position, message: str, location: Location = ()) -> 
     return Problem(source, where.line, where.column, message, format_location(location))
 
 
-def _schema_problems(error: ValidationError, positions: PositionMap, source: str) -> list[Problem]:
-    problems: list[Problem] = []
-    for item in error.errors(include_url=False):
-        location: Location = tuple(item["loc"])
-        kind = item["type"]
-        where = positions.locate(location, key=kind == "extra_forbidden")
-        problems.append(_at(source, where, _message(item, location), location))
-    problems.sort(key=lambda p: (p.line, p.column))
-    return problems
-
-
-def _message(item: Any, location: Location) -> str:
-    kind = item["type"]
-    name = location[-1] if location else ""
-    if kind == "missing":
-        return f"missing required key '{name}'"
-    if kind == "extra_forbidden":
-        parent = location[:-1]
-        if len(parent) == 2 and parent[0] == "columns":
-            return f"unknown operation '{name}'; operations: {', '.join(OPERATIONS)}"
-        allowed = _allowed(parent)
-        return f"unknown key '{name}'" + (
-            f"; allowed keys: {', '.join(allowed)}" if allowed else ""
-        )
-    message = str(item["msg"]).removeprefix("Value error, ")
-    value = item.get("input")
-    if kind != "value_error" and isinstance(value, str | int | float):
-        shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
-        message += f" (got {shown})"
-    return message[0].lower() + message[1:] if message else message
-
-
-def _allowed(location: Location) -> list[str]:
-    models: dict[Location, type[BaseModel]] = {(): Recipe, ("suppress",): Suppress}
-    model = models.get(location)
-    if model is None and len(location) == 3 and location[0] == "columns":
-        steps: dict[str, type[BaseModel]] = {
-            "mask": Mask,
-            "pseudonymize": Pseudonymize,
-            "generalize": Generalize,
-            "noise": Noise,
-            "shift_dates": ShiftDates,
-        }
-        model = steps.get(str(location[2]))
-    return sorted(model.model_fields) if model is not None else []
+def _unknown_operation(location: Location, name: str) -> str | None:
+    if len(location) == 3 and location[0] == "columns":
+        return f"unknown operation '{name}'; operations: {', '.join(OPERATIONS)}"
+    return None
 
 
 def _given(value: object) -> bool:

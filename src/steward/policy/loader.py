@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
@@ -120,7 +121,7 @@ def load_plan_text(text: str, source: str = "<plan>", digest: str | None = None)
     try:
         plan = Plan.model_validate(data)
     except ValidationError as error:
-        raise PlanLoadError(problems + _schema_problems(error, positions, source)) from None
+        raise PlanLoadError(problems + schema_problems(error, positions, source)) from None
     if problems:
         raise PlanLoadError(problems)
     references = [
@@ -145,24 +146,45 @@ def _problem(source: str, where: Position, message: str, location: Location = ()
     return Problem(source, where.line, where.column, message, format_location(location))
 
 
-def _schema_problems(error: ValidationError, positions: PositionMap, source: str) -> list[Problem]:
+UnknownKeyMessage = Callable[[Location, str], str | None]
+"""Given the location of an unknown key and its name, a special message (or ``None``)."""
+
+
+def schema_problems(
+    error: ValidationError,
+    positions: PositionMap,
+    source: str,
+    model: type[BaseModel] = Plan,
+    unknown_key: UnknownKeyMessage | None = None,
+) -> list[Problem]:
+    """Every validation error of ``model`` as a located, plain-language problem.
+
+    Unknown keys are reported at the key, with a "did you mean" suggestion or the list
+    of allowed keys; ``unknown_key`` may word them differently for some locations.
+    """
     problems: list[Problem] = []
     for item in error.errors(include_url=False):
         location: Location = tuple(item["loc"])
         kind = item["type"]
         where = positions.locate(location, key=kind == "extra_forbidden")
-        problems.append(_problem(source, where, _message(item, location), location))
+        message = _message(item, location, model, unknown_key)
+        problems.append(_problem(source, where, message, location))
     problems.sort(key=lambda p: (p.line, p.column))
     return problems
 
 
-def _message(item: Any, location: Location) -> str:
+def _message(
+    item: Any, location: Location, model: type[BaseModel], unknown_key: UnknownKeyMessage | None
+) -> str:
     kind = item["type"]
     name = location[-1] if location else ""
     if kind == "missing":
         return f"missing required key '{name}'"
     if kind == "extra_forbidden":
-        allowed = _allowed_keys(location[:-1])
+        special = unknown_key(location, str(name)) if unknown_key else None
+        if special:
+            return special
+        allowed = allowed_keys(model, location[:-1])
         close = get_close_matches(str(name), allowed, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         if not close and allowed:
@@ -176,40 +198,46 @@ def _message(item: Any, location: Location) -> str:
     return message[0].lower() + message[1:] if message else message
 
 
-def _allowed_keys(location: Location) -> list[str]:
-    """The keys the model at ``location`` accepts (empty when it cannot be resolved)."""
-    model: Any = Plan
+def allowed_keys(model: type[BaseModel], location: Location) -> list[str]:
+    """The keys the model at ``location`` under ``model`` accepts (empty if unknown).
+
+    Follows fields, list items, mapping values and optional values.
+    """
+    current: Any = model
     for part in location:
-        if isinstance(part, int):
-            model = _element_model(model)
-            continue
-        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        current = _step(current, part)
+        if current is None:
             return []
-        field = _field_named(model, part)
-        if field is None:
-            return []
-        model = field
-    if isinstance(model, type) and issubclass(model, BaseModel):
-        return sorted(f.alias or name for name, f in model.model_fields.items())
-    model = _element_model(model)
-    if isinstance(model, type) and issubclass(model, BaseModel):
-        return sorted(f.alias or name for name, f in model.model_fields.items())
-    return []
+    found = _model_in(current)
+    return sorted(f.alias or n for n, f in found.model_fields.items()) if found else []
 
 
-def _field_named(model: type[BaseModel], key: str) -> Any:
-    for name, info in model.model_fields.items():
-        if key in (name, info.alias):
-            return _element_model(info.annotation)
+def _step(annotation: Any, part: str | int) -> Any:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            if arg is not type(None):
+                stepped = _step(arg, part)
+                if stepped is not None:
+                    return stepped
+        return None
+    if origin is list:
+        return typing.get_args(annotation)[0] if isinstance(part, int) else None
+    if origin is dict:
+        return typing.get_args(annotation)[1]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel) and isinstance(part, str):
+        for name, info in annotation.model_fields.items():
+            if part in (name, info.alias):
+                return info.annotation
     return None
 
 
-def _element_model(annotation: Any) -> Any:
-    """Unwrap Optional[...] and list[...] to reach a model class, if there is one."""
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType, list):
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
         for arg in typing.get_args(annotation):
-            inner = _element_model(arg)
-            if isinstance(inner, type) and issubclass(inner, BaseModel):
-                return inner
-    return annotation
+            found = _model_in(arg)
+            if found is not None:
+                return found
+    return None
