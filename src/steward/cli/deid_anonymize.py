@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from steward.cli.deid_options import Delimiter, Encoding
 from steward.cli.errors import stderr, user_errors
 from steward.cli.progress import counter
 from steward.deid.errors import DataFileError, DeidError
@@ -57,12 +58,8 @@ def anonymize_command(
     report: Annotated[
         Path | None, typer.Option("--report", help="Also write a self-contained HTML report.")
     ] = None,
-    delimiter: Annotated[
-        str | None, typer.Option("--delimiter", help="CSV delimiter [default: detected].")
-    ] = None,
-    encoding: Annotated[
-        str | None, typer.Option("--encoding", help="CSV encoding [default: detected].")
-    ] = None,
+    delimiter: Delimiter = None,
+    encoding: Encoding = None,
 ) -> None:
     """Generalize (and suppress) quasi-identifiers with the least information loss that
     meets k-anonymity (and l-diversity / t-closeness)."""

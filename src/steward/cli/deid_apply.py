@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from steward.cli.deid_options import Delimiter, Encoding
 from steward.cli.errors import user_errors
 from steward.cli.keys import DEFAULT_KEYS_DIR, KeysDir
 from steward.cli.progress import stages
@@ -33,12 +34,8 @@ def apply(
             "--key-file", help="A key file (32+ bytes, raw or hex) instead of the keys folder."
         ),
     ] = None,
-    delimiter: Annotated[
-        str | None, typer.Option("--delimiter", help="CSV delimiter [default: detected].")
-    ] = None,
-    encoding: Annotated[
-        str | None, typer.Option("--encoding", help="CSV encoding [default: detected].")
-    ] = None,
+    delimiter: Delimiter = None,
+    encoding: Encoding = None,
 ) -> None:
     """Apply RECIPE to FILE; write OUT and OUT.manifest.json (what was done, risk before/after)."""
     with user_errors(), stages(4) as stage:

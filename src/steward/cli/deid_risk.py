@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from steward.cli.deid_options import Delimiter, Encoding
 from steward.cli.errors import stderr, user_errors
 from steward.deid.classes import ClassTable
 from steward.deid.engine import PolarsEngine
@@ -64,12 +65,8 @@ def risk(
         Path | None,
         typer.Option("--per-record", help="Write the input plus a reid_risk column (CSV/Parquet)."),
     ] = None,
-    delimiter: Annotated[
-        str | None, typer.Option("--delimiter", help="CSV delimiter [default: detected].")
-    ] = None,
-    encoding: Annotated[
-        str | None, typer.Option("--encoding", help="CSV encoding [default: detected].")
-    ] = None,
+    delimiter: Delimiter = None,
+    encoding: Encoding = None,
     output_format: Annotated[
         RiskFormat, typer.Option("--format", help="table for people, json for tools.")
     ] = RiskFormat.TABLE,

@@ -11,6 +11,7 @@ import phonenumbers
 import typer
 from rich.console import Console
 
+from steward.cli.deid_options import Delimiter, Encoding
 from steward.cli.errors import user_errors
 from steward.deid.errors import DeidError
 from steward.deid.io import collect, read_table
@@ -35,12 +36,8 @@ def scan(
     sample: Annotated[
         int, typer.Option("--sample", help="Non-null values sampled per column.")
     ] = DEFAULT_SAMPLE,
-    delimiter: Annotated[
-        str | None, typer.Option("--delimiter", help="CSV delimiter [default: detected].")
-    ] = None,
-    encoding: Annotated[
-        str | None, typer.Option("--encoding", help="CSV encoding [default: detected].")
-    ] = None,
+    delimiter: Delimiter = None,
+    encoding: Encoding = None,
     region: Annotated[
         str, typer.Option("--region", help="Phone region for numbers without a +code.")
     ] = "US",
