@@ -99,7 +99,9 @@ def generate(rows: int = 5000, seed: int = 7) -> tuple[pl.DataFrame, dict[str, T
     rng = random.Random(seed)
     Faker.seed(seed)
     us, gb, india = Faker("en_US"), Faker("en_GB"), Faker("en_IN")
-    for index, fake in enumerate((us, gb, india)):
+    # Names from locales outside the scan's name vocabulary: recognized by shape only.
+    polish, dutch = Faker("pl_PL"), Faker("nl_NL")
+    for index, fake in enumerate((us, gb, india, polish, dutch)):
         fake.seed_instance(seed + index)
     postal = _postal_area(rng)
     jobs = [us.job() for _ in range(300)]
@@ -110,6 +112,15 @@ def generate(rows: int = 5000, seed: int = 7) -> tuple[pl.DataFrame, dict[str, T
         "code": (Truth(True, "postal_code"), postal),
         "account": (Truth(True, "aadhaar"), lambda: _aadhaar(rng)),
         "col7": (Truth(True, "person_name"), us.name),
+        "col8": (
+            Truth(True, "person_name"),
+            lambda: f"{polish.first_name()} {polish.last_name()}",
+        ),
+        "col9": (
+            Truth(True, "person_name"),
+            lambda: f"{dutch.first_name()} {dutch.last_name()}",
+        ),
+        "place": (Truth(False, None, True), us.street_name),
         "ref": (Truth(True, "us_ssn"), us.ssn),
         "value": (Truth(True, "credit_card"), us.credit_card_number),
         "field_a": (Truth(True, "iban"), gb.iban),

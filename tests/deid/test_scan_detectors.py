@@ -188,3 +188,33 @@ def test_bare_ten_digit_numbers_are_not_phones_without_a_hint() -> None:
     rng = random.Random(8)
     values = [str(rng.randint(10**9, 10**10 - 1)) for _ in range(500)]
     assert scan_column("account_no", pl.Series(values)).role is Role.NONE
+
+
+@pytest.mark.parametrize("locale", ["pl_PL", "nl_NL", "fi_FI", "tr_TR"])
+def test_names_outside_the_vocabulary_are_recognized_by_shape(locale: str) -> None:
+    from faker import Faker
+
+    from steward.deid.scan.names import SHAPE_ONLY_FACTOR
+    from steward.deid.scan.scan import scan_frame
+
+    fake = Faker(locale)
+    fake.seed_instance(5)
+    names = [f"{fake.first_name()} {fake.last_name()}" for _ in range(600)]
+    (column,) = scan_frame(pl.DataFrame({"c": names})).columns
+    assert column.role == "direct identifier"
+    (finding,) = column.kinds
+    assert finding.kind == "person_name"
+    assert finding.confidence <= SHAPE_ONLY_FACTOR + 1e-9
+
+
+@pytest.mark.parametrize("maker", ["street_name", "company", "city"])
+def test_capitalized_look_alikes_are_not_names(maker: str) -> None:
+    from faker import Faker
+
+    from steward.deid.scan.scan import scan_frame
+
+    fake = Faker("en_US")
+    fake.seed_instance(6)
+    values = [getattr(fake, maker)() for _ in range(600)]
+    (column,) = scan_frame(pl.DataFrame({"c": values})).columns
+    assert "person_name" not in {k.kind for k in column.kinds}

@@ -7,10 +7,29 @@ from functools import lru_cache
 import polars as pl
 
 from steward.deid.scan.evidence import Evidence
-from steward.deid.scan.vocab import NAME_TITLES, person_names
+from steward.deid.scan.vocab import (
+    NAME_TITLES,
+    STREET_ABBREVIATIONS,
+    person_names,
+    street_types,
+)
 
-_SHAPE = r"^[A-Z][a-z]+(?:['\-][A-Z]?[a-z]+)*$|^[A-Z][a-z]?[A-Z][a-z]+$"
-_INITIAL = r"^[A-Z]\.?$"
+_SHAPE = r"^\p{Lu}\p{Ll}+(?:['\-]\p{Lu}?\p{Ll}+)*$|^\p{Lu}\p{Ll}?\p{Lu}\p{Ll}+$"
+_INITIAL = r"^\p{Lu}\.?$"
+_NOT_A_PERSON = frozenset(
+    {
+        "inc", "llc", "ltd", "plc", "corp", "co", "company", "group", "and", "&", "gmbh",
+        "sa", "ag", "bv", "sons", "partners", "associates", "street", "avenue", "road",
+        "city", "county", "park", "lake", "north", "south", "east", "west", "new",
+    }
+)  # fmt: skip
+PARTICLES = frozenset(
+    {"van", "der", "den", "de", "von", "zu", "da", "di", "du", "la", "le", "del", "dos",
+     "das", "ter", "ten", "bin", "ibn", "al", "el", "y"}
+)  # fmt: skip
+"""Lower-case name particles ("van der", "de la") skipped like titles."""
+SHAPE_ONLY_FACTOR = 0.6
+"""Confidence scale for names recognized by their shape alone (no vocabulary match)."""
 
 
 @lru_cache(maxsize=1)
@@ -38,6 +57,7 @@ def name_evidence(sample: pl.Series, hints: frozenset[str]) -> Evidence | None:
         .with_columns(pl.col("t").str.strip_chars(",;"))
         .filter(pl.col("t") != "")
         .filter(~pl.col("t").str.to_lowercase().str.strip_chars(".").is_in(list(NAME_TITLES)))
+        .filter(~pl.col("t").is_in(list(PARTICLES)))
         .filter(~pl.col("t").str.contains(_INITIAL))
     )
     tokens = tokens.join(_vocabulary(), on="t", how="left").with_columns(
@@ -53,10 +73,38 @@ def name_evidence(sample: pl.Series, hints: frozenset[str]) -> Evidence | None:
         return None
     passed_frame = names.filter(pl.col("known") * 3 >= pl.col("words") * 2)
     passed = passed_frame.height
+    if passed * 2 < n:
+        shaped = _shape_only(sample, names)
+        if shaped is not None:
+            return shaped
     multi = passed_frame.filter(pl.col("words") >= 2).height
     single_word = passed and multi / passed < 0.5
     factor = 0.75 if single_word and "person_name" not in hints else 1.0
     return Evidence("person_name", names.height, passed, n, True, factor=factor)
+
+
+def _shape_only(sample: pl.Series, names: pl.DataFrame) -> Evidence | None:
+    """Names from outside the vocabulary (other languages), recognized by their shape.
+
+    Nearly every value must be two or three capitalized words with no digits and none of
+    the words that mark companies, places or streets, and at least half the values must
+    differ, as people's names do. Shape is suggestive, not conclusive, so the confidence
+    is scaled down.
+    """
+    n = sample.len()
+    two_or_three = names.filter(pl.col("words").is_between(2, 3))
+    if two_or_three.height * 10 < n * 9:
+        return None
+    lowered = sample.str.to_lowercase().str.split(" ")
+    not_people = sorted(_NOT_A_PERSON | {w.lower() for w in street_types()} | STREET_ABBREVIATIONS)
+    marked = lowered.list.eval(pl.element().str.strip_chars(",.").is_in(not_people))
+    if int(marked.list.any().sum()) * 20 > n:
+        return None
+    if sample.n_unique() * 2 < n:
+        return None
+    return Evidence(
+        "person_name", names.height, two_or_three.height, n, True, factor=SHAPE_ONLY_FACTOR
+    )
 
 
 def full_names(sample: pl.Series) -> bool:
