@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import statistics
 import tempfile
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+
+from timing import median_seconds
 
 from steward.audit import (
     AuditEvent,
@@ -48,15 +48,6 @@ def _events(count: int) -> list[AuditEvent]:
     ]
 
 
-def _median_seconds(work: Callable[[], object], repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
-
-
 def _fill(events: list[AuditEvent]) -> AuditLog:
     log = AuditLog(MemoryAuditStore(), ReferenceHasher(_KEY))
     for event in events:
@@ -84,7 +75,7 @@ def main() -> None:
     note = log.checkpoint(key)
     total_bytes = sum(len(r) for r in records)
 
-    baseline = _median_seconds(lambda: [hashlib.sha256(r).digest() for r in records], args.repeat)
+    baseline = median_seconds(lambda: [hashlib.sha256(r).digest() for r in records], args.repeat)
     file_events = events[: min(len(events), 500)]
     file_share = len(file_events) / len(events)
     steps: dict[str, tuple[float, Callable[[], object]]] = {
@@ -101,7 +92,7 @@ def main() -> None:
     print(f"{'step':24} {'entries/s':>12} {'x sha256':>10}")
     print(f"{'sha256 (hashlib)':24} {len(records) / baseline:12,.0f} {1.0:10.2f}")
     for name, (share, work) in steps.items():
-        seconds = _median_seconds(work, args.repeat if share == 1.0 else 1)
+        seconds = median_seconds(work, args.repeat if share == 1.0 else 1)
         per_entry = seconds / (len(records) * share)
         ratio = per_entry / (baseline / len(records))
         print(f"{name:24} {1 / per_entry:12,.0f} {ratio:10.1f}")

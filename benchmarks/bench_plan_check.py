@@ -10,27 +10,17 @@ are comparable between runs).
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import yaml
+from timing import median_seconds
 
 from steward.policy import load_plan_text
 from steward.policy.checks import run_checks
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-
-
-def _median_seconds(work: Callable[[], object], repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def main() -> None:
@@ -41,7 +31,7 @@ def main() -> None:
     print(f"{'plan':40} {'step':16} {'median ms':>10} {'x libyaml':>12}")
     for path in sorted(EXAMPLES.glob("*.yaml")):
         text = path.read_text(encoding="utf-8")
-        baseline = _median_seconds(lambda t=text: yaml.load(t, Loader=_LOADER), args.repeat)
+        baseline = median_seconds(lambda t=text: yaml.load(t, Loader=_LOADER), args.repeat)
         loaded = load_plan_text(text, source=path.name)
         steps: dict[str, Callable[[], object]] = {
             "load": lambda t=text, n=path.name: load_plan_text(t, source=n),
@@ -50,7 +40,7 @@ def main() -> None:
         }
         print(f"{path.name:40} {'libyaml load':16} {baseline * 1000:10.2f} {1.0:12.2f}")
         for name, work in steps.items():
-            seconds = _median_seconds(work, args.repeat)
+            seconds = median_seconds(work, args.repeat)
             print(f"{path.name:40} {name:16} {seconds * 1000:10.2f} {seconds / baseline:12.2f}")
 
 

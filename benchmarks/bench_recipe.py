@@ -20,14 +20,12 @@ Machines here are shared and noisy: only the ratios are comparable between runs.
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
 from deid_data import write_people
+from timing import median_seconds
 
 from steward.deid.io import read_table
 from steward.deid.recipe import load_recipe
@@ -49,15 +47,6 @@ columns:
   income: {top_code: 200000, noise: {kind: laplace, scale: 500, round: 100}}
 suppress: {k: 5}
 """
-
-
-def _median_seconds(work: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -96,12 +85,12 @@ def main() -> None:
         def run() -> object:
             return run_recipe(data, recipe, base / "out.parquet", key_file=key)
 
-        baseline = _median_seconds(group_by, args.repeat)
+        baseline = median_seconds(group_by, args.repeat)
         print(f"rows: {args.rows:,}  (medians of {args.repeat})")
         print(f"group-by        {baseline:8.3f} s   1.0x")
         steps = (("apply, no HMAC", apply_plain), ("apply", apply), ("run (+risk)", run))
         for name, work in steps:
-            seconds = _median_seconds(work, args.repeat)
+            seconds = median_seconds(work, args.repeat)
             print(f"{name:15} {seconds:8.3f} s  {seconds / baseline:5.1f}x")
 
 

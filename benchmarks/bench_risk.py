@@ -22,13 +22,12 @@ Machines here are shared and noisy: only the ratios are comparable between runs.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 from collections.abc import Callable
 from functools import partial
 
 import polars as pl
 from deid_data import people
+from timing import median_seconds
 
 from steward.deid.engine import PolarsEngine
 from steward.deid.risk import RiskReport, measure_risk
@@ -38,15 +37,6 @@ QI_SETS = {
     "4 QIs": ["age", "sex", "education", "race"],
 }
 SENSITIVE = ["diagnosis", "income"]
-
-
-def _median_seconds(work: Callable[[], object], repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def main() -> None:
@@ -69,11 +59,11 @@ def main() -> None:
             "metrics only": partial(measure_risk, plain, 5),
             "metrics + l, t": partial(measure_risk, with_sensitive, 5),
         }
-        base = _median_seconds(partial(_group_by, table, qi), args.repeat)
+        base = median_seconds(partial(_group_by, table, qi), args.repeat)
         count = plain.classes
         print(f"{label:8} {count:>10,} {'group-by':14} {base * 1000:10.1f} {1.0:11.2f}")
         for name, work in steps.items():
-            seconds = _median_seconds(work, args.repeat)
+            seconds = median_seconds(work, args.repeat)
             print(f"{label:8} {count:>10,} {name:14} {seconds * 1000:10.1f} {seconds / base:11.2f}")
 
 

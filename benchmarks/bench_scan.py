@@ -13,12 +13,11 @@ cells a second.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from timing import median_seconds
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -29,15 +28,6 @@ from steward.deid.scan import DEFAULT_SAMPLE, ScanReport, scan_file
 from steward.deid.scan.scan import READ_FACTOR, sample_values
 
 PRESIDIO_CELLS_PER_SECOND = 2000
-
-
-def _median_seconds(work: Callable[[], object], repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def _baseline(path: Path) -> int:
@@ -90,8 +80,8 @@ def main() -> None:
         path = Path(folder) / "corpus.csv"
         frame.write_csv(path)
         report = scan_file(path)
-        scan_seconds = _median_seconds(lambda: scan_file(path), args.repeat)
-        base_seconds = _median_seconds(lambda: _baseline(path), args.repeat)
+        scan_seconds = median_seconds(lambda: scan_file(path), args.repeat)
+        base_seconds = median_seconds(lambda: _baseline(path), args.repeat)
     cells = sum(int(c.stats["sampled"]) for c in report.columns)
     scores = accuracy(report, truth)
     print(
