@@ -17,10 +17,9 @@ from rich.progress import (
 from steward.cli.errors import stderr
 
 
-@contextmanager
-def stages(total: int) -> Iterator[Callable[[str], None]]:
-    """A display of ``total`` named stages; call the yielded function as each one starts."""
-    with Progress(
+def _bar() -> Progress:
+    """A transient bar on standard error: spinner, description, bar, n of m, elapsed."""
+    return Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
         BarColumn(),
@@ -28,7 +27,13 @@ def stages(total: int) -> Iterator[Callable[[str], None]]:
         TimeElapsedColumn(),
         console=stderr,
         transient=True,
-    ) as progress:
+    )
+
+
+@contextmanager
+def stages(total: int) -> Iterator[Callable[[str], None]]:
+    """A display of ``total`` named stages; call the yielded function as each one starts."""
+    with _bar() as progress:
         task = progress.add_task("starting", total=total)
         started = 0
 
@@ -44,15 +49,7 @@ def stages(total: int) -> Iterator[Callable[[str], None]]:
 @contextmanager
 def counter(description: str) -> Iterator[Callable[[int, int], None]]:
     """A bar for work counted in units; call the yielded function with (done, total)."""
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=stderr,
-        transient=True,
-    ) as progress:
+    with _bar() as progress:
         task = progress.add_task(description, total=None)
 
         def update(done: int, total: int) -> None:

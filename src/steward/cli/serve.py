@@ -10,35 +10,18 @@ from typing import Annotated, Final
 import typer
 from rich.console import Console
 
+from steward.cli.django_setup import DatabaseUrl, DataDir, PlanOption
 from steward.cli.errors import EXIT_FINDINGS, EXIT_UNUSABLE, stderr, user_errors
-from steward.cli.keys import KEK_FILE, KeysDir
+from steward.cli.keys import DEFAULT_KEYS_DIR, KEK_FILE, KeysDir
 from steward.policy import LoadedPlan, load_plan
 from steward.policy.checks import Severity, run_checks
 
 stdout = Console(highlight=False, soft_wrap=True)
 
-DEFAULT_KEYS_DIR: Final = Path("steward-keys")
 DEFAULT_DATA_DIR: Final = Path("steward-data")
 THREADS: Final = 4
 INSECURE_COOKIES_VARIABLE: Final = "STEWARD_INSECURE_COOKIES"
 
-PlanOption = Annotated[
-    Path, typer.Option("--plan", envvar="STEWARD_PLAN", help="The data management plan.")
-]
-DatabaseUrl = Annotated[
-    str | None,
-    typer.Option(
-        "--database-url",
-        envvar="STEWARD_DATABASE_URL",
-        help="postgresql://USER@HOST:PORT/NAME for PostgreSQL; SQLite in --data-dir if absent.",
-    ),
-]
-DataDir = Annotated[
-    Path,
-    typer.Option(
-        "--data-dir", envvar="STEWARD_DATA_DIR", help="Where the embedded SQLite database lives."
-    ),
-]
 Host = Annotated[str, typer.Option("--host", help="Address to listen on.")]
 Port = Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")]
 
@@ -75,7 +58,7 @@ def serve(
         os.environ[INSECURE_COOKIES_VARIABLE] = "1"
     refuse_plan_errors(plan)
     require_keys(keys_dir)
-    start_vault(plan, keys_dir, database_url, data_dir)
+    start_vault(plan, keys_dir, database_url, data_dir or DEFAULT_DATA_DIR)
     if check_only:
         stdout.print(f"ready: {plan} passes its checks, keys and database are in order")
         return
