@@ -359,7 +359,7 @@ def test_a_log_that_changes_between_the_two_passes_is_not_reported_intact() -> N
 _DAMAGE = st.sampled_from(["delete", "insert-copy", "swap", "edit", "edit-rechain", "garble"])
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(damage=st.lists(st.tuples(_DAMAGE, st.integers(0, 11)), max_size=3))
 def test_fast_and_strict_verification_give_the_same_report_on_damage(
     signing_key: SigningKey, damage: list[tuple[str, int]]

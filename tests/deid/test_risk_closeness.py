@@ -128,7 +128,7 @@ def _dense_ordered_emd(rows: list[tuple[int, int, int]]) -> list[float]:
     return distances
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(
     st.lists(
         st.tuples(st.integers(0, 6), st.integers(-20, 60), st.integers(1, 9)),

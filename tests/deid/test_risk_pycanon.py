@@ -54,7 +54,7 @@ def _frames(data: list[tuple[str, str, str, int]]) -> tuple[pd.DataFrame, pl.Laz
     return frame, pl.DataFrame(columns).lazy()
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(rows)
 def test_k_and_l_agree(data: list[tuple[str, str, str, int]]) -> None:
     frame, lazy = _frames(data)
@@ -66,7 +66,7 @@ def test_k_and_l_agree(data: list[tuple[str, str, str, int]]) -> None:
     assert theirs in {math.floor(ours - 1e-9), math.floor(ours + 1e-9)}
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(rows)
 def test_categorical_t_agrees(data: list[tuple[str, str, str, int]]) -> None:
     frame, lazy = _frames(data)
@@ -75,7 +75,7 @@ def test_categorical_t_agrees(data: list[tuple[str, str, str, int]]) -> None:
     assert math.isclose(t_closeness(classes.sensitive["disease"]), theirs, abs_tol=1e-9)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(rows)
 def test_numeric_t_agrees(data: list[tuple[str, str, str, int]]) -> None:
     frame, lazy = _frames(data)

@@ -150,7 +150,7 @@ def test_empty_and_all_null_columns() -> None:
     assert report.stats["null_ratio"] == 1.0
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(st.lists(st.one_of(st.none(), st.text(max_size=60)), max_size=40), st.text(max_size=20))
 def test_scan_never_crashes_on_arbitrary_text(values: list[str | None], header: str) -> None:
     report = scan_column(header or "c", pl.Series(values, dtype=pl.String))

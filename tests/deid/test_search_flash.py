@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from steward.deid.errors import DeidError
@@ -177,7 +177,7 @@ def _run(case: Case) -> float | None:
 
 
 @pytest.mark.slow
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300)
 @given(cases())
 def test_search_finds_the_brute_force_optimum(case: Case) -> None:
     expected = brute_force(case)
@@ -190,7 +190,7 @@ def test_search_finds_the_brute_force_optimum(case: Case) -> None:
 
 
 @pytest.mark.parametrize("path", ["groups", "sorted keys"])
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60)
 @given(case=cases())
 def test_other_roll_up_paths_agree(path: str, case: Case) -> None:
     with pytest.MonkeyPatch.context() as patch:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from steward.policy import PlanLoadError, Problem, load_plan_text
@@ -55,7 +55,7 @@ def _loads_or_plan_error(text: str) -> None:
     assert all(p.line >= 1 and p.column >= 1 for p in problems)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300)
 @given(st.text())
 def test_any_text_loads_or_raises_plan_load_error(text: str) -> None:
     _loads_or_plan_error(text)
@@ -72,7 +72,7 @@ yaml_tokens = st.sampled_from(
 )  # fmt: skip
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300)
 @given(st.lists(yaml_tokens, max_size=40).map("".join))
 def test_yamlish_text_loads_or_raises_plan_load_error(text: str) -> None:
     _loads_or_plan_error(text)
@@ -94,7 +94,7 @@ plan_keys = st.sampled_from(
 )  # fmt: skip
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200)
 @given(st.dictionaries(plan_keys, json_like, max_size=8))
 def test_structured_garbage_loads_or_raises_plan_load_error(data: dict[str, Any]) -> None:
     _loads_or_plan_error(yaml.safe_dump(data))
@@ -173,7 +173,7 @@ def small_plans(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150)
 @given(small_plans())
 def test_valid_plans_round_trip_through_yaml(data: dict[str, Any]) -> None:
     loaded = load_plan_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
@@ -187,7 +187,7 @@ REFERENCE_SLOTS = ("field_purpose", "field_category", "role_purpose", "role_cate
 UNDECLARED = "zz_undeclared"
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150)
 @given(small_plans(), st.sampled_from(REFERENCE_SLOTS), st.data())
 def test_reference_to_undeclared_id_is_located(
     data: dict[str, Any], slot: str, pick: st.DataObject

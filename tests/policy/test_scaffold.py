@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from steward.policy import load_plan_text
@@ -108,7 +108,7 @@ def _status_abroad(answers: Answers) -> bool:
     return abroad and bool(STATUS & set(answers.data_kinds))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60)
 @given(answers_strategy.filter(lambda a: not _status_abroad(a)))
 def test_any_answers_give_a_plan_that_loads_and_passes(answers: Answers) -> None:
     result = scaffold(answers, today=TODAY)

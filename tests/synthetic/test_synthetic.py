@@ -35,7 +35,7 @@ def test_the_three_example_plans_give_datasets_to_fill() -> None:
     assert len(CASES) >= 5
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(case=st.sampled_from(CASES), seed=st.integers(0, 2**32 - 1))
 def test_every_generated_submission_passes_the_intake_rules(
     case: tuple[str, str], seed: int
@@ -52,7 +52,7 @@ def test_every_generated_submission_passes_the_intake_rules(
     assert {s.name for s in dataset.fields if s.required} <= set(answers)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(case=st.sampled_from(CASES), seed=st.integers(0, 2**32 - 1))
 def test_voluntary_rates_of_zero_and_one_leave_out_or_fill_every_voluntary_field(
     case: tuple[str, str], seed: int

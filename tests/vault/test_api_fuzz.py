@@ -50,7 +50,6 @@ reveal_body = st.fixed_dictionaries(
 )
 FUZZ = settings(
     max_examples=60,
-    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 

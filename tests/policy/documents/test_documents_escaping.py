@@ -58,7 +58,7 @@ def test_escape_markdown_examples() -> None:
     assert escape_markdown("a_b|c") == "a\\_b\\|c"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=60))
 def test_escaped_text_never_renders_markup(value: str) -> None:
     rendered = markdown.markdown("Text: " + escape_markdown(value), extensions=["tables"])
@@ -66,7 +66,7 @@ def test_escaped_text_never_renders_markup(value: str) -> None:
     assert "<" not in inner
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=40))
 def test_escaped_text_stays_in_its_table_cell(value: str) -> None:
     table = f"| a | b |\n|---|---|\n| {escape_markdown(value)} | x |\n"
