@@ -25,6 +25,7 @@ from django.utils import timezone
 from steward.errors import StewardError
 from steward.policy.model import Plan, Role
 from steward.vault.models import StaffMember
+from steward.vault.rules.scope import missing_team
 from steward.vault.runtime import Vault, get_vault
 from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import audit
@@ -82,6 +83,7 @@ class NewPassword:
 
     username: str
     password: str
+    warnings: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         return f"NewPassword(username={self.username!r}, password=<hidden>)"
@@ -173,6 +175,7 @@ def create_account(
     """Create ``username``'s personal account and return its one-time password.
 
     The person must change the password at their first sign-in. The creation is audited.
+    A team-scoped role given no team is created, with a warning: it reaches no records.
 
     Raises:
         UnknownRole: the role is not a staff role of the plan.
@@ -195,7 +198,8 @@ def create_account(
             user=user, role=role.id, team=team, access_until=until, must_change_password=True
         )
         audit(vault, actor=by, action="account.create", obj=f"staff/{user.id}")
-    return NewPassword(username, password)
+    no_team = missing_team(role.scope, role.id, team, "this account")
+    return NewPassword(username, password, (no_team,) if no_team else ())
 
 
 def _member(username: str) -> StaffMember:
