@@ -36,8 +36,7 @@ ALERT = re.compile(r'<p role="alert">(.*?)</p>', re.DOTALL)
 
 def find_nginx() -> str | None:
     """The nginx binary (Debian installs it in /usr/sbin, which may not be on PATH)."""
-    found = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
-    return found
+    return shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
 
 
 NGINX = find_nginx()
@@ -98,9 +97,7 @@ def make_certificate(folder: Path) -> tuple[Path, Path]:
             critical=False,
         )
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
-        )
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .sign(key, hashes.SHA256())
     )
     cert_path, key_path = folder / "proxy.pem", folder / "proxy.key"
@@ -261,7 +258,8 @@ def add_account(vault: Vault, username: str, role: str = "caseworker", team: str
     """Create an account with ``steward staff add``; returns its one-time password."""
     added = steward("staff", "add", username, "--role", role, "--team", team, *vault.options)
     assert added.returncode == 0, added.stderr
-    (password,) = PASSWORD_LINE.findall(added.stdout)
+    (found,) = PASSWORD_LINE.findall(added.stdout)
+    password = str(found)
     vault.passwords[username] = password
     return password
 
@@ -330,9 +328,7 @@ class Reply:
 
     def alerts(self) -> list[str]:
         """The text of the page's alerts, tags removed, spaces collapsed."""
-        return [
-            " ".join(re.sub(r"<[^>]+>", "", text).split()) for text in ALERT.findall(self.text)
-        ]
+        return [" ".join(re.sub(r"<[^>]+>", "", text).split()) for text in ALERT.findall(self.text)]
 
 
 @dataclass

@@ -22,7 +22,6 @@ NAME_LOCKED = "Too many wrong passwords were tried for this user name"
 ADDRESS_THROTTLED = "Too many failed sign-ins came from your network address"
 
 
-
 def without_time(text: str) -> str:
     return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d", "(time)", text)
 

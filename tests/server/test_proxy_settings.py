@@ -34,6 +34,8 @@ from steward.server.proxies import (
 ROOT = Path(__file__).resolve().parents[2]
 CITY = ROOT / "examples" / "city-constituent-services.yaml"
 DEFAULT = frozenset({"x-forwarded-proto", "x-forwarded-for"})
+PROTO = frozenset({"x-forwarded-proto"})
+TWO = ("127.0.0.1", "10.0.0.2")
 
 
 @pytest.mark.parametrize(
@@ -42,11 +44,11 @@ DEFAULT = frozenset({"x-forwarded-proto", "x-forwarded-for"})
         (None, None, TrustedProxies()),
         ([], [], TrustedProxies()),
         (["127.0.0.1"], None, TrustedProxies(("127.0.0.1",), DEFAULT)),
-        (["127.0.0.1, 10.0.0.2"], None, TrustedProxies(("127.0.0.1", "10.0.0.2"), DEFAULT)),
-        (["127.0.0.1", "10.0.0.2", "127.0.0.1"], None, TrustedProxies(("127.0.0.1", "10.0.0.2"), DEFAULT)),
+        (["127.0.0.1, 10.0.0.2"], None, TrustedProxies(TWO, DEFAULT)),
+        (["127.0.0.1", "10.0.0.2", "127.0.0.1"], None, TrustedProxies(TWO, DEFAULT)),
         (["[::1]"], None, TrustedProxies(("::1",), DEFAULT)),
         (["0:0:0:0:0:0:0:1"], None, TrustedProxies(("::1",), DEFAULT)),
-        (["10.0.0.2"], ["X-Forwarded-Proto"], TrustedProxies(("10.0.0.2",), frozenset({"x-forwarded-proto"}))),
+        (["10.0.0.2"], ["X-Forwarded-Proto"], TrustedProxies(("10.0.0.2",), PROTO)),
         (["10.0.0.2"], ["forwarded"], TrustedProxies(("10.0.0.2",), frozenset({"forwarded"}))),
         (
             ["10.0.0.2"],
@@ -138,7 +140,9 @@ def waitress_with(proxies: TrustedProxies) -> Iterator[int]:
 
 
 def seen_from(port: int, source: str, headers: dict[str, str]) -> dict[str, Any]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, source_address=(source, 0), timeout=10)
+    connection = http.client.HTTPConnection(
+        "127.0.0.1", port, source_address=(source, 0), timeout=10
+    )
     try:
         connection.request("GET", "/", headers=headers)
         return dict(json.loads(connection.getresponse().read()))
@@ -241,7 +245,9 @@ def _steward(*args: str, env: dict[str, str], cwd: Path) -> subprocess.Completed
 
 def test_serve_warns_without_a_trusted_proxy_and_names_the_one_it_trusts(tmp_path: Path) -> None:
     keys = tmp_path / "keys"
-    made = _steward("keys", "init", "--keys-dir", str(keys), "--no-intake-key", env={}, cwd=tmp_path)
+    made = _steward(
+        "keys", "init", "--keys-dir", str(keys), "--no-intake-key", env={}, cwd=tmp_path
+    )
     assert made.returncode == 0, made.stderr
     common = ["serve", "--plan", str(CITY), "--keys-dir", str(keys), "--check-only"]
     alone = _steward(*common, env={}, cwd=tmp_path)
@@ -249,10 +255,11 @@ def test_serve_warns_without_a_trusted_proxy_and_names_the_one_it_trusts(tmp_pat
     assert "warning: no --trusted-proxy" in alone.stderr
     trial = _steward(*common, "--plain-http", env={}, cwd=tmp_path)
     assert "warning" not in trial.stderr
-    proxied = _steward(*common, env={"STEWARD_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.2"}, cwd=tmp_path)
+    proxied = _steward(
+        *common, env={"STEWARD_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.2"}, cwd=tmp_path
+    )
     assert proxied.returncode == 0, proxied.stderr
     assert "warning" not in proxied.stderr
-    assert (
-        "Trusting x-forwarded-for, x-forwarded-proto from 127.0.0.1, 10.0.0.2 only"
-        in " ".join(proxied.stdout.split())
+    assert "Trusting x-forwarded-for, x-forwarded-proto from 127.0.0.1, 10.0.0.2 only" in " ".join(
+        proxied.stdout.split()
     )

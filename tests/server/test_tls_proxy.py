@@ -65,4 +65,3 @@ def test_a_client_cannot_claim_https_straight_to_waitress(deployment: Vault) -> 
     assert claimed.header("Strict-Transport-Security") is None
     forwarded = direct.get("/staff/login/", headers={"Forwarded": "proto=https"})
     assert forwarded.status == 301
-

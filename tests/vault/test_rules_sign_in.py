@@ -60,7 +60,13 @@ TABLE: list[tuple[str, list[Failures], list[Failures], datetime | None, datetime
         None,
         None,
     ),
-    ("a time from a clock set back counts as now", groups((5, -60)), [], NOW + POLICY.cool_off, None),
+    (
+        "a time from a clock set back counts as now",
+        groups((5, -60)),
+        [],
+        NOW + POLICY.cool_off,
+        None,
+    ),
     ("empty groups count nothing", groups((0, 1), (4, 1)), [], None, None),
 ]
 
@@ -103,15 +109,13 @@ def test_the_window_starts_one_cool_off_ago() -> None:
     ],
 )
 def test_a_policy_refuses_nonsense(policy: dict[str, object]) -> None:
-    with pytest.raises(ValueError, match="limit|cool-off"):
+    with pytest.raises(ValueError, match=r"limit|cool-off"):
         LockoutPolicy(**policy)  # type: ignore[arg-type]
 
 
 @given(
     st.lists(
-        st.tuples(st.integers(0, 6), st.integers(-10, 90)).map(
-            lambda p: Failures(p[0], ago(p[1]))
-        ),
+        st.tuples(st.integers(0, 6), st.integers(-10, 90)).map(lambda p: Failures(p[0], ago(p[1]))),
         max_size=12,
     ),
     st.integers(1, 12),

@@ -46,7 +46,8 @@ TrustedProxyHeaders = Annotated[
     typer.Option(
         "--trusted-proxy-headers",
         envvar="STEWARD_TRUSTED_PROXY_HEADERS",
-        help=f"Forwarded headers taken from the trusted proxy (default: {', '.join(DEFAULT_HEADERS)}).",
+        help="Forwarded headers taken from the trusted proxy "
+        f"(default: {', '.join(DEFAULT_HEADERS)}).",
     ),
 ]
 
@@ -186,9 +187,7 @@ def run_server(host: str, port: int, proxies: TrustedProxies | None = None) -> N
     import waitress
     from django.core.wsgi import get_wsgi_application
 
-    application, proxy_options = waitress_setup(
-        get_wsgi_application(), proxies or TrustedProxies()
-    )
+    application, proxy_options = waitress_setup(get_wsgi_application(), proxies or TrustedProxies())
     shown = f"[{host}]" if ":" in host else host
     stdout.print(f"Steward is listening on http://{shown}:{port}/ (Ctrl+C stops it)")
     try:

@@ -66,8 +66,7 @@ class TrustedProxies:
 def _items(values: Iterable[str] | None) -> Iterator[str]:
     """Each comma- or space-separated item of ``values`` (options may repeat or list)."""
     for value in values or ():
-        for item in value.replace(",", " ").split():
-            yield item
+        yield from value.replace(",", " ").split()
 
 
 def _address(text: str) -> str:

@@ -25,9 +25,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from steward.vault.models import StaffMember
+from steward.vault.rules.sign_in import SignInLock
 from steward.vault.runtime import get_vault
 from steward.vault.services.accounts import UnknownRole, access_ended, staff_role
-from steward.vault.rules.sign_in import SignInLock
 from steward.vault.services.auditing import AuditUnavailable, audit
 from steward.vault.services.sign_in_locks import lockout_policy, request_lock
 from steward.vault.services.staff_sessions import (
