@@ -11,6 +11,7 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 from typer.testing import CliRunner
 
 from steward.cli.main import app
@@ -72,6 +73,7 @@ def test_add_with_an_end_date(setup_calls: mock.MagicMock) -> None:
         (("add", "ana.lima", "--role", "caseworker", "--until", "2001-01-01"), "future"),
         (("disable", "nobody"), "no staff account named 'nobody'"),
         (("reset-password", "nobody"), "no staff account named 'nobody'"),
+        (("unlock", "nobody"), "no staff account named 'nobody'"),
     ],
 )
 def test_user_errors_exit_2_with_a_message(
@@ -108,6 +110,40 @@ def test_disable_reset_and_list(setup_calls: mock.MagicMock) -> None:
     assert "disabled" in listed.output
     assert new not in listed.output
     assert one_time not in listed.output
+
+
+def test_add_warns_when_a_team_scoped_role_gets_no_team(setup_calls: mock.MagicMock) -> None:
+    alone = _run("add", "lee.chen", "--role", "supervisor")
+    assert alone.exit_code == 0, alone.output
+    text = " ".join(alone.output.split())
+    assert (
+        "warning: the role 'supervisor' sees only its team's records: "
+        "without --team this account will reach no records"
+    ) in text
+    assert StaffMember.objects.get(user__username="lee.chen").team == ""
+    with_team = _run("add", "lee.park", "--role", "supervisor", "--team", "north")
+    assert with_team.exit_code == 0
+    assert "warning" not in with_team.output
+    assigned = _run("add", "sam.rivera", "--role", "caseworker")  # scope: assigned
+    assert "warning" not in assigned.output
+
+
+def test_unlock_lifts_a_lock_and_says_what_it_lifted(setup_calls: mock.MagicMock) -> None:
+    first = _run("add", "ana.lima", "--role", "caseworker", "--team", "north")
+    (password,) = PASSWORD_LINE.findall(first.output)
+    browser = Client()
+    for i in range(5):
+        browser.post("/staff/login/", {"username": "ana.lima", "password": f"wrong {i}"})
+    right = {"username": "ana.lima", "password": password}
+    assert browser.post("/staff/login/", right).status_code == 429
+    lifted = _run("unlock", "ana.lima")
+    assert lifted.exit_code == 0, lifted.output
+    text = " ".join(lifted.output.split())
+    assert "Lifted the lock on 'ana.lima' (it was locked until " in text
+    assert "forgot 5 failed sign-ins" in text
+    assert browser.post("/staff/login/", right).status_code == 302
+    again = _run("unlock", "ana.lima")
+    assert "'ana.lima' was not locked; forgot 0 failed sign-ins." in again.output
 
 
 def test_an_empty_list_says_how_to_add(setup_calls: mock.MagicMock) -> None:

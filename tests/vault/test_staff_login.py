@@ -64,7 +64,7 @@ def test_five_failures_lock_the_account_even_with_the_right_password(city_vault:
     assert statuses[4] == LOCKED  # the fifth failure locks
     locked = login(client, "ana.lima", PASSWORD)
     assert locked.status_code == LOCKED
-    assert "Account locked" in body(locked)
+    assert "This user name is locked until" in body(locked)
     assert "_auth_user_id" not in client.session
     assert ("session.login_failed", Outcome.DENIED) in _actions(city_vault)
     assert list(city_vault.audit.entries())[-1].purpose == "account locked"

@@ -8,6 +8,7 @@ from typing import Final
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from steward.errors import StewardError
 from steward.policy.loader import PlanLoadError, PlanUnreadableError
@@ -38,3 +39,8 @@ def user_errors() -> Iterator[None]:
     except StewardError as error:
         stderr.print(f"[bold red]error:[/] {error}", markup=True)
         raise typer.Exit(EXIT_UNUSABLE) from None
+
+
+def warn(message: str) -> None:
+    """Print ``message`` as a warning on standard error (the command goes on)."""
+    stderr.print(f"[yellow]warning:[/] {escape(message)}", markup=True)

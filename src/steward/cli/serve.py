@@ -15,6 +15,14 @@ from steward.cli.errors import EXIT_FINDINGS, EXIT_UNUSABLE, stderr, user_errors
 from steward.cli.keys import DEFAULT_KEYS_DIR, KEK_FILE, KeysDir
 from steward.policy import LoadedPlan, load_plan
 from steward.policy.checks import Severity, run_checks
+from steward.server.proxies import (
+    DEFAULT_HEADERS,
+    ProxySettingError,
+    TrustedProxies,
+    proxy_warnings,
+    trusted_proxies,
+    waitress_setup,
+)
 
 stdout = Console(highlight=False, soft_wrap=True)
 
@@ -24,6 +32,24 @@ INSECURE_COOKIES_VARIABLE: Final = "STEWARD_INSECURE_COOKIES"
 
 Host = Annotated[str, typer.Option("--host", help="Address to listen on.")]
 Port = Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")]
+TrustedProxy = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--trusted-proxy",
+        envvar="STEWARD_TRUSTED_PROXIES",
+        help="Address of the TLS proxy in front (as Steward sees it connect, e.g. 127.0.0.1); "
+        "only its forwarded headers are believed. Repeat or separate with commas.",
+    ),
+]
+TrustedProxyHeaders = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--trusted-proxy-headers",
+        envvar="STEWARD_TRUSTED_PROXY_HEADERS",
+        help="Forwarded headers taken from the trusted proxy "
+        f"(default: {', '.join(DEFAULT_HEADERS)}).",
+    ),
+]
 
 
 def serve(
@@ -45,6 +71,8 @@ def serve(
         bool,
         typer.Option("--check-only", help="Set everything up (plan, keys, database), then stop."),
     ] = False,
+    trusted_proxy: TrustedProxy = None,
+    trusted_proxy_headers: TrustedProxyHeaders = None,
 ) -> None:
     """Serve the vault: intake forms, staff pages and the HTTP API.
 
@@ -54,6 +82,7 @@ def serve(
     if plain_http and not is_loopback(host):
         stderr.print(f"error: --plain-http is only for a loopback address, not '{host}'")
         raise typer.Exit(EXIT_UNUSABLE)
+    proxies = proxy_settings(trusted_proxy, trusted_proxy_headers, plain_http=plain_http)
     if plain_http:
         os.environ[INSECURE_COOKIES_VARIABLE] = "1"
     refuse_plan_errors(plan)
@@ -62,13 +91,27 @@ def serve(
     if check_only:
         stdout.print(f"ready: {plan} passes its checks, keys and database are in order")
         return
-    secure = os.environ.get(INSECURE_COOKIES_VARIABLE) != "1"
-    if secure:
+    run_server(host, port, proxies)
+
+
+def proxy_settings(
+    addresses: list[str] | None, headers: list[str] | None, *, plain_http: bool
+) -> TrustedProxies:
+    """The trusted proxy from the options, warnings printed; exits 2 on nonsense."""
+    try:
+        proxies = trusted_proxies(addresses, headers, plain_http=plain_http)
+    except ProxySettingError as error:
+        stderr.print(f"error: {error}", markup=False)
+        raise typer.Exit(EXIT_UNUSABLE) from None
+    for warning in proxy_warnings(proxies, plain_http=plain_http):
+        stderr.print(f"warning: {warning}", markup=False)
+    if proxies.any:
         stdout.print(
-            "HTTPS is expected in front (a reverse proxy setting X-Forwarded-Proto: https); "
-            "for a trial in a browser on this machine add --plain-http"
+            f"Trusting {', '.join(sorted(proxies.headers))} from {', '.join(proxies.addresses)} "
+            "only; other clients' forwarded headers are dropped",
+            markup=False,
         )
-    run_server(host, port)
+    return proxies
 
 
 def is_loopback(host: str) -> bool:
@@ -136,16 +179,21 @@ def start_vault(
             raise typer.Exit(EXIT_UNUSABLE) from None
 
 
-def run_server(host: str, port: int) -> None:
-    """Serve the vault with waitress until interrupted; exits 2 if the port is taken."""
+def run_server(host: str, port: int, proxies: TrustedProxies | None = None) -> None:
+    """Serve the vault with waitress until interrupted; exits 2 if the port is taken.
+
+    Forwarded headers are believed from ``proxies`` only and dropped from anyone else.
+    """
     import waitress
     from django.core.wsgi import get_wsgi_application
 
-    application = get_wsgi_application()
+    application, proxy_options = waitress_setup(get_wsgi_application(), proxies or TrustedProxies())
     shown = f"[{host}]" if ":" in host else host
     stdout.print(f"Steward is listening on http://{shown}:{port}/ (Ctrl+C stops it)")
     try:
-        waitress.serve(application, host=host, port=port, threads=THREADS, ident="steward")
+        waitress.serve(
+            application, host=host, port=port, threads=THREADS, ident="steward", **proxy_options
+        )
     except OSError as error:
         stderr.print(f"error: cannot listen on {host}:{port}: {error.strerror or error}")
         raise typer.Exit(EXIT_UNUSABLE) from None

@@ -1,4 +1,4 @@
-"""``steward staff``: personal staff accounts of the vault (add, disable, reset, list).
+"""``steward staff``: personal staff accounts of the vault (add, disable, reset, unlock, list).
 
 A one-time password is printed once, when an account is created or reset; the person
 chooses their own at first sign-in. Django is started from the same options as
@@ -22,14 +22,15 @@ from steward.cli.django_setup import (
     PlanOption,
     open_vault,
 )
-from steward.cli.errors import EXIT_UNUSABLE, stderr, user_errors
+from steward.cli.errors import EXIT_UNUSABLE, stderr, user_errors, warn
 from steward.cli.keys import DEFAULT_KEYS_DIR, KeysDir
 
 if TYPE_CHECKING:
     from steward.vault.runtime import Vault
 
 app = typer.Typer(
-    help="Personal staff accounts: add, disable, reset a password, list.", no_args_is_help=True
+    help="Personal staff accounts: add, disable, reset a password, lift a sign-in lock, list.",
+    no_args_is_help=True,
 )
 stdout = Console(highlight=False, soft_wrap=True)
 
@@ -89,6 +90,8 @@ def add(
             vault, username, role, team=team, access_until=end, name=name, by=CLI_ACTOR
         )
     _print_password(new.username, new.password, "Created")
+    for warning in new.warnings:
+        warn(warning)
 
 
 @app.command()
@@ -123,6 +126,33 @@ def reset_password(
 
         new = reset(vault, username, by=CLI_ACTOR)
     _print_password(new.username, new.password, "Reset")
+
+
+@app.command()
+def unlock(
+    username: Username,
+    plan: PlanOption = DEFAULT_PLAN,
+    keys_dir: KeysDir = DEFAULT_KEYS_DIR,
+    database_url: DatabaseUrl = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Lift the sign-in lock on an account at once (audited); says what it lifted."""
+    with user_errors():
+        vault = _vault(plan, keys_dir, database_url, data_dir)
+        from steward.vault.services.accounts import unlock_account
+
+        lifted = unlock_account(vault, username, by=CLI_ACTOR)
+    forgot = lifted.failures_forgotten
+    failures = f"{forgot} failed sign-in{'s' if forgot != 1 else ''}"
+    if lifted.was_locked_until is not None:
+        until = lifted.was_locked_until.strftime("%Y-%m-%d %H:%M")
+        stdout.print(
+            f"Lifted the lock on '{username}' (it was locked until {until} UTC); "
+            f"forgot {failures}.",
+            markup=False,
+        )
+    else:
+        stdout.print(f"'{username}' was not locked; forgot {failures}.", markup=False)
 
 
 @app.command("list")

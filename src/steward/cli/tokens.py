@@ -20,7 +20,7 @@ from steward.cli.django_setup import (
     PlanOption,
     open_vault,
 )
-from steward.cli.errors import stderr, user_errors
+from steward.cli.errors import stderr, user_errors, warn
 from steward.cli.keys import DEFAULT_KEYS_DIR, KeysDir
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def create(
     )
     stdout.print(issued.token)
     for warning in issued.warnings:
-        stderr.print(f"[yellow]warning:[/] {warning}", markup=True)
+        warn(warning)
 
 
 @app.command()

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -16,8 +17,19 @@ from urllib.parse import unquote, urlparse
 from steward.crypto.errors import KeyStoreError
 from steward.crypto.private_files import read_private_file, write_private_file
 from steward.errors import StewardError
+from steward.vault.rules.sign_in import (
+    DEFAULT_ACCOUNT_FAILURES,
+    DEFAULT_ADDRESS_FAILURES,
+    DEFAULT_COOL_OFF,
+    LockoutPolicy,
+)
 
 SECRET_KEY_FILE = "django-secret.key"  # noqa: S105 - a file name
+ACCOUNT_FAILURES_VARIABLE = "STEWARD_LOCKOUT_ACCOUNT_FAILURES"
+ADDRESS_FAILURES_VARIABLE = "STEWARD_LOCKOUT_ADDRESS_FAILURES"
+LOCKOUT_MINUTES_VARIABLE = "STEWARD_LOCKOUT_MINUTES"
+MOST = 1_000_000
+WEEK_MINUTES = 7 * 24 * 60
 
 
 @dataclass(frozen=True)
@@ -30,10 +42,15 @@ class ServerConfig:
     debug: bool
     allowed_hosts: tuple[str, ...]
     secure_cookies: bool
+    lockout: LockoutPolicy = field(default_factory=LockoutPolicy)
 
     @classmethod
     def from_environ(cls, environ: dict[str, str] | None = None) -> ServerConfig:
-        """Read the configuration; defaults give the embedded SQLite set-up."""
+        """Read the configuration; defaults give the embedded SQLite set-up.
+
+        Raises:
+            StewardError: a lockout variable is not a whole number in its range.
+        """
         env = dict(os.environ if environ is None else environ)
         data_dir = Path(env.get("STEWARD_DATA_DIR", "steward-data"))
         return cls(
@@ -47,7 +64,32 @@ class ServerConfig:
                 h for h in env.get("STEWARD_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
             ),
             secure_cookies=env.get("STEWARD_INSECURE_COOKIES", "") != "1",
+            lockout=lockout_policy(env),
         )
+
+
+def lockout_policy(env: dict[str, str]) -> LockoutPolicy:
+    """The sign-in lockout limits from ``STEWARD_LOCKOUT_*``, defaults for those unset.
+
+    Raises:
+        StewardError: a value is not a whole number from 1 up (the cool-off: up to a week).
+    """
+    default_minutes = int(DEFAULT_COOL_OFF.total_seconds()) // 60
+    minutes = _positive(env, LOCKOUT_MINUTES_VARIABLE, default_minutes, most=WEEK_MINUTES)
+    return LockoutPolicy(
+        account_failures=_positive(env, ACCOUNT_FAILURES_VARIABLE, DEFAULT_ACCOUNT_FAILURES),
+        address_failures=_positive(env, ADDRESS_FAILURES_VARIABLE, DEFAULT_ADDRESS_FAILURES),
+        cool_off=timedelta(minutes=minutes),
+    )
+
+
+def _positive(env: dict[str, str], name: str, default: int, most: int = MOST) -> int:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= most:
+        raise StewardError(f"{name} must be a whole number from 1 to {most}, not '{text}'")
+    return int(text)
 
 
 def database_settings(url: str) -> dict[str, Any]:

@@ -84,18 +84,28 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "/staff/login/"
 LOGIN_REDIRECT_URL = "/staff/"
 
-# Lockout after repeated failures (django-axes): five failures lock the account name,
-# and five from one address lock that address (password spraying), for half an hour.
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 0.5  # hours
+# Sign-in lockout (django-axes, with Steward's handler for two separate limits): the
+# user name typed is locked after STEWARD_ACCOUNT_FAILURE_LIMIT failures (whether or not
+# such an account exists), and the client's network address is throttled after
+# STEWARD_ADDRESS_FAILURE_LIMIT failures over any names (password spraying), each for
+# the cool-off. The address is REMOTE_ADDR, which waitress sets from the trusted
+# proxy's X-Forwarded-For only (`steward serve --trusted-proxy`). Attempts made while
+# locked are refused without being counted, so a lock ends at the time the page states.
+STEWARD_ACCOUNT_FAILURE_LIMIT = CONFIG.lockout.account_failures  # default 5
+STEWARD_ADDRESS_FAILURE_LIMIT = CONFIG.lockout.address_failures  # default 50
+AXES_COOLOFF_TIME = CONFIG.lockout.cool_off  # default 30 minutes
+AXES_FAILURE_LIMIT = STEWARD_ACCOUNT_FAILURE_LIMIT
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "steward.vault.services.sign_in_locks.SignInLockHandler"
+AXES_CLIENT_IP_CALLABLE = "steward.vault.services.sign_in_locks.client_address"
+AXES_USERNAME_CALLABLE = "steward.vault.services.sign_in_locks.typed_username"
+AXES_LOCKOUT_CALLABLE = "steward.vault.views.staff_auth.lockout_response"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Sign-ins are audited by the vault itself; axes keeps only what lockout needs.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
-AXES_LOCKOUT_TEMPLATE = "steward/staff/locked.html"
 
 # Sessions: server-side, a new id at login (Django rotates it), idle and absolute limits.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -112,8 +122,8 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_SECURE = CONFIG.secure_cookies
 
-# Transport and headers. Behind TLS in production; the embedded demo is plain HTTP on
-# 127.0.0.1, where browsers treat the origin as secure anyway.
+# Transport and headers. Behind a TLS proxy in production; the embedded demo is plain
+# HTTP on 127.0.0.1, where browsers treat the origin as secure anyway.
 SECURE_SSL_REDIRECT = CONFIG.secure_cookies and not DEBUG
 SECURE_HSTS_SECONDS = 31536000 if CONFIG.secure_cookies else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -124,7 +134,9 @@ SECURE_HSTS_PRELOAD = CONFIG.secure_cookies
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# No SECURE_PROXY_SSL_HEADER: Django would trust X-Forwarded-Proto from anyone. waitress
+# sets wsgi.url_scheme (and REMOTE_ADDR) from the forwarded headers of the proxy named by
+# `steward serve --trusted-proxy` only, and drops them from every other client.
 X_FRAME_OPTIONS = "DENY"
 
 CONTENT_SECURITY_POLICY = {

@@ -42,3 +42,17 @@ def in_scope(reach: Reach, record: RecordFacts) -> bool:
     if reach.scope is Scope.ASSIGNED:
         return reach.user_id is not None and record.assigned_to == reach.user_id
     return reach.subject_id is not None and record.subject_id == reach.subject_id
+
+
+def missing_team(scope: Scope, role_id: str, team: str, holder: str) -> str | None:
+    """The warning for giving a team-scoped role no team, or ``None``.
+
+    ``holder`` names what gets the role ("this account", "this token"). Such a holder
+    reaches no records, because a team scope never reaches records of no team.
+    """
+    if scope is Scope.TEAM and not team.strip():
+        return (
+            f"the role '{role_id}' sees only its team's records: without --team {holder} "
+            "will reach no records"
+        )
+    return None

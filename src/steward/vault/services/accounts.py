@@ -25,9 +25,11 @@ from django.utils import timezone
 from steward.errors import StewardError
 from steward.policy.model import Plan, Role
 from steward.vault.models import StaffMember
+from steward.vault.rules.scope import missing_team
 from steward.vault.runtime import Vault, get_vault
 from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import audit
+from steward.vault.services.sign_in_locks import LiftedLock, lift_account_lock
 
 PASSWORD_ALPHABET: Final = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"  # noqa: S105
 PASSWORD_LENGTH: Final = 20
@@ -81,6 +83,7 @@ class NewPassword:
 
     username: str
     password: str
+    warnings: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         return f"NewPassword(username={self.username!r}, password=<hidden>)"
@@ -172,6 +175,7 @@ def create_account(
     """Create ``username``'s personal account and return its one-time password.
 
     The person must change the password at their first sign-in. The creation is audited.
+    A team-scoped role given no team is created, with a warning: it reaches no records.
 
     Raises:
         UnknownRole: the role is not a staff role of the plan.
@@ -194,7 +198,8 @@ def create_account(
             user=user, role=role.id, team=team, access_until=until, must_change_password=True
         )
         audit(vault, actor=by, action="account.create", obj=f"staff/{user.id}")
-    return NewPassword(username, password)
+    no_team = missing_team(role.scope, role.id, team, "this account")
+    return NewPassword(username, password, (no_team,) if no_team else ())
 
 
 def _member(username: str) -> StaffMember:
@@ -205,7 +210,10 @@ def _member(username: str) -> StaffMember:
 
 
 def reset_password(vault: Vault, username: str, *, by: str = "cli") -> NewPassword:
-    """Give ``username`` a new one-time password, end their sessions and lift any lockout.
+    """Give ``username`` a new one-time password, end their sessions and lift their lock.
+
+    The lock on the user name is lifted (see :func:`unlock_account`); a throttle on an
+    address stays.
 
     Raises:
         UnknownAccount: no staff account has this name.
@@ -219,9 +227,33 @@ def reset_password(vault: Vault, username: str, *, by: str = "cli") -> NewPasswo
         member.must_change_password = True
         member.save(update_fields=["must_change_password"])
         end_sessions(member.user)
+        lift_account_lock(member.user.username)
         audit(vault, actor=by, action="account.password_reset", obj=f"staff/{member.user.id}")
-    _lift_lockout(username)
     return NewPassword(username, password)
+
+
+def unlock_account(vault: Vault, username: str, *, by: str = "cli") -> LiftedLock:
+    """Lift the sign-in lock on ``username`` at once: forget its failed sign-ins.
+
+    Audited (``account.unlock``, with ``locked`` or ``not locked`` as its purpose) in the
+    same transaction. A throttle on an address, from failures under other names, stays
+    until it runs out.
+
+    Raises:
+        UnknownAccount: no staff account has this name.
+        AuditUnavailable: the change could not be audited; nothing changed.
+    """
+    member = _member(username)
+    with transaction.atomic():
+        lifted = lift_account_lock(member.user.username)
+        audit(
+            vault,
+            actor=by,
+            action="account.unlock",
+            obj=f"staff/{member.user.id}",
+            purpose="locked" if lifted.was_locked_until else "not locked",
+        )
+    return lifted
 
 
 def disable_account(vault: Vault, username: str, *, by: str = "cli") -> int:
@@ -273,12 +305,6 @@ def end_sessions(user: AbstractBaseUser) -> int:
     keys = [s.session_key for s in _sessions_of(int(user.pk))]
     Session.objects.filter(session_key__in=keys).delete()
     return len(keys)
-
-
-def _lift_lockout(username: str) -> None:
-    from axes.utils import reset
-
-    reset(username=username)
 
 
 def account_of(user: AbstractBaseUser | AnonymousUser) -> StaffMember | None:

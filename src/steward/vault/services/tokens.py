@@ -30,6 +30,7 @@ from django.utils import timezone
 from steward.errors import StewardError
 from steward.policy.model import Plan, Role, Scope
 from steward.vault.models import ServiceToken
+from steward.vault.rules.scope import missing_team
 from steward.vault.runtime import Vault
 from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import audit
@@ -206,9 +207,5 @@ def _warnings(role: Role, team: str) -> tuple[str, ...]:
             f"the role '{role.id}' sees only records assigned to its user, and a token has "
             "no user: this token will reach no records",
         )
-    if role.scope is Scope.TEAM and not team:
-        return (
-            f"the role '{role.id}' sees only its team's records: without --team this token "
-            "will reach no records",
-        )
-    return ()
+    no_team = missing_team(role.scope, role.id, team, "this token")
+    return (no_team,) if no_team else ()

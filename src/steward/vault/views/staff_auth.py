@@ -1,14 +1,18 @@
 """Signing staff in and out, and the first change of a one-time password.
 
 Sign-in goes through :func:`django.contrib.auth.authenticate`, so django-axes counts
-failures and locks the account name out after five. Django gives the session a new
-id at sign-in. Every sign-in, failure and sign-out is audited.
+failures; :mod:`steward.vault.services.sign_in_locks` decides the locks (the user name
+after a few failures, the address after many). A locked sign-in is answered 429 with
+what is locked and until when, without checking the password; the page is the same
+whether or not the user name exists. Django gives the session a new id at sign-in.
+Every sign-in, failure and sign-out is audited.
 """
 
 from __future__ import annotations
 
 from contextlib import suppress
-from typing import cast
+from datetime import datetime, timedelta
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -21,9 +25,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from steward.vault.models import StaffMember
+from steward.vault.rules.sign_in import SignInLock
 from steward.vault.runtime import get_vault
 from steward.vault.services.accounts import UnknownRole, access_ended, staff_role
 from steward.vault.services.auditing import AuditUnavailable, audit
+from steward.vault.services.sign_in_locks import lockout_policy, request_lock
 from steward.vault.services.staff_sessions import (
     SESSION_OBJECT,
     login_actor,
@@ -43,6 +49,7 @@ from steward.vault.views.staff_common import (
 from steward.vault.views.staff_forms import LoginForm
 
 UNAUDITED = "The request was refused because it could not be audited. Try again later."
+LOCKED_STATUS = 429
 
 
 def _refusal_reason(user: User) -> str:
@@ -81,11 +88,17 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return page(request, "steward/staff/login.html", context, status=400)
     vault = get_vault()
     username = form.cleaned_data["username"]
+    lock = request_lock(request)
+    if lock.locked:  # refused without trying the password, and not counted
+        reason = "account locked" if lock.account_until else "address throttled"
+        record_refusal(vault, login_actor(username), "session.login_failed", reason)
+        return locked_page(request, lock)
     user = authenticate(request, username=username, password=form.cleaned_data["password"])
     if user is None:
-        locked = bool(getattr(request, "axes_locked_out", False))
-        reason = "account locked" if locked else "bad credentials"
-        record_refusal(vault, login_actor(username), "session.login_failed", reason)
+        record_refusal(vault, login_actor(username), "session.login_failed", "bad credentials")
+        lock = request_lock(request)
+        if lock.locked:  # this failure reached a limit
+            return locked_page(request, lock)
         context["error"] = "The user name or password is not right."
         return page(request, "steward/staff/login.html", context, status=401)
     account = user
@@ -99,6 +112,39 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return error_page(request, 503, "Sign-in refused", UNAUDITED)
     login(request, account)
     return HttpResponseRedirect(_after_login(request, account))
+
+
+def locked_page(request: HttpRequest, lock: SignInLock) -> HttpResponse:
+    """429: what is locked (the user name, the address or both) and until when (UTC).
+
+    The same for a user name with no account, so the page tells nobody which exist.
+    """
+    policy = lockout_policy()
+    context = {
+        "account_until": _next_minute(lock.account_until),
+        "address_until": _next_minute(lock.address_until),
+        "account_limit": policy.account_failures,
+        "address_limit": policy.address_failures,
+        "minutes": int(policy.cool_off.total_seconds() // 60),
+    }
+    return page(request, "steward/staff/locked.html", context, status=LOCKED_STATUS)
+
+
+def _next_minute(moment: datetime | None) -> datetime | None:
+    """``moment`` rounded up to the minute, so the time shown is never too early."""
+    if moment is None or (moment.second == 0 and moment.microsecond == 0):
+        return moment
+    return moment.replace(second=0, microsecond=0) + timedelta(minutes=1)
+
+
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, *_: Any
+) -> HttpResponse:
+    """``AXES_LOCKOUT_CALLABLE``: keep the sign-in view's own answer, which already says
+    what is locked; without one, the locked page."""
+    if isinstance(original_response, HttpResponse):
+        return original_response
+    return locked_page(request, request_lock(request))
 
 
 @require_POST

@@ -1,0 +1,26 @@
+"""The server tests' deployment: nginx (the docs' example) in front of ``steward serve``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.server.stack import NGINX, NO_NGINX, Vault, proxied_vault
+
+ADDRESS_LIMIT = 8
+"""A lower address limit than the default 50, set through its environment variable."""
+
+
+@pytest.fixture(scope="session")
+def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Vault]:
+    """One vault behind nginx for the session, with accounts ana.lima, ben.okafor, tess.ng."""
+    if NGINX is None:
+        pytest.skip(NO_NGINX)
+    folder = tmp_path_factory.mktemp("deployment")
+    with proxied_vault(
+        folder,
+        ["ana.lima", "ben.okafor", "tess.ng"],
+        STEWARD_LOCKOUT_ADDRESS_FAILURES=str(ADDRESS_LIMIT),
+    ) as vault:
+        yield vault
