@@ -69,14 +69,17 @@ class SqliteSubjectKeyStore:
     connection per store, shared by the process's threads under a lock.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, busy_seconds: float = BUSY_SECONDS) -> None:
         """Open (creating or upgrading if needed) the store at ``path``.
+
+        A write waits up to ``busy_seconds`` for another process's write to finish.
 
         Raises:
             KeyStoreError: the file cannot be opened, is not a key store, or was made
                 by a newer Steward.
         """
         self.path = path
+        self._busy_seconds = busy_seconds
         self._lock = threading.RLock()
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -84,20 +87,17 @@ class SqliteSubjectKeyStore:
                 path.touch(mode=0o600)
             path.chmod(0o600)
             self._db = sqlite3.connect(
-                path, timeout=BUSY_SECONDS, check_same_thread=False, isolation_level=None
+                path, timeout=busy_seconds, check_same_thread=False, isolation_level=None
             )
         except (OSError, sqlite3.Error) as error:
             raise KeyStoreError(f"{path}: cannot open the subject key store ({error})") from None
         try:
-            self._db.execute("PRAGMA secure_delete = ON")
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = FULL")
-            self._upgrade()
-        except sqlite3.Error as error:
-            self._db.close()
-            raise KeyStoreError(
-                f"{path}: not a subject key store, or it cannot be read ({error})"
-            ) from None
+            with _store_errors(path, "open the subject key store", busy_seconds):
+                self._db.execute("PRAGMA secure_delete = ON")
+                self._db.execute("PRAGMA journal_mode = WAL")
+                self._db.execute("PRAGMA synchronous = FULL")
+                if self._layout() != SCHEMA_VERSION:
+                    self._upgrade()
         except KeyStoreError:
             self._db.close()
             raise
@@ -223,7 +223,7 @@ class SqliteSubjectKeyStore:
         """Bring the file's layout to :data:`SCHEMA_VERSION` in one transaction."""
         self._db.execute("BEGIN IMMEDIATE")
         try:
-            version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+            version = self._layout()
             if version > SCHEMA_VERSION:
                 raise KeyStoreError(
                     f"{self.path}: made by a newer Steward (layout {version}); upgrade Steward"
@@ -237,15 +237,18 @@ class SqliteSubjectKeyStore:
             raise
         self._db.execute("COMMIT")
 
+    def _layout(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
     @contextmanager
     def _reading(self, what: str) -> Iterator[None]:
-        with self._lock, _store_errors(self.path, what):
+        with self._lock, _store_errors(self.path, what, self._busy_seconds):
             yield
 
     @contextmanager
     def _writing(self, what: str) -> Iterator[sqlite3.Connection]:
         """One write transaction, serialized with every other process's writes."""
-        with self._lock, _store_errors(self.path, what):
+        with self._lock, _store_errors(self.path, what, self._busy_seconds):
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
@@ -262,7 +265,7 @@ class SqliteSubjectKeyStore:
 
 
 @contextmanager
-def _store_errors(path: Path, what: str) -> Iterator[None]:
+def _store_errors(path: Path, what: str, busy_seconds: float) -> Iterator[None]:
     """Turn SQLite's errors into a :class:`KeyStoreError` that says what failed."""
     try:
         yield
@@ -270,8 +273,12 @@ def _store_errors(path: Path, what: str) -> Iterator[None]:
         if "locked" in str(error) or "busy" in str(error):
             raise KeyStoreError(
                 f"{path}: cannot {what}: another process kept the subject key store busy "
-                f"for more than {BUSY_SECONDS:.0f} s; try again"
+                f"for more than {busy_seconds:g} s; try again"
             ) from None
+        raise KeyStoreError(f"{path}: cannot {what} ({error})") from None
+    except sqlite3.DatabaseError as error:
+        if "not a database" in str(error):
+            raise KeyStoreError(f"{path}: not a subject key store ({error})") from None
         raise KeyStoreError(f"{path}: cannot {what} ({error})") from None
     except sqlite3.Error as error:
         raise KeyStoreError(f"{path}: cannot {what} ({error})") from None
