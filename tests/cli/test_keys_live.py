@@ -149,8 +149,8 @@ def _subject_of(vault: LiveVault, reference: str) -> str:
     if vault.database_url:
         import psycopg
 
-        with psycopg.connect(vault.database_url) as db:
-            row = db.execute("SELECT subject_id FROM vault_record WHERE id = %s", (key,))
+        with psycopg.connect(vault.database_url) as pg:
+            row = pg.execute("SELECT subject_id FROM vault_record WHERE id = %s", (key,))
             found = row.fetchone()
         assert found is not None
         return str(found[0])

@@ -122,7 +122,8 @@ def test_racing_inserts_for_one_subject_all_end_with_one_key(open_store: StoreFa
     for each in stores:
         assert each.count_by_kek_version() == {1: 1}
         found = each.by_subject("ana")
-        assert found is not None and found.key_id in winners
+        assert found is not None
+        assert found.key_id in winners
 
 
 def test_a_key_id_in_use_or_shredded_is_refused(store: SubjectKeyStore) -> None:
@@ -132,7 +133,8 @@ def test_a_key_id_in_use_or_shredded_is_refused(store: SubjectKeyStore) -> None:
     store.shred("ana")
     with pytest.raises(KeyStoreError, match="already exists"):
         store.insert(key("cy", key_id=live.key_id))
-    assert store.by_subject("bo") is None and store.by_subject("cy") is None
+    assert store.by_subject("bo") is None
+    assert store.by_subject("cy") is None
 
 
 def test_shredding_leaves_a_tombstone_and_starts_a_new_generation(
