@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from steward.clock import now
 from steward.crypto.errors import KeyStoreError
@@ -58,6 +58,12 @@ _VERSION_1: Final = (
     # generation 0; KEK versions start at 1 (subject_keys.FIRST_KEK_VERSION)
     "INSERT OR IGNORE INTO key_state VALUES (1, 0, 1)",
 )
+
+
+_STATE: Final = "SELECT generation, min_kek_version FROM key_state"
+_BY_SUBJECT: Final = "SELECT * FROM subject_keys WHERE subject = ?"
+_BY_KEY_ID: Final = "SELECT * FROM subject_keys WHERE key_id = ?"
+_TOMBSTONE: Final = "SELECT 1 FROM shredded_keys WHERE key_id = ?"
 
 
 class SqliteSubjectKeyStore:
@@ -108,25 +114,23 @@ class SqliteSubjectKeyStore:
             self._db.close()
 
     def state(self) -> KeyState:
-        with self._reading("read the key state"):
-            row = self._db.execute("SELECT generation, min_kek_version FROM key_state").fetchone()
+        row = self._fetch_one("read the key state", _STATE)
         return KeyState(int(row[0]), int(row[1]))
 
     def by_subject(self, subject: str) -> WrappedKey | None:
-        return self._one("SELECT * FROM subject_keys WHERE subject = ?", (subject,))
+        row = self._fetch_one("read a data key", _BY_SUBJECT, (subject,))
+        return None if row is None else _row(row)
 
     def by_key_id(self, key_id: bytes) -> WrappedKey | None:
-        return self._one("SELECT * FROM subject_keys WHERE key_id = ?", (key_id,))
+        row = self._fetch_one("read a data key", _BY_KEY_ID, (key_id,))
+        return None if row is None else _row(row)
 
     def was_shredded(self, key_id: bytes) -> bool:
-        with self._reading("read a tombstone"):
-            row = self._db.execute("SELECT 1 FROM shredded_keys WHERE key_id = ?", (key_id,))
-            return row.fetchone() is not None
+        return self._fetch_one("read a tombstone", _TOMBSTONE, (key_id,)) is not None
 
     def insert(self, key: WrappedKey) -> WrappedKey:
         with self._writing("store a data key") as db:
-            row = db.execute("SELECT * FROM subject_keys WHERE subject = ?", (key.subject,))
-            existing = row.fetchone()
+            existing = db.execute(_BY_SUBJECT, (key.subject,)).fetchone()
             if existing is not None:
                 return _row(existing)
             minimum = int(db.execute("SELECT min_kek_version FROM key_state").fetchone()[0])
@@ -166,8 +170,7 @@ class SqliteSubjectKeyStore:
     def shred(self, subject: str) -> WrappedKey | None:
         with self._lock:
             with self._writing("shred a data key") as db:
-                row = db.execute("SELECT * FROM subject_keys WHERE subject = ?", (subject,))
-                found = row.fetchone()
+                found = db.execute(_BY_SUBJECT, (subject,)).fetchone()
                 if found is None:
                     return None
                 key = _row(found)
@@ -198,7 +201,7 @@ class SqliteSubjectKeyStore:
                 "min_kek_version = MAX(min_kek_version, ?)",
                 (version,),
             )
-            row = db.execute("SELECT generation, min_kek_version FROM key_state").fetchone()
+            row = db.execute(_STATE).fetchone()
         return KeyState(int(row[0]), int(row[1]))
 
     def all_keys(self) -> Iterator[WrappedKey]:
@@ -258,10 +261,13 @@ class SqliteSubjectKeyStore:
                 raise
             self._db.execute("COMMIT")
 
-    def _one(self, sql: str, args: tuple[object, ...]) -> WrappedKey | None:
-        with self._reading("read a data key"):
-            row = self._db.execute(sql, args).fetchone()
-        return None if row is None else _row(row)
+    def _fetch_one(self, what: str, sql: str, args: tuple[object, ...] = ()) -> Any:
+        """The first row of a read; plain code, as it runs on every use of a key."""
+        try:
+            with self._lock:
+                return self._db.execute(sql, args).fetchone()
+        except sqlite3.Error as error:
+            raise _store_error(self.path, what, self._busy_seconds, error) from None
 
 
 @contextmanager
@@ -269,19 +275,20 @@ def _store_errors(path: Path, what: str, busy_seconds: float) -> Iterator[None]:
     """Turn SQLite's errors into a :class:`KeyStoreError` that says what failed."""
     try:
         yield
-    except sqlite3.OperationalError as error:
-        if "locked" in str(error) or "busy" in str(error):
-            raise KeyStoreError(
-                f"{path}: cannot {what}: another process kept the subject key store busy "
-                f"for more than {busy_seconds:g} s; try again"
-            ) from None
-        raise KeyStoreError(f"{path}: cannot {what} ({error})") from None
-    except sqlite3.DatabaseError as error:
-        if "not a database" in str(error):
-            raise KeyStoreError(f"{path}: not a subject key store ({error})") from None
-        raise KeyStoreError(f"{path}: cannot {what} ({error})") from None
     except sqlite3.Error as error:
-        raise KeyStoreError(f"{path}: cannot {what} ({error})") from None
+        raise _store_error(path, what, busy_seconds, error) from None
+
+
+def _store_error(path: Path, what: str, busy_seconds: float, error: sqlite3.Error) -> KeyStoreError:
+    text = str(error)
+    if isinstance(error, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
+        return KeyStoreError(
+            f"{path}: cannot {what}: another process kept the subject key store busy "
+            f"for more than {busy_seconds:g} s; try again"
+        )
+    if isinstance(error, sqlite3.DatabaseError) and "not a database" in text:
+        return KeyStoreError(f"{path}: not a subject key store ({text})")
+    return KeyStoreError(f"{path}: cannot {what} ({text})")
 
 
 def _row(row: tuple[bytes, str, int, bytes, str]) -> WrappedKey:
