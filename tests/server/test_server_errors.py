@@ -4,15 +4,11 @@ answers its own JSON 500. Run with DEBUG off, as in production."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from django.http.response import HttpResponseBase
 from django.test import Client
 
-from steward.vault.runtime import Vault, use_vault
-from tests.vault.conftest import CITY, make_vault
+from steward.vault.runtime import Vault
 from tests.vault.test_staff_support import DISTINCT, add_case, body, signed_in
 
 SECRET = "Zephyrine lives at 77 Wobblewick Lane"
@@ -25,14 +21,6 @@ class InjectedFailure(RuntimeError):
 
 def _fail(*args: object, **kwargs: object) -> None:
     raise InjectedFailure(SECRET)
-
-
-@pytest.fixture
-def city_vault(db: None, tmp_path: Path) -> Iterator[Vault]:
-    vault, _ = make_vault(CITY, tmp_path / "keys")
-    use_vault(vault)
-    yield vault
-    use_vault(None)
 
 
 @pytest.fixture(autouse=True)

@@ -21,7 +21,6 @@ from steward.vault.api.schemas import (
     DatasetOut,
     ErrorOut,
     ExportOut,
-    FieldViewOut,
     ProblemsOut,
     RecordOut,
     RecordPageOut,
@@ -164,23 +163,4 @@ def _dataset_out(actor: Actor, dataset: Dataset) -> DatasetOut:
 
 
 def _record_out(view: RecordView) -> RecordOut:
-    return RecordOut(
-        id=view.id,
-        dataset=view.dataset,
-        created=view.created,
-        status=view.status,
-        team=view.team,
-        assigned_to=view.assigned_to,
-        plan_version=view.plan_version,
-        fields=[
-            FieldViewOut(
-                name=f.name,
-                label=f.label,
-                shown=f.shown,
-                masked=f.masked,
-                can_reveal=f.can_reveal,
-                unreadable=f.unreadable,
-            )
-            for f in view.fields
-        ],
-    )
+    return RecordOut.model_validate(view, from_attributes=True)

@@ -14,6 +14,7 @@ from datetime import datetime
 from uuid import UUID
 
 from steward.crypto import CryptoError, KeyRing
+from steward.crypto.field_format import key_id_of
 from steward.errors import StewardError
 from steward.policy.model import Dataset, FieldSpec
 from steward.vault.models import FieldValue, Record
@@ -198,8 +199,10 @@ def _open_row(
         if wanted:
             opened = keyring.decrypt_record(wanted, dataset=dataset.id, record=record)
             plain = {name: value.decode("utf-8") for name, value in opened.items()}
-        if unwanted:
-            found = keyring.key_problems(unwanted)
+        opened_keys = {key_id_of(c) for c in wanted.values()}
+        unproven = {n: c for n, c in unwanted.items() if key_id_of(c) not in opened_keys}
+        if unproven:  # usually none: a record's values share their person's key
+            found = keyring.key_problems(unproven)
             problems = {name: unreadable_because(error) for name, error in found.items()}
     except CryptoError:  # find which values fail, and why, one by one
         for name, ciphertext in {**wanted, **unwanted}.items():
