@@ -308,3 +308,12 @@ class TwoProcesses(RuleBasedStateMachine):
 
 TestTwoProcesses = TwoProcesses.TestCase
 TestTwoProcesses.settings = settings(max_examples=30, stateful_step_count=20)
+
+
+def test_a_key_file_made_readable_by_others_is_refused_by_a_running_server(
+    folder: Path, server: KeyRing
+) -> None:
+    server.encrypt("ana", b"v", **PLACE)
+    (folder / "kek.json").chmod(0o644)
+    with pytest.raises(KeyStoreError, match="let others read it"):
+        server.encrypt("bo", b"v", **PLACE)
