@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from steward.cli.keys import INTAKE_KEY_FILE, KEK_FILE, open_keyring
 from steward.cli.main import app
+from steward.crypto import FileKeyProvider
 from steward.crypto.sealed import read_public_key
 from steward.crypto.sealed_batch import SealedSubmission, seal_submission
 
@@ -121,3 +122,39 @@ def test_unseal_with_a_wrong_passphrase(keys_dir: Path, tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "wrong passphrase" in result.output
+
+
+def test_status_shows_data_keys_under_a_version_the_key_file_lost_and_exits_1(
+    keys_dir: Path,
+) -> None:
+    keyring = open_keyring(keys_dir)
+    for subject in ("a", "b"):
+        keyring.encrypt(subject, b"value", dataset="d", record="r", field="f")
+    assert _run("keys", "rotate", "--keys-dir", str(keys_dir)).exit_code == 0
+    FileKeyProvider(keys_dir / KEK_FILE).retire_below(2)  # the key file alone
+    result = _run("keys", "status", "--keys-dir", str(keys_dir))
+    assert result.exit_code == 1
+    assert "retired, erased" in result.stdout
+    assert "2 data keys are wrapped under KEK version 1" in result.stderr
+    assert "Restore version 1" in result.stderr
+    assert "data keys: 2 live, 0 shredded" in result.stdout
+
+
+def test_status_after_a_clean_rotation_exits_0_and_counts_shredded_keys(keys_dir: Path) -> None:
+    keyring = open_keyring(keys_dir)
+    keyring.encrypt("a", b"value", dataset="d", record="r", field="f")
+    keyring.encrypt("b", b"value", dataset="d", record="r", field="f")
+    keyring.shred("b")
+    for step in (["rotate"], ["rewrap"], ["retire", "--below", "2"]):
+        assert _run("keys", *step, "--keys-dir", str(keys_dir)).exit_code == 0
+    result = _run("keys", "status", "--keys-dir", str(keys_dir))
+    assert result.exit_code == 0, result.output
+    assert "data keys: 1 live, 1 shredded" in result.stdout
+    assert "minimum KEK version: 2 (key file)" in result.stdout
+    assert "problem" not in result.output
+
+
+def test_retire_above_the_current_version_is_refused(keys_dir: Path) -> None:
+    result = _run("keys", "retire", "--below", "5", "--keys-dir", str(keys_dir))
+    assert result.exit_code == 2
+    assert "current is 1" in result.output

@@ -16,6 +16,9 @@ import pytest
 from typer.testing import CliRunner
 
 from steward.cli.main import app
+from tests.cli.live_vault import clean_env as _clean_env
+from tests.cli.live_vault import free_port as _free_port
+from tests.cli.live_vault import postgres_answers as _postgres_answers
 
 ROOT = Path(__file__).resolve().parents[2]
 CITY = ROOT / "examples" / "city-constituent-services.yaml"
@@ -27,17 +30,6 @@ def _invoke(*args: str):
     result = runner.invoke(app, list(args))
     assert "Traceback" not in result.output
     return result
-
-
-def _clean_env() -> dict[str, str]:
-    """This environment without the test suite's Django and Steward settings."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("STEWARD_") and k != "DJANGO_SETTINGS_MODULE"
-    }
-    env["PYTHONPATH"] = str(ROOT / "src")
-    return env
 
 
 def _steward(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -119,16 +111,6 @@ def test_serve_check_only_migrates_sqlite_in_the_data_dir(tmp_path: Path, keys_d
     assert {"vault_record", "vault_fieldvalue", "vault_auditentryrow"} <= tables
 
 
-def _postgres_answers() -> bool:
-    try:
-        import psycopg
-
-        psycopg.connect(PG_URL, connect_timeout=3).close()
-    except Exception:
-        return False
-    return True
-
-
 @pytest.mark.skipif(not _postgres_answers(), reason="no PostgreSQL on 127.0.0.1:5432")
 def test_serve_check_only_migrates_postgresql(tmp_path: Path, keys_dir: Path) -> None:
     import psycopg
@@ -165,12 +147,6 @@ def test_serve_reports_an_unreachable_database(tmp_path: Path, keys_dir: Path) -
     assert result.returncode == 2
     assert "database cannot be used" in result.stderr
     assert "Traceback" not in result.stderr
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _get(url: str) -> tuple[int, bytes]:

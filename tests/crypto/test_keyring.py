@@ -153,7 +153,7 @@ def test_rotation_rewrap_and_retirement(provider: FileKeyProvider) -> None:
     fresh = KeyRing(FileKeyProvider(provider.path), store)
     for subject, ciphertext in old.items():
         assert fresh.decrypt(ciphertext, **PLACE) == subject.encode()
-    assert [s.version for s in fresh.status()] == [2]
+    assert [s.version for s in fresh.status().versions] == [2]
 
 
 def test_retired_version_refuses_to_unwrap(provider: FileKeyProvider) -> None:
@@ -171,13 +171,14 @@ def test_status_counts_keys_and_never_shows_material(provider: FileKeyProvider) 
     keyring = KeyRing(provider, MemorySubjectKeyStore())
     for subject in ("a", "b"):
         keyring.encrypt(subject, b"v", **PLACE)
-    (status,) = keyring.status()
+    (status,) = keyring.status().versions
     assert (status.version, status.wrapped_keys, status.current, status.retired) == (
         1,
         2,
         True,
         False,
     )
+    assert status.state == "current"
     assert "key" not in {f for f in status.__dataclass_fields__ if f != "wrapped_keys"}
 
 

@@ -1,4 +1,5 @@
-"""The server tests' deployment: nginx (the docs' example) in front of ``steward serve``."""
+"""The server tests' fixtures: nginx (the docs' example) in front of ``steward serve``, and
+the vault tests' vault on the test database."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from collections.abc import Iterator
 import pytest
 
 from tests.server.stack import NGINX, NO_NGINX, Vault, proxied_vault
+from tests.vault.conftest import city_vault
+
+__all__ = ["city_vault", "deployment"]
 
 ADDRESS_LIMIT = 8
 """A lower address limit than the default 50, set through its environment variable."""

@@ -177,6 +177,7 @@ def test_records_are_listed_masked(
         "shown": "Downtown",
         "masked": False,
         "can_reveal": True,
+        "unreadable": None,
     }
     assert leaked(response.content, set(VALUES)) == {"district", "request_type"}
     assert "record.list" in _actions()

@@ -10,13 +10,21 @@ from typing import Annotated, Final
 import typer
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
 from steward.audit import SigningKey, VerifierKey
 from steward.audit import keys as audit_keys
 from steward.cli.errors import EXIT_FINDINGS, stderr, user_errors
-from steward.crypto import FileKeyProvider, KeyRing, SqliteSubjectKeyStore
+from steward.crypto import KEK_FILE as KEK_FILE  # re-exported for the other commands
+from steward.crypto import SUBJECT_KEYS_FILE as SUBJECT_KEYS_FILE
+from steward.crypto import (
+    FileKeyProvider,
+    KeyRingStatus,
+    SqliteSubjectKeyStore,
+)
+from steward.crypto import open_keyring as open_keyring
 from steward.crypto.private_files import write_private_file
 from steward.crypto.sealed import (
     load_private_key,
@@ -31,8 +39,6 @@ app = typer.Typer(
 )
 stdout = Console(highlight=False, soft_wrap=True)
 
-KEK_FILE: Final = "kek.json"
-SUBJECT_KEYS_FILE: Final = "subject-keys.sqlite3"
 INTAKE_KEY_FILE: Final = "intake.key.json"
 INTAKE_PUBLIC_FILE: Final = "intake.pub"
 SIGNING_KEY_FILE: Final = "audit-signing.key"
@@ -49,16 +55,6 @@ KeysDir = Annotated[
     ),
 ]
 DEFAULT_KEYS_DIR = Path("steward-keys")
-
-
-def open_keyring(keys_dir: Path) -> KeyRing:
-    """The key ring stored in ``keys_dir``.
-
-    Raises:
-        KeyStoreError: the key file is missing, malformed or readable by others.
-    """
-    provider = FileKeyProvider(keys_dir / KEK_FILE)
-    return KeyRing(provider, SqliteSubjectKeyStore(keys_dir / SUBJECT_KEYS_FILE))
 
 
 def create_signing_key(keys_dir: Path, origin: str = DEFAULT_ORIGIN) -> VerifierKey:
@@ -109,28 +105,45 @@ def init(
 
 @app.command()
 def status(keys_dir: KeysDir = DEFAULT_KEYS_DIR) -> None:
-    """Show KEK versions, their ages and how many data keys each wraps (never key material)."""
+    """Show KEK versions, their ages and how many data keys each wraps (never key material).
+
+    Every version a data key depends on is listed, even one the key file no longer
+    holds; exits 1 while data depends on a key that cannot be used.
+    """
     with user_errors():
-        keyring = open_keyring(keys_dir)
-        rows = keyring.status()
+        report = open_keyring(keys_dir).status()
         public = (
             public_key_to_text(read_public_key(keys_dir / INTAKE_KEY_FILE))
             if (keys_dir / INTAKE_KEY_FILE).exists()
             else None
         )
+    stdout.print(_versions_table(report))
+    minimum = f"minimum KEK version: {report.key_file_minimum} (key file)"
+    if report.store_minimum != report.key_file_minimum:
+        minimum += f", {report.store_minimum} (subject key store)"
+    stdout.print(minimum)
+    stdout.print(f"data keys: {report.live_keys} live, {report.shredded_keys} shredded")
+    stdout.print(f"intake public key: {public or 'none (sealed intake not set up)'}")
+    for notice in report.notices:
+        stdout.print(f"note: {notice}")
+    for problem in report.problems:
+        stderr.print(f"[bold red]problem:[/] {escape(problem)}", markup=True)
+    if report.problems:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _versions_table(report: KeyRingStatus) -> Table:
     table = Table("KEK version", "created", "age (days)", "data keys", "state")
-    for row in rows:
-        state = "current" if row.current else ("retired" if row.retired else "decrypt only")
+    for row in report.versions:
+        state = f"[bold red]{row.state}[/]" if row.stranded or not row.held else row.state
         table.add_row(
             str(row.version),
-            row.created.strftime("%Y-%m-%d"),
-            str(row.age.days),
+            row.created.strftime("%Y-%m-%d") if row.created else "-",
+            str(row.age.days) if row.age is not None else "-",
             str(row.wrapped_keys),
             state,
         )
-    stdout.print(table)
-    stdout.print(f"minimum decryption version: {keyring.provider.min_decrypt_version()}")
-    stdout.print(f"intake public key: {public or 'none (sealed intake not set up)'}")
+    return table
 
 
 @app.command()
@@ -143,20 +156,19 @@ def rotate(keys_dir: KeysDir = DEFAULT_KEYS_DIR) -> None:
 
 @app.command()
 def rewrap(keys_dir: KeysDir = DEFAULT_KEYS_DIR) -> None:
-    """Re-wrap every data key under the current KEK (field ciphertexts are untouched)."""
+    """Re-wrap every data key under the current KEK (field ciphertexts are untouched).
+
+    Safe while the vault serves: a key shredded meanwhile stays shredded, and keys a
+    running server creates meanwhile are wrapped under the current version already.
+    """
     with user_errors():
         keyring = open_keyring(keys_dir)
-        total = sum(
-            n
-            for v, n in keyring.store.count_by_kek_version().items()
-            if v != keyring.provider.current_version()
-        )
+        current = keyring.provider.current_version()
+        total = sum(n for v, n in keyring.store.count_by_kek_version().items() if v < current)
         with Progress(console=stderr, transient=True) as progress:
             task = progress.add_task("re-wrapping data keys", total=total)
             done = keyring.rewrap(lambda count: progress.update(task, completed=count))
-    stdout.print(
-        f"re-wrapped {done} data keys under KEK version {keyring.provider.current_version()}"
-    )
+    stdout.print(f"re-wrapped {done} data keys under KEK version {current}")
 
 
 @app.command()
@@ -164,7 +176,11 @@ def retire(
     below: Annotated[int, typer.Option("--below", help="Retire every version below this one.")],
     keys_dir: KeysDir = DEFAULT_KEYS_DIR,
 ) -> None:
-    """Retire old KEK versions and erase them from the key file (after a rewrap)."""
+    """Retire old KEK versions and erase them from the key file (after a rewrap).
+
+    Refuses, changing nothing, while any data key (one a running server created a
+    moment ago included) is still wrapped under a version being retired.
+    """
     with user_errors():
         open_keyring(keys_dir).retire_below(below)
     stdout.print(f"KEK versions below {below} are retired and erased")

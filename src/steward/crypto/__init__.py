@@ -12,19 +12,26 @@ from steward.crypto.errors import (
     KeyStoreError,
     MalformedCiphertextError,
     ReadOnlyKeyProviderError,
+    StaleKekVersionError,
     UnknownKeyError,
 )
 from steward.crypto.file_provider import FileKeyProvider
-from steward.crypto.keyring import KekStatus, KeyRing
+from steward.crypto.key_folder import KEK_FILE, SUBJECT_KEYS_FILE, open_keyring
+from steward.crypto.key_status import KekStatus, KeyRingStatus
+from steward.crypto.keyring import KeyRing
 from steward.crypto.providers import KekVersion, KeyProvider, RotatableKeyProvider
+from steward.crypto.sqlite_subject_keys import SqliteSubjectKeyStore
 from steward.crypto.subject_keys import (
+    KeyState,
     MemorySubjectKeyStore,
-    SqliteSubjectKeyStore,
+    Rewrap,
     SubjectKeyStore,
     WrappedKey,
 )
 
 __all__ = [
+    "KEK_FILE",
+    "SUBJECT_KEYS_FILE",
     "BlindIndexer",
     "CryptoError",
     "DecryptionError",
@@ -35,15 +42,20 @@ __all__ = [
     "KeyProvider",
     "KeyRetiredError",
     "KeyRing",
+    "KeyRingStatus",
     "KeyShreddedError",
+    "KeyState",
     "KeyStoreError",
     "MalformedCiphertextError",
     "MemorySubjectKeyStore",
     "Normalization",
     "ReadOnlyKeyProviderError",
+    "Rewrap",
     "RotatableKeyProvider",
     "SqliteSubjectKeyStore",
+    "StaleKekVersionError",
     "SubjectKeyStore",
     "UnknownKeyError",
     "WrappedKey",
+    "open_keyring",
 ]

@@ -30,6 +30,11 @@ class KeyRetiredError(CryptoError):
     """The key version is below the minimum decryption version and may not be used."""
 
 
+class StaleKekVersionError(KeyRetiredError):
+    """A data key was offered to the subject key store wrapped under a KEK version the
+    store has since retired; nothing was stored. Wrap it again under the current version."""
+
+
 class UnknownKeyError(CryptoError):
     """No key with that id or version is known."""
 

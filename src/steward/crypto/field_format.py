@@ -53,6 +53,11 @@ def parse_header(ciphertext: bytes) -> Header:
     return Header(ciphertext[1:HEADER_KEY_END], ciphertext[HEADER_KEY_END:HEADER_BYTES])
 
 
+def key_id_of(ciphertext: bytes) -> bytes:
+    """The key id in a ciphertext's header, unchecked (empty or short if malformed)."""
+    return ciphertext[1:HEADER_KEY_END]
+
+
 def record_context(key_id: bytes, dataset: str, record: str) -> bytes:
     """The part of the associated data shared by every field of one record."""
     return _DOMAIN + key_id + length_prefixed(dataset) + length_prefixed(record)

@@ -1,19 +1,30 @@
-"""KEKs held in a local key file (the embedded default), created owner-only."""
+"""KEKs held in a local key file (the embedded default), created owner-only.
+
+The file is the source of truth for every process: a provider re-reads it whenever it
+changed on disk (one ``stat`` per use), so a version created or retired by
+``steward keys`` in another process reaches a running server at once. Changes are made
+under an exclusive lock on a lock file beside it, from the file's current content,
+so two processes rotating at once never lose a version.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import fcntl
 import json
 import os
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
+from steward.clock import now
 from steward.crypto.errors import KeyStoreError
-from steward.crypto.private_files import read_private_file, write_private_file
+from steward.crypto.private_files import read_private_file_with_stat, write_private_file
 from steward.crypto.providers import (
     KEY_BYTES,
     KekVersion,
@@ -48,7 +59,8 @@ class FileKeyProvider:
             KeyStoreError: the file is missing, malformed or readable by others.
         """
         self.path = path
-        self._state = _parse(path, read_private_file(path))
+        self._lock = threading.Lock()
+        self._snapshot = self._load()
 
     @classmethod
     def create(cls, path: Path) -> FileKeyProvider:
@@ -57,54 +69,111 @@ class FileKeyProvider:
         Raises:
             KeyStoreError: the file already exists or cannot be written.
         """
-        now = datetime.now(UTC)
-        state = _State({1: os.urandom(KEY_BYTES)}, {1: now}, 1, 1, os.urandom(KEY_BYTES))
+        state = _State({1: os.urandom(KEY_BYTES)}, {1: now()}, 1, 1, os.urandom(KEY_BYTES))
         write_private_file(path, _serialize(state), exclusive=True)
         return cls(path)
 
     def versions(self) -> Sequence[KekVersion]:
-        return [KekVersion(v, self._state.created[v]) for v in sorted(self._state.keys)]
+        state = self._fresh()
+        return [KekVersion(v, state.created[v]) for v in sorted(state.keys)]
 
     def current_version(self) -> int:
-        return self._state.current
+        return self._fresh().current
 
     def min_decrypt_version(self) -> int:
-        return self._state.minimum
+        return self._fresh().minimum
 
     def wrap(self, version: int, data_key: bytes, context: bytes) -> bytes:
-        check_usable(version, list(self._state.keys), self._state.minimum)
-        return aes_wrap(self._state.keys[version], data_key, context)
+        state = self._fresh()
+        check_usable(version, list(state.keys), state.minimum)
+        return aes_wrap(state.keys[version], data_key, context)
 
     def unwrap(self, version: int, wrapped: bytes, context: bytes) -> bytes:
-        check_usable(version, list(self._state.keys), self._state.minimum)
-        return aes_unwrap(self._state.keys[version], wrapped, context)
+        state = self._fresh()
+        check_usable(version, list(state.keys), state.minimum)
+        return aes_unwrap(state.keys[version], wrapped, context)
 
     def index_key(self) -> bytes:
-        return self._state.index_key
+        return self._fresh().index_key
 
     def create_version(self) -> int:
-        """Add KEK version current+1, make it current and save the file."""
-        version = max(self._state.keys) + 1
-        self._state.keys[version] = os.urandom(KEY_BYTES)
-        self._state.created[version] = datetime.now(UTC)
-        self._state.current = version
-        write_private_file(self.path, _serialize(self._state))
+        """Add KEK version current+1, make it current and save the file.
+
+        Raises:
+            KeyStoreError: the file cannot be read, locked or written.
+        """
+        with self._changing() as state:
+            version = max(state.keys) + 1
+            state.keys[version] = os.urandom(KEY_BYTES)
+            state.created[version] = now()
+            state.current = version
         return version
 
     def retire_below(self, version: int) -> None:
         """Retire every version below ``version`` and erase those keys from the file.
 
         Raises:
-            KeyStoreError: ``version`` is above the current version.
+            KeyStoreError: ``version`` is above the current version, or the file
+                cannot be read, locked or written.
         """
-        if version > self._state.current:
+        with self._changing() as state:
+            if version > state.current:
+                raise KeyStoreError(
+                    f"cannot retire below version {version}: current is {state.current}"
+                )
+            state.minimum = max(state.minimum, version)
+            for old in [v for v in state.keys if v < state.minimum]:
+                del state.keys[old]
+                del state.created[old]
+
+    # -- internals ------------------------------------------------------------------
+
+    def _fresh(self) -> _State:
+        """The file's state, re-read if the file changed since it was last read.
+
+        Raises:
+            KeyStoreError: the file is gone, unreadable or no longer valid.
+        """
+        signature, state = self._snapshot
+        try:
+            if _signature(os.stat(self.path)) == signature:
+                return state
+        except OSError:
+            pass  # gone or unreadable: reading it again says why
+        with self._lock:
+            self._snapshot = self._load()
+            return self._snapshot[1]
+
+    def _load(self) -> tuple[tuple[int, ...], _State]:
+        """Read and parse the file, with the signature of the version read."""
+        raw, stat_result = read_private_file_with_stat(self.path)
+        return _signature(stat_result), _parse(self.path, raw)
+
+    @contextmanager
+    def _changing(self) -> Iterator[_State]:
+        """Change the file's current content under an exclusive lock, then save it."""
+        lock_path = self.path.with_name(f".{self.path.name}.lock")
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except OSError as error:
             raise KeyStoreError(
-                f"cannot retire below version {version}: current is {self._state.current}"
-            )
-        self._state.minimum = max(self._state.minimum, version)
-        for old in [v for v in self._state.keys if v < self._state.minimum]:
-            del self._state.keys[old]
-        write_private_file(self.path, _serialize(self._state))
+                f"{lock_path}: cannot lock the key file ({error.strerror})"
+            ) from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            with self._lock:
+                _, state = self._load()
+                yield state
+                write_private_file(self.path, _serialize(state))
+                self._snapshot = self._load()
+        finally:
+            os.close(fd)
+
+
+def _signature(result: os.stat_result) -> tuple[int, ...]:
+    """What identifies one version of the file: a rewrite changes the inode (atomic
+    rename), and size and times change with any edit in place."""
+    return (result.st_ino, result.st_dev, result.st_size, result.st_mtime_ns, result.st_ctime_ns)
 
 
 def _serialize(state: _State) -> bytes:

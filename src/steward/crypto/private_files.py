@@ -50,6 +50,15 @@ def read_private_file(path: Path) -> bytes:
         KeyStoreError: the file is missing, unreadable, a symbolic link, or has unsafe
             permissions.
     """
+    return read_private_file_with_stat(path)[0]
+
+
+def read_private_file_with_stat(path: Path) -> tuple[bytes, os.stat_result]:
+    """:func:`read_private_file`, with the status of the very file that was read.
+
+    Raises:
+        KeyStoreError: as :func:`read_private_file`.
+    """
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
     except FileNotFoundError:
@@ -59,13 +68,14 @@ def read_private_file(path: Path) -> bytes:
             raise KeyStoreError(f"{path}: is a symbolic link; refusing to read a key") from None
         raise KeyStoreError(f"{path}: cannot read ({error.strerror})") from None
     with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(handle.fileno()).st_mode
+        status = os.fstat(handle.fileno())
+        mode = status.st_mode
         if mode & (stat.S_IRWXG | stat.S_IRWXO):
             raise KeyStoreError(
                 f"{path}: permissions {stat.filemode(mode)} let others read it; "
                 f"run 'chmod 600 {path}' and check nobody copied it"
             )
         try:
-            return handle.read()
+            return handle.read(), status
         except OSError as error:
             raise KeyStoreError(f"{path}: cannot read ({error.strerror})") from None

@@ -9,3 +9,5 @@ urlpatterns = [
     path("staff/", include("steward.vault.views.staff_urls")),
     path("api/", api.urls),
 ]
+
+handler500 = "steward.server.errors.server_error"

@@ -15,15 +15,13 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from steward.audit import AuditLog, ReferenceHasher
-from steward.crypto import BlindIndexer, FileKeyProvider, KeyRing, SqliteSubjectKeyStore
+from steward.crypto import BlindIndexer, KeyRing, open_keyring
 from steward.crypto.sealed import read_public_key
 from steward.errors import StewardError
 from steward.policy import LoadedPlan, Plan, load_plan
 from steward.policy.checks import Severity, run_checks
 from steward.vault.audit_store import DatabaseAuditStore
 
-KEK_FILE = "kek.json"
-SUBJECT_KEYS_FILE = "subject-keys.sqlite3"
 INTAKE_KEY_FILE = "intake.key.json"
 
 
@@ -92,9 +90,8 @@ def build_vault(plan_path: Path, keys_dir: Path) -> Vault:
     """
     loaded = load_plan(plan_path)
     check_plan(loaded)
-    provider = FileKeyProvider(keys_dir / KEK_FILE)
-    keyring = KeyRing(provider, SqliteSubjectKeyStore(keys_dir / SUBJECT_KEYS_FILE))
-    root = provider.index_key()
+    keyring = open_keyring(keys_dir)
+    root = keyring.provider.index_key()
     intake_file = keys_dir / INTAKE_KEY_FILE
     return Vault(
         loaded=loaded,

@@ -6,6 +6,7 @@
 | :class:`AccessDenied`, :class:`MinorRefused` | 403 | ``{"detail": reason}`` |
 | :class:`NotFound` | 404 | ``{"detail": ...}`` |
 | :class:`SubmissionRejected` | 400 | ``{"detail": ..., "problems": {field: message}}`` |
+| :class:`ValueUnreadable` (a reveal of an erased value) | 410 | ``{"detail": why}`` |
 | a malformed request | 422 | ``{"detail": ..., "problems": {where: message}}`` |
 | :class:`AuditUnavailable` | 503 | ``{"detail": ...}``: nothing was done or returned |
 | anything else | 500 | ``{"detail": ...}``; only the error's type is logged |
@@ -26,6 +27,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from steward.vault.services.access import AccessDenied, InvalidValue, NotFound
 from steward.vault.services.auditing import AuditUnavailable
 from steward.vault.services.collect import MinorRefused, SubmissionRejected
+from steward.vault.services.record_views import ValueUnreadable
 
 logger = logging.getLogger("steward.api")
 
@@ -64,6 +66,9 @@ def install(api: NinjaAPI) -> None:
     def not_found(request: HttpRequest, exc: Any) -> HttpResponse:
         return answer(request, {"detail": str(exc)}, 404)
 
+    def gone(request: HttpRequest, exc: Any) -> HttpResponse:
+        return answer(request, {"detail": str(exc)}, 410)
+
     def bad_value(request: HttpRequest, exc: Any) -> HttpResponse:
         return answer(request, {"detail": str(exc)}, 400)
 
@@ -92,6 +97,7 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(MinorRefused, denied)
     api.add_exception_handler(NotFound, not_found)
     api.add_exception_handler(InvalidValue, bad_value)
+    api.add_exception_handler(ValueUnreadable, gone)
     api.add_exception_handler(SubmissionRejected, rejected)
     api.add_exception_handler(AuditUnavailable, audit_down)
     api.add_exception_handler(ValidationError, invalid)

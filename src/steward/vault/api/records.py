@@ -21,7 +21,6 @@ from steward.vault.api.schemas import (
     DatasetOut,
     ErrorOut,
     ExportOut,
-    FieldViewOut,
     ProblemsOut,
     RecordOut,
     RecordPageOut,
@@ -100,13 +99,14 @@ def get_record(request: HttpRequest, record_id: UUID) -> RecordOut:
 
 @router.post(
     "/records/{record_id}/reveal",
-    response={200: RevealOut, **READ_ERRORS},
+    response={200: RevealOut, 410: ErrorOut, **READ_ERRORS},
     summary="Reveal one field, with a purpose and a reason",
     operation_id="revealField",
 )
 def reveal(request: HttpRequest, record_id: UUID, body: RevealIn) -> RevealOut:
     """The clear value of one field, for one of the field's purposes and a stated
-    reason; audited with both. The answer is sent with ``Cache-Control: no-store``."""
+    reason; audited with both. The answer is sent with ``Cache-Control: no-store``.
+    A value that was erased (or cannot be decrypted) is answered 410 with the reason."""
     value = _service().reveal(actor_of(request), record_id, body.field, body.purpose, body.reason)
     return RevealOut(field=body.field, value=value)
 
@@ -163,18 +163,4 @@ def _dataset_out(actor: Actor, dataset: Dataset) -> DatasetOut:
 
 
 def _record_out(view: RecordView) -> RecordOut:
-    return RecordOut(
-        id=view.id,
-        dataset=view.dataset,
-        created=view.created,
-        status=view.status,
-        team=view.team,
-        assigned_to=view.assigned_to,
-        plan_version=view.plan_version,
-        fields=[
-            FieldViewOut(
-                name=f.name, label=f.label, shown=f.shown, masked=f.masked, can_reveal=f.can_reveal
-            )
-            for f in view.fields
-        ],
-    )
+    return RecordOut.model_validate(view, from_attributes=True)

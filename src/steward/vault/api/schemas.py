@@ -49,9 +49,17 @@ class FieldViewOut(Schema):
 
     name: str
     label: str
-    shown: str = Field(description="the value, masked unless the plan shows it in clear")
+    shown: str = Field(
+        description="the value, masked unless the plan shows it in clear; a marker such as "
+        "'[erased]' when it cannot be read"
+    )
     masked: bool
     can_reveal: bool
+    unreadable: str | None = Field(
+        None,
+        description="why the value cannot be read: erased (the person's key was destroyed), "
+        "key_retired, key_missing, damaged or keys_unavailable; null when it can be read",
+    )
 
 
 class RecordOut(Schema):
@@ -98,7 +106,8 @@ class UpdateIn(Schema):
 
 
 class ExportOut(Schema):
-    """Every record in scope with the fields the role may export, in clear."""
+    """Every record in scope with the fields the role may export, in clear; a value that
+    cannot be read is given as its marker (``[erased]``, ``[unreadable: ...]``)."""
 
     dataset: str
     fields: list[str]

@@ -28,7 +28,9 @@ from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import AuditUnavailable, audit
 from steward.vault.services.record_views import (
     RecordView,
+    ValueUnreadable,
     decrypt_row,
+    decrypt_value,
     load_ciphertexts,
     render_view,
 )
@@ -131,6 +133,7 @@ class AccessService:
         Raises:
             AccessDenied: no reveal grant, no purpose of the field given, or no reason.
             NotFound: no such record or field in scope.
+            ValueUnreadable: the value is erased or cannot be decrypted (audited as failed).
             AuditUnavailable: the reveal could not be audited; nothing is returned.
         """
         row = self._record(actor, record_id)
@@ -149,8 +152,12 @@ class AccessService:
             )
         if len(reason) < 8:
             self._deny(actor, "field.reveal", target, [field], "state the reason in a few words")
-        with transaction.atomic():
+        try:
             value = self._plaintext(row, dataset, spec)
+        except ValueUnreadable:
+            self._record_failure(actor, "field.reveal", target, [field])
+            raise
+        with transaction.atomic():
             audit(
                 self.vault,
                 actor=actor.ref,
@@ -198,7 +205,10 @@ class AccessService:
             revealable = self._revealable(actor, fields)
             views = []
             for row in candidates:
-                actual = self._plaintext(row, dataset, spec)
+                try:
+                    actual = self._plaintext(row, dataset, spec)
+                except ValueUnreadable:
+                    continue  # an erased value matches nothing
                 if self.vault.indexer.normalized(actual, spec_normalization(spec)) != wanted:
                     continue
                 values = load_ciphertexts([row], fields)
@@ -314,6 +324,18 @@ class AccessService:
         self, actor: Actor, action: str, target: str, fields: Iterable[str], reason: str
     ) -> NoReturn:
         """Audit a refused attempt (best effort: refusal never depends on it) and refuse."""
+        self._record_failure(actor, action, target, fields, Outcome.DENIED)
+        raise AccessDenied(reason)
+
+    def _record_failure(
+        self,
+        actor: Actor,
+        action: str,
+        target: str,
+        fields: Iterable[str],
+        outcome: Outcome = Outcome.FAILED,
+    ) -> None:
+        """Audit an attempt that showed nothing (best effort: the answer never depends on it)."""
         with suppress(AuditUnavailable), transaction.atomic():
             audit(
                 self.vault,
@@ -321,9 +343,8 @@ class AccessService:
                 action=action,
                 obj=target,
                 fields=fields,
-                outcome=Outcome.DENIED,
+                outcome=outcome,
             )
-        raise AccessDenied(reason)
 
     def _readable(self, actor: Actor, dataset: Dataset) -> bool:
         return any(
@@ -373,9 +394,9 @@ class AccessService:
         value = FieldValue.objects.filter(record=row, field=spec.name).first()
         if value is None:
             return ""
-        return self.vault.keyring.decrypt(
-            bytes(value.ciphertext), dataset=dataset.id, record=str(row.id), field=spec.name
-        ).decode("utf-8")
+        return decrypt_value(
+            self.vault.keyring, bytes(value.ciphertext), dataset.id, str(row.id), spec.name
+        )
 
     @staticmethod
     def _revealable(actor: Actor, fields: list[FieldSpec]) -> frozenset[str]:

@@ -14,10 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from steward.policy.model import FieldSpec
 from steward.vault.models import Record
+from steward.vault.rules.unreadable import Unreadable
 from steward.vault.runtime import get_vault
 from steward.vault.services.access import AccessDenied, AccessService, NotFound
 from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import AuditUnavailable
+from steward.vault.services.record_views import ValueUnreadable
 from steward.vault.services.staff_sessions import record_refusal
 from steward.vault.views.staff_common import error_page, page, staff_page
 from steward.vault.views.staff_forms import RevealForm
@@ -33,6 +35,12 @@ def service_error(request: HttpRequest, error: Exception, actor: Actor) -> HttpR
     if isinstance(error, NotFound):
         return error_page(request, 404, "Not found", str(error), actor)
     return error_page(request, 503, "Not available", UNAUDITED, actor)
+
+
+def unreadable_page(request: HttpRequest, error: ValueUnreadable, actor: Actor) -> HttpResponse:
+    """The page for a value that cannot be shown: 410, saying why (never the value)."""
+    title = "Erased" if error.reason is Unreadable.ERASED else "Cannot be read"
+    return error_page(request, 410, title, str(error), actor)
 
 
 def _page_number(request: HttpRequest) -> int | None:
@@ -104,6 +112,8 @@ def _reveal_form(request: HttpRequest, actor: Actor, record_id: UUID, field: str
         return error_page(request, 404, "Not found", f"this record has no field '{field}'", actor)
     if not shown.shown:
         return error_page(request, 404, "Not found", "this record holds no value here", actor)
+    if shown.unreadable is not None:
+        return unreadable_page(request, ValueUnreadable(shown.unreadable), actor)
     if not shown.can_reveal:
         record_refusal(vault, actor.ref, "field.reveal", "reveal form refused")
         reason = f"the role '{actor.role.id}' may not reveal this field"
@@ -144,6 +154,8 @@ def reveal(request: HttpRequest, actor: Actor, record_id: UUID, field: str) -> H
             "error": str(error),
         }
         return page(request, "steward/staff/reveal.html", context, status=403, actor=actor)
+    except ValueUnreadable as error:
+        return unreadable_page(request, error, actor)
     except (NotFound, AuditUnavailable) as error:
         return service_error(request, error, actor)
     spec = _spec_of(record_id, field)
