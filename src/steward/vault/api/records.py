@@ -124,7 +124,7 @@ def reveal(request: HttpRequest, record_id: UUID, body: RevealIn) -> RevealOut:
 
 @router.patch(
     "/records/{record_id}",
-    response={204: None, **READ_ERRORS},
+    response={204: None, 400: ErrorOut, **READ_ERRORS},
     summary="Change one field",
     operation_id="updateRecord",
 )
