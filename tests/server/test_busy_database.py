@@ -28,21 +28,16 @@ from django.db import OperationalError
 from django.test import Client
 
 from steward.vault.rules.busy import RETRY_AFTER_SECONDS, is_busy
-from steward.vault.runtime import Vault, use_vault
+from steward.vault.runtime import Vault
 from tests.cli.test_serve_cli import CITY, _clean_env, _free_port, _steward
-from tests.vault.conftest import make_vault
+from tests.vault import conftest as vault_conftest
 from tests.vault.test_api_support import VALUES, staff_user
 from tests.vault.test_assignment_matrix import session
 
+city_vault = vault_conftest.city_vault
+"""The vault fixture of the vault tests, shared."""
+
 INTAKE = {"answers": {**VALUES, "district": "North"}}
-
-
-@pytest.fixture
-def city_vault(db: None, tmp_path: Path) -> Iterator[Vault]:
-    vault, _ = make_vault(CITY, tmp_path / "keys")
-    use_vault(vault)
-    yield vault
-    use_vault(None)
 
 
 # -- the rule -----------------------------------------------------------------------------

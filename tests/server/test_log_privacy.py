@@ -10,7 +10,6 @@ import io
 import logging
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -18,20 +17,15 @@ from django.db import OperationalError
 from django.test import Client
 
 from steward.server.log_privacy import RequestPrivacyFilter
-from steward.vault.runtime import Vault, use_vault
-from tests.vault.conftest import CITY, make_vault
+from steward.vault.runtime import Vault
+from tests.vault import conftest as vault_conftest
 from tests.vault.test_api_support import bearer, make_case, staff_user, token_for
 from tests.vault.test_assignment_matrix import session
 
+city_vault = vault_conftest.city_vault
+"""The vault fixture of the vault tests, shared."""
+
 SECRET = "Zebulon Quartermaine"
-
-
-@pytest.fixture
-def city_vault(db: None, tmp_path: Path) -> Iterator[Vault]:
-    vault, _ = make_vault(CITY, tmp_path / "keys")
-    use_vault(vault)
-    yield vault
-    use_vault(None)
 
 
 @pytest.fixture

@@ -73,7 +73,7 @@ def read_table(
     if suffix in CSV_SUFFIXES or suffix == "":
         dialect = sniff_csv(file, delimiter=delimiter, encoding=encoding)
         check_csv_structure(file, dialect)
-        return _checked(file, _scan_csv(file, dialect, infer_types))
+        return _checked(file, _polars_csv(file, dialect, infer_types=infer_types))
     raise DataFileError(
         f"{file}: unknown format '{suffix}'; use CSV (.csv, .tsv), Parquet (.parquet) "
         "or JSON Lines (.jsonl)"
@@ -127,18 +127,7 @@ def check_csv_structure(path: Path, dialect: CsvDialect) -> None:
         DataFileError: the first malformed record, by line, or the file as a whole.
     """
     _check_records(path, dialect)
-    source: Path | bytes = path
-    if dialect.encoding not in ("utf-8", "utf-8-sig"):
-        source = _utf8_bytes(path, dialect)
-    frame = pl.scan_csv(
-        source,
-        separator=dialect.delimiter,
-        quote_char=dialect.quote,
-        has_header=dialect.has_header,
-        infer_schema=False,
-        encoding="utf8",
-        truncate_ragged_lines=False,
-    )
+    frame = _polars_csv(path, dialect, infer_types=False)
     try:  # every column of every row is parsed; only one row of counts is kept
         frame.select(pl.all().null_count()).collect(engine="streaming")
     except (pl.exceptions.PolarsError, OSError) as error:
@@ -289,13 +278,13 @@ def _utf8_prefix(head: bytes) -> str:
         raise
 
 
-def _scan_csv(path: Path, dialect: CsvDialect, infer_types: bool) -> pl.LazyFrame:
-    encoding = "utf8" if dialect.encoding in ("utf-8", "utf-8-sig") else "utf8-lossy"
-    if encoding == "utf8-lossy":
-        # Polars reads UTF-8 only: re-encode other encodings once, next to nothing else.
-        return _reencoded(path, dialect, infer_types)
+def _polars_csv(path: Path, dialect: CsvDialect, *, infer_types: bool) -> pl.LazyFrame:
+    """The file as Polars reads it; other encodings than UTF-8 are re-encoded first."""
+    source: Path | bytes = path
+    if dialect.encoding not in ("utf-8", "utf-8-sig"):
+        source = _utf8_bytes(path, dialect)  # Polars reads UTF-8 only
     return pl.scan_csv(
-        path,
+        source,
         separator=dialect.delimiter,
         quote_char=dialect.quote,
         has_header=dialect.has_header,
@@ -306,23 +295,13 @@ def _scan_csv(path: Path, dialect: CsvDialect, infer_types: bool) -> pl.LazyFram
 
 
 def _utf8_bytes(path: Path, dialect: CsvDialect) -> bytes:
-    """The file re-encoded as UTF-8 (Polars reads UTF-8 only)."""
+    """The file re-encoded as UTF-8."""
     try:
         return path.read_text(encoding=dialect.encoding).encode("utf-8")
     except UnicodeDecodeError as error:
         raise DataFileError(
             f"{path}: not {dialect.encoding} text at byte {error.start}; give --encoding"
         ) from None
-
-
-def _reencoded(path: Path, dialect: CsvDialect, infer_types: bool) -> pl.LazyFrame:
-    return pl.read_csv(
-        _utf8_bytes(path, dialect),
-        separator=dialect.delimiter,
-        quote_char=dialect.quote,
-        has_header=dialect.has_header,
-        infer_schema=infer_types,
-    ).lazy()
 
 
 def _scan_parquet(path: Path) -> pl.LazyFrame:
