@@ -9,11 +9,14 @@ both generated; the example count stays modest so the suite stays fast.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -43,6 +46,20 @@ EXAMPLES = settings(
 )
 
 
+@pytest.fixture
+def app() -> Iterator[WSGIHandler]:
+    """The Django app as a WSGI callable, keeping the test's database connection open
+    between requests (as Django's own test client does), so the test's transaction and
+    its data survive on every database."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield WSGIHandler()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 def test_every_operation_is_fuzzed() -> None:
     assert len(OPERATIONS) >= 10
 
@@ -52,11 +69,15 @@ def test_every_operation_is_fuzzed() -> None:
 )
 @pytest.mark.parametrize(("method", "path"), OPERATIONS)
 def test_no_input_makes_the_api_fail_or_break_its_schema(
-    city_vault: Vault, method: str, path: str, mode: schemathesis.GenerationMode
+    city_vault: Vault,
+    app: WSGIHandler,
+    method: str,
+    path: str,
+    mode: schemathesis.GenerationMode,
 ) -> None:
     record = make_case(city_vault)
     headers = bearer(token_for(city_vault, "privacy_officer", team=""))
-    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
     operation = schema[path][method]
     known = {"record_id": str(record.id)} if "{record_id}" in path else None
     strategy = operation.as_strategy(mode) | operation.as_strategy(
