@@ -265,3 +265,21 @@ def test_an_unknown_assignee_is_refused_and_audited(
     assert "nobody.here" not in response.content.decode()
     last = list(city_vault.audit.entries())[-1]
     assert (last.action, last.outcome) == ("record.assign", Outcome.DENIED)
+
+
+def test_who_may_not_assign_learns_nothing_about_user_names(
+    city_vault: Vault, staff: dict[str, User], client: Client
+) -> None:
+    record = intake(client)
+    analyst = bearer(token_for(city_vault, "analyst", team=""))
+    answers = {
+        name: client.post(
+            f"/api/records/{record.id}/assignment",
+            json.dumps({"assignee": name}),
+            content_type="application/json",
+            headers=analyst,
+        ).json()
+        for name in ("sam.rivera", "nobody.here")
+    }
+    assert answers["sam.rivera"] == answers["nobody.here"]
+    assert "does not let the role 'analyst' assign" in answers["nobody.here"]["detail"]

@@ -136,6 +136,9 @@ class CaseService:
         """
         row = self._record(actor, record_id)
         target = f"record/{row.id}"
+        allowed = may_assign(self.vault.plan, self._assigner(actor), _case(row), actor.today())
+        if not allowed:
+            self._deny(actor, target, allowed.reason)
         person = self._candidate(assignee) if assignee else None
         if assignee and person is None:
             self._deny(actor, target, "there is no staff account with that user name")
