@@ -111,6 +111,22 @@ def test_serve_check_only_migrates_sqlite_in_the_data_dir(tmp_path: Path, keys_d
     assert {"vault_record", "vault_fieldvalue", "vault_auditentryrow"} <= tables
 
 
+@pytest.mark.parametrize("below", ["", "sub"])
+def test_serve_refuses_a_data_dir_that_is_a_file(
+    tmp_path: Path, keys_dir: Path, below: str
+) -> None:
+    data = tmp_path / "data"
+    data.write_text("not a folder")
+    result = _steward(
+        "serve", "--plan", str(CITY), "--keys-dir", str(keys_dir),
+        "--data-dir", str(data / below if below else data), "--check-only", cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert f"{data} is not a folder" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert data.read_text() == "not a folder"
+
+
 @pytest.mark.skipif(not _postgres_answers(), reason="no PostgreSQL on 127.0.0.1:5432")
 def test_serve_check_only_migrates_postgresql(tmp_path: Path, keys_dir: Path) -> None:
     import psycopg

@@ -131,7 +131,7 @@ def test_bad_files(tmp_path: Path) -> None:
     ragged.write_text("a,b\n1,2\n1,2,3,4\n", encoding="utf-8")
     result = _run(str(ragged), "--qi", "a,b")
     assert result.exit_code == 2
-    assert "more fields" in result.output
+    assert "line 3: 4 fields where the header has 2" in result.output
     binary = tmp_path / "binary.csv"
     binary.write_bytes(b"a,b\n\x00\x01\x02,\x00\n")
     result = _run(str(binary), "--qi", "a")

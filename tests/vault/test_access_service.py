@@ -132,7 +132,7 @@ def test_exports_need_their_own_permission(city_vault: Vault, case: Record, work
     service = AccessService(city_vault)
     with pytest.raises(AccessDenied):
         service.export(actor_for(city_vault, "supervisor", team="north"), "service_request")
-    rows = service.export(actor_for(city_vault, "privacy_officer"), "service_request")
+    rows = service.export(actor_for(city_vault, "privacy_officer"), "service_request").rows
     assert rows[0]["full_name"] == "Ana Lima"
     assert "age_band" not in rows[0]  # not in the officer's export grant
     assert list(city_vault.audit.entries())[-1].action == "dataset.export"

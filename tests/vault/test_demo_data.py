@@ -34,7 +34,7 @@ def test_accounts_get_one_time_passwords_they_must_change(city_vault: Vault) -> 
     assert (member.role, member.team, member.must_change_password) == ("caseworker", "north", True)
 
 
-def test_residents_are_submitted_encrypted_and_handed_to_the_north_team(
+def test_residents_reach_their_district_team_and_the_supervisor_assigns_some(
     city_vault: Vault,
 ) -> None:
     create_demo_accounts(city_vault, PEOPLE)
@@ -51,7 +51,11 @@ def test_residents_are_submitted_encrypted_and_handed_to_the_north_team(
     caseworker = User.objects.get(username="sam.rivera")
     assigned = [r for r in records if r.assigned_to_id == caseworker.id]
     assert load.assigned == len(assigned) == (len(north) + 1) // 2
-    assert AuditEntryRow.objects.count() == entries_before + 30 + load.team
+    assert AuditEntryRow.objects.count() == entries_before + 30 + load.assigned
+    teams = {"North": "north", "South": "south", "East": "east", "West": "west"}
+    assert all(r.team == teams.get(r.clear_values["district"], "central") for r in records)
+    actions = [e.action for e in city_vault.audit.entries()][-load.assigned :]
+    assert actions == ["record.assign"] * load.assigned
     assert FieldValue.objects.filter(field="full_name").count() == 30
 
     service = AccessService(city_vault)

@@ -75,7 +75,7 @@ def test_the_access_service_shows_erased_values_and_the_rest(
     assert not views[kept.id].has_unreadable
     assert _fields(views[kept.id])["full_name"].shown == BART
     assert service.get_record(officer, gone.id).has_unreadable
-    rows = {r["id"]: r for r in service.export(officer, "service_request")}
+    rows = {r["id"]: r for r in service.export(officer, "service_request").rows}
     assert rows[str(gone.id)]["email"] == "[erased]"
     assert rows[str(gone.id)]["district"] == "North"
     assert rows[str(kept.id)]["email"] == OTHER["email"]

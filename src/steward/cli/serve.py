@@ -163,6 +163,8 @@ def start_vault(
     the database cannot be used."""
     from steward.cli.django_setup import setup_django
 
+    if database_url is None and data_dir is not None:
+        require_data_folder(data_dir)
     with user_errors():
         setup_django(plan, keys_dir, database_url, data_dir)
         from django.db import DatabaseError
@@ -177,6 +179,19 @@ def start_vault(
         except DatabaseError as error:
             stderr.print(f"error: the database cannot be used: {type(error).__name__}")
             raise typer.Exit(EXIT_UNUSABLE) from None
+
+
+def require_data_folder(data_dir: Path) -> None:
+    """Exit 2 with a message when ``data_dir`` (or a folder above it) is not a folder."""
+    for folder in (data_dir, *data_dir.parents):
+        if folder.is_dir():
+            return
+        if folder.exists() or folder.is_symlink():
+            stderr.print(
+                f"error: --data-dir {data_dir}: {folder} is not a folder; give a folder "
+                "for the vault's database (it is created if missing)"
+            )
+            raise typer.Exit(EXIT_UNUSABLE)
 
 
 def run_server(host: str, port: int, proxies: TrustedProxies | None = None) -> None:

@@ -1,16 +1,25 @@
 """Reading tables: CSV (any delimiter), Parquet and JSON Lines, lazily, with clear errors.
 
 Every problem a user can cause (a missing file, an unknown format, an encoding that is
-not the one declared, a header with empty or repeated names, ragged rows) raises
-:class:`~steward.deid.errors.DataFileError` naming the file and, where it helps, the line.
+not the one declared, a header with empty or repeated names, ragged rows, bad quoting)
+raises :class:`~steward.deid.errors.DataFileError` naming the file and, where it helps,
+the line.
+
+Every command reads its input through :func:`read_table`, and a CSV file is judged
+whole before anything reads it: every record must have as many fields as the header
+and every quote must be well placed. So a command that reads only the first rows
+(``deid scan``) and one that reads every row but only some columns (``deid risk``)
+accept and refuse exactly the same files.
 """
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final, NoReturn
 
 import polars as pl
 
@@ -21,6 +30,7 @@ CSV_SUFFIXES: Final = frozenset({".csv", ".tsv", ".txt", ".psv"})
 PARQUET_SUFFIXES: Final = frozenset({".parquet", ".pq"})
 JSONL_SUFFIXES: Final = frozenset({".jsonl", ".ndjson"})
 ENCODINGS: Final = ("utf-8", "utf-8-sig", "latin-1", "cp1252", "utf-16")
+UNCLOSED: Final = "a quoted value opened here is never closed"
 
 
 @dataclass(frozen=True)
@@ -62,7 +72,8 @@ def read_table(
         return _checked(file, _scan_jsonl(file))
     if suffix in CSV_SUFFIXES or suffix == "":
         dialect = sniff_csv(file, delimiter=delimiter, encoding=encoding)
-        return _checked(file, _scan_csv(file, dialect, infer_types))
+        check_csv_structure(file, dialect)
+        return _checked(file, _polars_csv(file, dialect, infer_types=infer_types))
     raise DataFileError(
         f"{file}: unknown format '{suffix}'; use CSV (.csv, .tsv), Parquet (.parquet) "
         "or JSON Lines (.jsonl)"
@@ -101,6 +112,109 @@ def sniff_csv(
     header = next(csv.reader(sample.splitlines()[:1], delimiter=delimiter), [])
     _check_names(path, [name.lstrip("\ufeff") for name in header])
     return CsvDialect(delimiter=delimiter, quote='"', encoding=used)
+
+
+def check_csv_structure(path: Path, dialect: CsvDialect) -> None:
+    """Read the whole CSV file once and refuse it unless every record is well formed.
+
+    Well formed: as many fields as the header (no blank line, unless the table has one
+    column, where it is an empty value), every quoted value closed, nothing but a
+    delimiter or the end of the line after a closing quote, and no quote inside an
+    unquoted value. The file is also parsed whole by Polars, the engine every command
+    then reads it with, so that no command can meet a row another would have refused.
+
+    Raises:
+        DataFileError: the first malformed record, by line, or the file as a whole.
+    """
+    _check_records(path, dialect)
+    frame = _polars_csv(path, dialect, infer_types=False)
+    try:  # every column of every row is parsed; only one row of counts is kept
+        frame.select(pl.all().null_count()).collect(engine="streaming")
+    except (pl.exceptions.PolarsError, OSError) as error:
+        raise DataFileError(f"{path}: cannot be read: {_polars_problem(error)}") from None
+
+
+def _check_records(path: Path, dialect: CsvDialect) -> None:
+    """Every record against the header, with Python's strict CSV reader, by line.
+
+    A first pass only counts fields (fast, in C); the file is read again, record by
+    record, only to say where a problem is.
+    """
+    try:
+        with _records(path, dialect) as reader:
+            widths = set(map(len, reader))
+    except csv.Error:
+        _locate_problem(path, dialect)
+    except UnicodeDecodeError as error:
+        raise DataFileError(
+            f"{path}: not {dialect.encoding} text at byte {error.start}; give --encoding"
+        ) from None
+    except OSError as error:
+        raise DataFileError(f"{path}: cannot be read ({error.strerror})") from None
+    if len(widths - {0}) <= 1 and (0 not in widths or widths <= {0, 1}):
+        return
+    _locate_problem(path, dialect)
+
+
+@contextmanager
+def _records(path: Path, dialect: CsvDialect) -> Iterator[Any]:
+    with path.open(encoding=dialect.encoding, newline="") as handle:
+        yield csv.reader(
+            handle,
+            delimiter=dialect.delimiter,
+            quotechar=dialect.quote,
+            doublequote=True,
+            strict=True,
+        )
+
+
+def _locate_problem(path: Path, dialect: CsvDialect) -> NoReturn:
+    """Raise for the first malformed record of a file the first pass found wanting."""
+    last = 0
+    with _records(path, dialect) as reader:
+        try:
+            width = -1
+            for record in reader:
+                fields, last = len(record), reader.line_num
+                if width < 0:
+                    width = fields
+                elif fields == 0 and width > 1:
+                    raise DataFileError(
+                        f"{path}: line {reader.line_num} is blank; remove it (it would be "
+                        "read as a record of empty values)"
+                    )
+                elif max(fields, 1) != width:
+                    raise DataFileError(
+                        f"{path}: line {reader.line_num}: {fields} "
+                        f"field{'s' if fields != 1 else ''} where the header has {width}"
+                    )
+        except csv.Error as error:
+            problem = _csv_problem(str(error))
+            line = last + 1 if problem == UNCLOSED else reader.line_num
+            raise DataFileError(f"{path}: line {line}: {problem}") from None
+    raise DataFileError(f"{path}: cannot be read as a table")  # pragma: no cover
+
+
+def _csv_problem(message: str) -> str:
+    if "unexpected end of data" in message or "EOF" in message:
+        return UNCLOSED
+    if "expected after" in message:
+        return "text follows a closing quote; quote the whole value and double inner quotes"
+    if "NUL" in message or "null" in message:
+        return "holds NUL bytes; it is not a text table"
+    return message
+
+
+def _polars_problem(error: BaseException) -> str:
+    message = _first_line(error)
+    if "more fields than defined" in message:
+        return "a row has more fields than the header"
+    if "malformed" in message.lower() or "could not parse" in message:
+        return (
+            "bad quoting: a quote inside an unquoted value, or a quoted value not closed; "
+            "quote the whole value and double inner quotes"
+        )
+    return message
 
 
 def collect(frame: pl.LazyFrame, source: str | Path) -> pl.DataFrame:
@@ -164,13 +278,13 @@ def _utf8_prefix(head: bytes) -> str:
         raise
 
 
-def _scan_csv(path: Path, dialect: CsvDialect, infer_types: bool) -> pl.LazyFrame:
-    encoding = "utf8" if dialect.encoding in ("utf-8", "utf-8-sig") else "utf8-lossy"
-    if encoding == "utf8-lossy":
-        # Polars reads UTF-8 only: re-encode other encodings once, next to nothing else.
-        return _reencoded(path, dialect, infer_types)
+def _polars_csv(path: Path, dialect: CsvDialect, *, infer_types: bool) -> pl.LazyFrame:
+    """The file as Polars reads it; other encodings than UTF-8 are re-encoded first."""
+    source: Path | bytes = path
+    if dialect.encoding not in ("utf-8", "utf-8-sig"):
+        source = _utf8_bytes(path, dialect)  # Polars reads UTF-8 only
     return pl.scan_csv(
-        path,
+        source,
         separator=dialect.delimiter,
         quote_char=dialect.quote,
         has_header=dialect.has_header,
@@ -180,20 +294,14 @@ def _scan_csv(path: Path, dialect: CsvDialect, infer_types: bool) -> pl.LazyFram
     )
 
 
-def _reencoded(path: Path, dialect: CsvDialect, infer_types: bool) -> pl.LazyFrame:
+def _utf8_bytes(path: Path, dialect: CsvDialect) -> bytes:
+    """The file re-encoded as UTF-8."""
     try:
-        text = path.read_text(encoding=dialect.encoding)
+        return path.read_text(encoding=dialect.encoding).encode("utf-8")
     except UnicodeDecodeError as error:
         raise DataFileError(
             f"{path}: not {dialect.encoding} text at byte {error.start}; give --encoding"
         ) from None
-    return pl.read_csv(
-        text.encode("utf-8"),
-        separator=dialect.delimiter,
-        quote_char=dialect.quote,
-        has_header=dialect.has_header,
-        infer_schema=infer_types,
-    ).lazy()
 
 
 def _scan_parquet(path: Path) -> pl.LazyFrame:

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "steward.server.busy.DatabaseBusyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -163,14 +164,22 @@ WHITENOISE_AUTOREFRESH = False
 OTP_TOTP_ISSUER = "Steward"
 
 # Nothing personal reaches the logs: no request logging (which records addresses
-# and paths); errors name the view, never the request's data.
+# and paths); every record that is written goes through RequestPrivacyFilter, which
+# names a request's status and view only, an exception by its type only, and removes
+# any path or record id (Django's and waitress's own messages carry both).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_privacy": {"()": "steward.server.log_privacy.RequestPrivacyFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_privacy"]},
+    },
+    "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
+        "django": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": [], "propagate": False},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "axes": {"handlers": [], "propagate": False},
+        "waitress": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

@@ -29,7 +29,7 @@ DIGIT_IDS = {
     "AC2",
     "AC3",
 }
-PREFIXES = {"MIN", "LAW", "RET", "SEC", "ACC", "DIS", "HOST", "OPS", "GOV"}
+PREFIXES = {"MIN", "LAW", "RET", "SEC", "ACC", "RTE", "DIS", "HOST", "OPS", "GOV"}
 
 
 def test_rule_ids_are_unique_and_well_formed() -> None:

@@ -24,6 +24,9 @@ DELETE = object()
 F = ("datasets", 0, "fields")
 """The city example's only dataset; fields 0 full_name ... 7 details, 8 immigration_status."""
 
+ROUTE = ("routing", "datasets", 0)
+"""The city example's routing rule: service_request by district (field 4)."""
+
 HEALTH_FIELD = {
     "name": "health_notes",
     "label": "Health needs",
@@ -177,6 +180,38 @@ CASES: list[Case] = [
     Case("ACC008", [(("roles", 2, "reads_audit"), False)], ("roles",)),
     Case("ACC009", [(("roles", i, "staff"), False) for i in range(4)], ("roles",)),
     Case("ACC010", [(("roles", 4, "scope"), "all")], ("roles", 4, "scope")),
+    # routing
+    Case("RTE001", [((*ROUTE, "dataset"), "service_requests")], (*ROUTE, "dataset")),
+    Case(
+        "RTE001",
+        [(("routing", "datasets", 1), {"dataset": "service_request", "default": "central"})],
+        ("routing", "datasets", 1, "dataset"),
+        note="twice",
+    ),
+    Case("RTE002", [((*ROUTE, "field"), "districts")], (*ROUTE, "field")),
+    Case("RTE002", [((*ROUTE, "field"), "immigration_status")], (*ROUTE, "field"), note="never"),
+    Case("RTE003", [((*ROUTE, "field"), "full_name")], (*ROUTE, "field")),
+    Case("RTE003", [((*F, 4, "encrypted"), True)], (*ROUTE, "field"), note="encrypted"),
+    Case("RTE004", [((*ROUTE, "default"), "centre")], (*ROUTE, "default")),
+    Case(
+        "RTE004", [((*ROUTE, "teams", "North"), "nort")], (*ROUTE, "teams", "North"), note="answer"
+    ),
+    Case("RTE005", [((*ROUTE, "teams", "Uptown"), "north")], (*ROUTE, "teams", "Uptown")),
+    Case("RTE006", [(("routing", "datasets"), [])], ("datasets", 0)),
+    Case("RTE007", [(("routing", "assigned_by", 2), "caseworker")], ("routing", "assigned_by", 2)),
+    Case(
+        "RTE007",
+        [(("routing", "assigned_by", 2), "resident")],
+        ("routing", "assigned_by", 2),
+        note="not-staff",
+    ),
+    Case(
+        "RTE007",
+        [(("routing", "assigned_by", 0), "boss")],
+        ("routing", "assigned_by", 0),
+        note="unknown",
+    ),
+    Case("RTE008", [(("routing", "assigned_by"), [])], ("roles", 0, "scope")),
     # disclosure and recipients
     Case("DIS001", [(("disclosure",), DELETE)], ()),
     Case(

@@ -11,6 +11,7 @@ from steward.policy.checks import (
     minimization,
     operations,
     retention,
+    routing,
     safeguards,
 )
 from steward.policy.checks.framework import Rule
@@ -21,6 +22,7 @@ ALL_RULES: tuple[Rule, ...] = (
     *retention.RULES,
     *safeguards.RULES,
     *access_control.RULES,
+    *routing.RULES,
     *disclosure.RULES,
     *hosting.RULES,
     *operations.RULES,

@@ -47,6 +47,7 @@ from steward.policy.model.questionnaire import (
 )
 from steward.policy.model.rights import AccountClosure, Minors, MinorsPolicy, Rights
 from steward.policy.model.roles import Action, Grant, Role, Scope
+from steward.policy.model.routing import ASSIGNING_SCOPES, DatasetRouting, Routing, Team
 from steward.policy.model.sharing import (
     Contract,
     ContractKind,
@@ -59,6 +60,7 @@ from steward.policy.model.sharing import (
 )
 
 __all__ = [
+    "ASSIGNING_SCOPES",
     "MINIMAL_LOG_FIELDS",
     "AccountClosure",
     "Action",
@@ -71,6 +73,7 @@ __all__ = [
     "Cookie",
     "Dataset",
     "DatasetKind",
+    "DatasetRouting",
     "Delivery",
     "Disclosure",
     "ExpiryAction",
@@ -109,9 +112,11 @@ __all__ = [
     "RetentionTrigger",
     "Rights",
     "Role",
+    "Routing",
     "Scope",
     "Source",
     "Subject",
+    "Team",
     "Training",
     "VulnerabilityDisclosure",
     "WebLogs",

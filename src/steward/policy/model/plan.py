@@ -16,6 +16,7 @@ from steward.policy.model.purposes import Purpose, Subject
 from steward.policy.model.questionnaire import Questionnaire
 from steward.policy.model.rights import Minors, Rights
 from steward.policy.model.roles import Role
+from steward.policy.model.routing import Routing, Team
 from steward.policy.model.sharing import Disclosure, Recipient
 from steward.policy.taxonomy import Category, build_taxonomy
 from steward.policy.tiers import Tier
@@ -70,6 +71,12 @@ class Plan(PlanModel):
     datasets: list[Dataset] = Field(default_factory=list)
     roles: list[Role] = Field(default_factory=list)
     recipients: list[Recipient] = Field(default_factory=list)
+    teams: list[Team] = Field(
+        default_factory=list, description="The teams cases are routed to and staff belong to."
+    )
+    routing: Routing = Field(
+        default_factory=Routing, description="Which team new records reach, and who assigns."
+    )
     disclosure: Disclosure | None = None
     rights: Rights = Field(default_factory=Rights)
     minors: Minors | None = None
@@ -111,6 +118,10 @@ class Plan(PlanModel):
             KeyError: no role has that id.
         """
         return _by_id(self.roles, role_id)
+
+    def team_ids(self) -> frozenset[str]:
+        """Ids of the teams the plan declares."""
+        return frozenset(team.id for team in self.teams)
 
     def fields(self) -> Iterator[tuple[int, Dataset, int, FieldSpec]]:
         """Every field of every dataset, with their positions in the plan."""

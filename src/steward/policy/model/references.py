@@ -24,6 +24,7 @@ def find_reference_errors(plan: Plan) -> list[tuple[Location, str]]:
     errors += _duplicates(("roles",), roles, "role")
     errors += _duplicates(("recipients",), [r.id for r in plan.recipients], "recipient")
     errors += _duplicates(("categories",), [c.id for c in plan.categories], "category")
+    errors += _duplicates(("teams",), [t.id for t in plan.teams], "team")
     for index, definition in enumerate(plan.categories):
         if definition.id in _built_in_ids():
             errors.append(

@@ -7,8 +7,9 @@
 | :class:`NotFound` | 404 | ``{"detail": ...}`` |
 | :class:`SubmissionRejected` | 400 | ``{"detail": ..., "problems": {field: message}}`` |
 | :class:`ValueUnreadable` (a reveal of an erased value) | 410 | ``{"detail": why}`` |
-| a malformed request | 422 | ``{"detail": ..., "problems": {where: message}}`` |
-| :class:`AuditUnavailable` | 503 | ``{"detail": ...}``: nothing was done or returned |
+| a malformed request or body | 422 | ``{"detail": ..., "problems": {where: message}}`` |
+| a body over the size limit | 413 | ``{"detail": ...}`` |
+| :class:`AuditUnavailable`, a busy database | 503 | ``{"detail": ...}``, ``Retry-After`` |
 | anything else | 500 | ``{"detail": ...}``; only the error's type is logged |
 
 Messages of these errors never carry personal data (the services promise it), and
@@ -20,10 +21,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from steward.vault.api.parser import MalformedBody
+from steward.vault.rules.busy import RETRY_AFTER_SECONDS, is_busy
 from steward.vault.services.access import AccessDenied, InvalidValue, NotFound
 from steward.vault.services.auditing import AuditUnavailable
 from steward.vault.services.collect import MinorRefused, SubmissionRejected
@@ -38,6 +44,8 @@ AUDIT_DOWN = (
     "the audit log cannot be written, so nothing was done or returned; try again later "
     "and tell the administrator if it persists"
 )
+BUSY = "the database is busy, so nothing was done or returned; try again in a few seconds"
+NOT_VALID = "the request is not valid"
 
 
 def install(api: NinjaAPI) -> None:
@@ -77,13 +85,40 @@ def install(api: NinjaAPI) -> None:
         problems = {(k or WHOLE_SUBMISSION): v for k, v in exc.problems.items()}
         return answer(request, {"detail": "the submission was refused", "problems": problems}, 400)
 
+    def unavailable(request: HttpRequest, detail: str) -> HttpResponse:
+        response = answer(request, {"detail": detail}, 503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
     def audit_down(request: HttpRequest, exc: Any) -> HttpResponse:
-        return answer(request, {"detail": AUDIT_DOWN}, 503)
+        return unavailable(request, AUDIT_DOWN)
 
     def invalid(request: HttpRequest, exc: Any) -> HttpResponse:
         assert isinstance(exc, ValidationError)
         problems = {_where(e.get("loc", ())): str(e.get("msg", "invalid")) for e in exc.errors}
-        return answer(request, {"detail": "the request is not valid", "problems": problems}, 422)
+        return answer(request, {"detail": NOT_VALID, "problems": problems}, 422)
+
+    def http_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        assert isinstance(exc, HttpError)
+        cause = exc.__cause__
+        if isinstance(cause, MalformedBody):
+            return answer(
+                request, {"detail": NOT_VALID, "problems": {cause.where: cause.message}}, 422
+            )
+        if cause is not None:  # ninja could not parse the body for another reason
+            problems = {"body": "the body cannot be read as JSON"}
+            return answer(request, {"detail": NOT_VALID, "problems": problems}, 422)
+        return answer(request, {"detail": exc.message}, exc.status_code)
+
+    def too_big(request: HttpRequest, exc: Any) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        detail = f"the request body is larger than the limit of {limit} bytes"
+        return answer(request, {"detail": detail}, 413)
+
+    def database(request: HttpRequest, exc: Any) -> HttpResponse:
+        if is_busy(exc):
+            return unavailable(request, BUSY)
+        return unexpected(request, exc)
 
     def unexpected(request: HttpRequest, exc: Any) -> HttpResponse:
         match = request.resolver_match
@@ -101,6 +136,9 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(SubmissionRejected, rejected)
     api.add_exception_handler(AuditUnavailable, audit_down)
     api.add_exception_handler(ValidationError, invalid)
+    api.add_exception_handler(HttpError, http_error)
+    api.add_exception_handler(RequestDataTooBig, too_big)
+    api.add_exception_handler(DatabaseError, database)
     api.add_exception_handler(Exception, unexpected)
 
 

@@ -13,8 +13,6 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status
 from pydantic import Field
 
-from steward.policy.access import decide
-from steward.policy.model import Action, Dataset
 from steward.vault.api.auth import actor_of
 from steward.vault.api.schemas import (
     DatasetFieldOut,
@@ -29,8 +27,8 @@ from steward.vault.api.schemas import (
     UpdateIn,
 )
 from steward.vault.runtime import get_vault
-from steward.vault.services.access import MAX_PAGE, AccessService
-from steward.vault.services.actors import Actor
+from steward.vault.services.access import MAX_OFFSET, MAX_PAGE, AccessService
+from steward.vault.services.dataset_views import DatasetAccess
 from steward.vault.services.record_views import RecordView
 
 router = Router(tags=["records"])
@@ -48,7 +46,7 @@ class PageQuery(Schema):
     """Which page of records to return."""
 
     limit: int = Field(50, ge=1, le=MAX_PAGE)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 def _service() -> AccessService:
@@ -64,8 +62,7 @@ def _service() -> AccessService:
 def list_datasets(request: HttpRequest) -> list[DatasetOut]:
     """Each dataset the caller's role reads something of, with those fields, how each
     is shown (its masking) and whether the role may reveal, write or export it."""
-    actor = actor_of(request)
-    return [_dataset_out(actor, d) for d in _service().readable_datasets(actor)]
+    return [_dataset_out(d) for d in _service().dataset_access(actor_of(request))]
 
 
 @router.get(
@@ -80,9 +77,23 @@ def list_records(request: HttpRequest, dataset: str, page: Query[PageQuery]) -> 
     views = _service().list_records(
         actor_of(request), dataset, limit=page.limit, offset=page.offset
     )
-    return RecordPageOut(
-        limit=page.limit, offset=page.offset, items=[_record_out(v) for v in views]
+    return _page_out(page, views)
+
+
+@router.get(
+    "/datasets/{dataset}/queue",
+    response={200: RecordPageOut, **READ_ERRORS},
+    summary="The unassigned records of a dataset, masked",
+    operation_id="listQueue",
+)
+def list_queue(request: HttpRequest, dataset: str, page: Query[PageQuery]) -> RecordPageOut:
+    """Records of ``dataset`` in the caller's scope that no one is assigned to yet (the
+    queue of the caller's team, or of every team for roles that see all), newest first,
+    masked per the plan. The read is audited."""
+    views = _service().list_records(
+        actor_of(request), dataset, limit=page.limit, offset=page.offset, unassigned=True
     )
+    return _page_out(page, views)
 
 
 @router.get(
@@ -113,7 +124,7 @@ def reveal(request: HttpRequest, record_id: UUID, body: RevealIn) -> RevealOut:
 
 @router.patch(
     "/records/{record_id}",
-    response={204: None, **READ_ERRORS},
+    response={204: None, 400: ErrorOut, **READ_ERRORS},
     summary="Change one field",
     operation_id="updateRecord",
 )
@@ -132,34 +143,30 @@ def update_record(request: HttpRequest, record_id: UUID, body: UpdateIn) -> Stat
 def export(request: HttpRequest, dataset: str) -> ExportOut:
     """Every record in scope with the fields the role may export, in clear. Needs an
     export grant; audited; sent with ``Cache-Control: no-store``."""
-    actor = actor_of(request)
-    service = _service()
-    rows = service.export(actor, dataset)
-    spec = service.vault.plan.dataset(dataset)
-    fields = [
-        f.name
-        for f in spec.collected_fields
-        if decide(actor.role, Action.EXPORT, f, today=actor.today()).allowed
-    ]
-    return ExportOut(dataset=dataset, fields=fields, rows=rows)
+    answer = _service().export(actor_of(request), dataset)
+    return ExportOut(dataset=answer.dataset, fields=list(answer.fields), rows=list(answer.rows))
 
 
-def _dataset_out(actor: Actor, dataset: Dataset) -> DatasetOut:
-    today = actor.today()
+def _dataset_out(dataset: DatasetAccess) -> DatasetOut:
     fields = [
         DatasetFieldOut(
             name=f.name,
             label=f.label,
-            category=str(f.category),
-            masking=f.masking.value,
-            reveal=decide(actor.role, Action.REVEAL, f, today=today).allowed,
-            write=decide(actor.role, Action.WRITE, f, today=today).allowed,
-            export=decide(actor.role, Action.EXPORT, f, today=today).allowed,
+            category=f.category,
+            masking=f.masking,
+            reveal=f.reveal,
+            write=f.write,
+            export=f.export,
         )
-        for f in dataset.collected_fields
-        if decide(actor.role, Action.READ, f, today=today).allowed
+        for f in dataset.fields
     ]
-    return DatasetOut(id=dataset.id, label=dataset.label, kind=dataset.kind.value, fields=fields)
+    return DatasetOut(id=dataset.id, label=dataset.label, kind=dataset.kind, fields=fields)
+
+
+def _page_out(page: PageQuery, views: list[RecordView]) -> RecordPageOut:
+    return RecordPageOut(
+        limit=page.limit, offset=page.offset, items=[_record_out(v) for v in views]
+    )
 
 
 def _record_out(view: RecordView) -> RecordOut:

@@ -13,8 +13,9 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from steward import __version__
-from steward.vault.api import audit, errors, public, records
+from steward.vault.api import audit, cases, errors, public, records
 from steward.vault.api.auth import API_AUTH
+from steward.vault.api.parser import StrictJsonParser
 
 DESCRIPTION = """\
 Read, reveal, change and export records of the vault under the organization's data
@@ -55,8 +56,10 @@ api = StewardAPI(
     description=DESCRIPTION,
     auth=API_AUTH,
     urls_namespace="steward-api",
+    parser=StrictJsonParser(),
 )
 errors.install(api)
 api.add_router("/", records.router)
+api.add_router("/", cases.router)
 api.add_router("/", public.router)
 api.add_router("/", audit.router)

@@ -156,3 +156,54 @@ class AuditReportOut(Schema):
     signatures_checked: bool = Field(
         description="whether checkpoint signatures were checked against the verifier key"
     )
+
+
+class AssignIn(Schema):
+    """Where a case should stand: its team, and the person assigned to it, if any."""
+
+    team: str | None = Field(
+        None, max_length=63, description="the team it goes to; default: the team it is in"
+    )
+    assignee: str | None = Field(
+        None,
+        max_length=150,
+        description="the staff user name of the person it is assigned to; null or absent "
+        "puts it in the team's queue, assigned to no one",
+    )
+
+
+class AssignmentOut(Schema):
+    """Where a case stands after an assignment."""
+
+    record: UUID
+    team: str
+    assigned_to: int | None = Field(description="the account id of the person, as in records")
+    assignee: str | None = Field(description="the staff user name of the person")
+
+
+class TeamOut(Schema):
+    """A team of the plan."""
+
+    id: str
+    label: str
+
+
+class PersonOut(Schema):
+    """A staff member a case can be assigned to."""
+
+    username: str
+    name: str
+    role: str
+    team: str
+    user_id: int
+
+
+class AssignmentOptionsOut(Schema):
+    """A case's team and assignee, and where the caller may send it."""
+
+    record: UUID
+    dataset: str
+    team: str
+    assigned_to: int | None
+    teams: list[TeamOut] = Field(description="teams the case may go to, its own first")
+    people: list[PersonOut] = Field(description="people it may be assigned to")

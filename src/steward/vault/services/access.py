@@ -26,6 +26,7 @@ from steward.vault.rules.search import spec_normalization
 from steward.vault.runtime import Vault
 from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import AuditUnavailable, audit
+from steward.vault.services.dataset_views import DatasetAccess, Export, FieldAccess
 from steward.vault.services.record_views import (
     RecordView,
     ValueUnreadable,
@@ -36,6 +37,8 @@ from steward.vault.services.record_views import (
 )
 
 MAX_PAGE = 200
+MAX_OFFSET = 2**31 - 1
+"""The largest page offset: far beyond any vault, and safe for every database's integers."""
 
 
 class AccessDenied(StewardError):
@@ -62,10 +65,49 @@ class AccessService:
         """Datasets with at least one field the actor may read."""
         return [d for d in self.vault.plan.datasets if self._readable(actor, d)]
 
+    def dataset_access(self, actor: Actor) -> list[DatasetAccess]:
+        """Each dataset the actor reads something of, with the fields they read and what
+        else they may do with each (reveal, write, export). Reads no record."""
+        today = actor.today()
+
+        def allowed(action: Action, spec: FieldSpec) -> bool:
+            return decide(actor.role, action, spec, today=today).allowed
+
+        return [
+            DatasetAccess(
+                id=dataset.id,
+                label=dataset.label,
+                kind=dataset.kind.value,
+                fields=tuple(
+                    FieldAccess(
+                        name=spec.name,
+                        label=spec.label,
+                        category=spec.category,
+                        masking=spec.masking.value,
+                        reveal=allowed(Action.REVEAL, spec),
+                        write=allowed(Action.WRITE, spec),
+                        export=allowed(Action.EXPORT, spec),
+                    )
+                    for spec in dataset.collected_fields
+                    if allowed(Action.READ, spec)
+                ),
+            )
+            for dataset in self.readable_datasets(actor)
+        ]
+
     def list_records(
-        self, actor: Actor, dataset_id: str, *, limit: int = 50, offset: int = 0
+        self,
+        actor: Actor,
+        dataset_id: str,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        unassigned: bool = False,
     ) -> list[RecordView]:
         """A page of the dataset's records in scope, each field masked per the plan.
+
+        With ``unassigned``, only the records assigned to no one: the queue of the
+        teams in the actor's scope.
 
         Raises:
             AccessDenied: the role reads nothing of this dataset, or must use MFA.
@@ -74,9 +116,13 @@ class AccessService:
         dataset = self._dataset(dataset_id)
         fields = self._gate(actor, dataset, Action.READ, f"dataset/{dataset.id}")
         limit = max(1, min(limit, MAX_PAGE))
+        offset = max(0, min(offset, MAX_OFFSET))
+        wanted = Record.objects.filter(dataset=dataset.id)
+        if unassigned:
+            wanted = wanted.filter(assigned_to__isnull=True)
         with transaction.atomic():
             rows = list(
-                self._scoped(actor, Record.objects.filter(dataset=dataset.id))
+                self._scoped(actor, wanted)
                 .select_related("plan")
                 .order_by("-created")[offset : offset + limit]
             )
@@ -92,6 +138,7 @@ class AccessService:
                 action="record.list",
                 obj=f"dataset/{dataset.id}",
                 fields=[f.name for f in fields],
+                purpose="unassigned queue" if unassigned else "",
             )
         return views
 
@@ -218,10 +265,13 @@ class AccessService:
             audit(self.vault, actor=actor.ref, action="record.search", obj=target, fields=[field])
         return views
 
-    def export(self, actor: Actor, dataset_id: str) -> list[dict[str, str]]:
+    def export(self, actor: Actor, dataset_id: str) -> Export:
         """Every record in scope with the fields the role may export, decrypted.
 
+        The answer carries the fields it decided on, so no caller decides them again.
+
         Raises:
+            NotFound: no such dataset.
             AccessDenied: the role has no export grant on this dataset, or must use MFA.
             AuditUnavailable: the export could not be audited; nothing is returned.
         """
@@ -243,7 +293,7 @@ class AccessService:
                 obj=f"dataset/{dataset.id}",
                 fields=[f.name for f in fields],
             )
-        return out
+        return Export(dataset.id, tuple(f.name for f in fields), tuple(out))
 
     # -- writing ----------------------------------------------------------------------
 

@@ -33,6 +33,7 @@ from steward.vault.models import (
     Subject,
 )
 from steward.vault.rules.intake import Submission, check_submission, consent_purposes
+from steward.vault.rules.routing import route
 from steward.vault.rules.search import spec_normalization
 from steward.vault.runtime import Vault
 from steward.vault.services.auditing import audit
@@ -116,7 +117,12 @@ def store_record(
     *,
     actor: str = PUBLIC_ACTOR,
 ) -> Record:
-    """Encrypt and store checked answers as a new record; call inside a transaction."""
+    """Encrypt and store checked answers as a new record; call inside a transaction.
+
+    The record goes to the team the plan's routing rule picks from the answers
+    (:func:`~steward.vault.rules.routing.route`); the audit entry says which team and why.
+    """
+    destination = route(vault.plan, dataset.id, answers)
     clear = {
         spec.name: answers[spec.name]
         for spec in dataset.collected_fields
@@ -127,6 +133,7 @@ def store_record(
         subject=subject,
         plan_id=vault.plan_version_id(),
         clear_values=clear,
+        team=destination.team,
         guardian_consent=submission.under_age and submission.guardian_consent,
     )
     secret = {
@@ -165,7 +172,7 @@ def store_record(
         action="record.create",
         obj=f"record/{record.id}",
         fields=sorted([*secret, *clear]),
-        purpose="intake",
+        purpose=destination.note,
     )
     return record
 

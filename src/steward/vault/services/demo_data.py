@@ -11,20 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from django.contrib.auth.models import User
-from django.db import transaction
-
 from steward.synthetic import fake_consents, fake_submission, new_faker
-from steward.vault.models import Record
+from steward.vault.models import Record, StaffMember
 from steward.vault.rules.intake import Submission
 from steward.vault.runtime import Vault
 from steward.vault.services.accounts import NewPassword, create_account
-from steward.vault.services.auditing import audit
+from steward.vault.services.actors import Actor
+from steward.vault.services.cases import CaseService
 from steward.vault.services.collect import SubmissionRejected, submit
 
 DEMO_ACTOR: Final = "cli/demo"
 DEMO_TEAM: Final = "north"
-DEMO_DISTRICT: Final = "North"
+DEMO_SUPERVISOR_ROLE: Final = "supervisor"
+"""The role the demo assigns cases under, as the caseworker's team supervisor would."""
 
 
 @dataclass(frozen=True)
@@ -71,15 +70,18 @@ def load_residents(
     seed: int,
     caseworker: str | None = None,
 ) -> DemoLoad:
-    """Submit ``count`` synthetic residents to ``dataset``, then hand some to a team.
+    """Submit ``count`` synthetic residents to ``dataset``, then assign some of them.
 
-    Records from the North district go to team ``north``; every second one of those
-    is assigned to ``caseworker``. Each assignment is audited. A submission the plan
-    refuses (it should not happen) is counted, not stored.
+    Each record reaches the team the plan's routing rule picks, as a real submission
+    would. Then the supervisor of the caseworker's team assigns every second record of
+    that team to ``caseworker``, through the same case service and rule as on the
+    staff pages; each assignment is audited. A submission the plan refuses (it should
+    not happen) is counted, not stored.
 
     Raises:
         KeyError: the plan has no such dataset.
-        User.DoesNotExist: ``caseworker`` names no account.
+        StaffMember.DoesNotExist: ``caseworker`` names no staff account.
+        AccessDenied: the plan does not let a supervisor of that team assign the cases.
         AuditUnavailable: a submission or assignment could not be audited.
     """
     faker = new_faker(seed)
@@ -94,23 +96,25 @@ def load_residents(
             rejected += 1
             continue
         created.append(receipt.reference)
-    team, assigned = _hand_out(vault, created, caseworker)
+    team, assigned = _assign_to(vault, created, caseworker)
     return DemoLoad(dataset, len(created), rejected, team, assigned)
 
 
-def _hand_out(vault: Vault, references: list[str], caseworker: str | None) -> tuple[int, int]:
-    user = User.objects.get(username=caseworker) if caseworker else None
-    rows = Record.objects.filter(pk__in=references).order_by("created")
-    north = [r for r in rows if r.clear_values.get("district") == DEMO_DISTRICT]
-    assigned = 0
-    with transaction.atomic():
-        for index, row in enumerate(north):
-            row.team = DEMO_TEAM
-            fields = ["team"]
-            if user is not None and index % 2 == 0:
-                row.assigned_to = user
-                fields.append("assigned_to")
-                assigned += 1
-            row.save(update_fields=fields)
-            audit(vault, actor=DEMO_ACTOR, action="record.assign", obj=f"record/{row.id}")
-    return len(north), assigned
+def _assign_to(vault: Vault, references: list[str], caseworker: str | None) -> tuple[int, int]:
+    """Assign every second record of the caseworker's team to them; returns how many
+    records that team got, and how many were assigned."""
+    if caseworker is None:
+        return Record.objects.filter(pk__in=references, team=DEMO_TEAM).count(), 0
+    member = StaffMember.objects.get(user__username=caseworker)
+    rows = Record.objects.filter(pk__in=references, team=member.team).order_by("created")
+    supervisor = Actor(
+        ref=DEMO_ACTOR,
+        role=vault.plan.role(DEMO_SUPERVISOR_ROLE),
+        team=member.team,
+        mfa_verified=True,
+    )
+    cases = CaseService(vault)
+    ids = list(rows.values_list("id", flat=True))
+    for record_id in ids[::2]:
+        cases.assign(supervisor, record_id, assignee=caseworker)
+    return len(ids), len(ids[::2])

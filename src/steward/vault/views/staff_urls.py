@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from steward.vault.views import staff, staff_audit, staff_auth, staff_mfa
+from steward.vault.views import staff, staff_audit, staff_auth, staff_cases, staff_mfa
 
 app_name = "staff"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("mfa/", staff_mfa.mfa_view, name="mfa"),
     path("records/<uuid:record_id>/", staff.record_page, name="record"),
     path("records/<uuid:record_id>/reveal/<slug:field>/", staff.reveal, name="reveal"),
+    path("queue/", staff_cases.queue, name="queue"),
+    path("records/<uuid:record_id>/assign/", staff_cases.assign, name="assign"),
     path("audit/", staff_audit.audit_browser, name="audit"),
     path("audit/verify/", staff_audit.audit_verify, name="audit-verify"),
 ]
