@@ -29,7 +29,7 @@ from steward.crypto.sealed_batch import UnsealResult, read_batch, unseal_batch
 app = typer.Typer(
     help="Create, inspect, rotate and retire keys; unseal intake.", no_args_is_help=True
 )
-stdout = Console(highlight=False, soft_wrap=True)
+stdout = Console(highlight=False, soft_wrap=True, markup=False)
 
 KEK_FILE: Final = "kek.json"
 SUBJECT_KEYS_FILE: Final = "subject-keys.sqlite3"

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from steward.cli.django_setup import (
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from steward.vault.runtime import Vault
 
 app = typer.Typer(help="Create, revoke and list API service tokens.", no_args_is_help=True)
-stdout = Console(highlight=False, soft_wrap=True)
+stdout = Console(highlight=False, soft_wrap=True, markup=False)
 
 CLI_ACTOR = "cli/tokens"
 
@@ -64,7 +65,7 @@ def create(
     )
     stdout.print(issued.token)
     for warning in issued.warnings:
-        stderr.print(f"[yellow]warning:[/] {warning}", markup=True)
+        stderr.print(f"[yellow]warning:[/] {escape(warning)}", markup=True)
 
 
 @app.command()

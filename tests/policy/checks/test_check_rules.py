@@ -367,6 +367,18 @@ CASES: list[Case] = [
         [(("governance", "team_acknowledgement"), False)],
         ("governance", "team_acknowledgement"),
     ),
+    Case(
+        "GOV017",
+        [(("governance", "complaints", "procedure"), "TODO: how a person complains")],
+        ("governance", "complaints", "procedure"),
+    ),
+    Case("GOV017", [((*F, 4, "choices", 2), "FIXME")], (*F, 4, "choices", 2), note="list-item"),
+    Case(
+        "GOV017",
+        [(("organization", "address"), "<fill in the street address>")],
+        ("organization", "address"),
+        note="fill-in",
+    ),
 ]
 
 
