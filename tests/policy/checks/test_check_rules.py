@@ -173,6 +173,25 @@ CASES: list[Case] = [
         [(("roles", 0, "reveal", "categories"), ["contact", "location", "demographic"])],
         ("roles", 0, "reveal"),
     ),
+    Case(
+        "ACC011",
+        [(("roles", 0, "write"), {"purposes": ["service_delivery", "follow_up"]})],
+        ("roles", 0, "write"),
+    ),
+    Case(
+        "ACC011",
+        [(("roles", 4, "reveal"), DELETE)],
+        ("roles", 4, "write"),
+        note="data-subject",
+    ),
+    Case(
+        "ACC012",
+        [
+            (("roles", 3, "read"), {"categories": ["demographic", "operational"]}),
+            (("roles", 3, "reveal"), {"categories": ["demographic"]}),
+        ],
+        ("roles", 3, "reveal"),
+    ),
     Case("ACC007", [(("roles", 2, "approves_disclosures"), False)], ("roles",)),
     Case("ACC008", [(("roles", 2, "reads_audit"), False)], ("roles",)),
     Case("ACC009", [(("roles", i, "staff"), False) for i in range(4)], ("roles",)),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from steward.policy.access import covers
+from steward.policy.access import can_see, covers, decide, held_purposes, shown_masked
 from steward.policy.checks.facts import (
     collected_fields,
     holds_personal_data,
@@ -87,6 +87,41 @@ def _grant_without_read(ctx: CheckContext) -> Iterator[Issue]:
                 )
 
 
+def _write_without_sight(ctx: CheckContext) -> Iterator[Issue]:
+    for index, role in enumerate(ctx.plan.roles):
+        if role.write.empty:
+            continue
+        blind = [
+            spec.name
+            for _, _, spec in collected_fields(ctx.plan)
+            if covers(role.write, spec) and not can_see(role, spec)
+        ]
+        if blind:
+            yield Issue(
+                ("roles", index, "write"),
+                f"role '{role.id}' may write fields it cannot see "
+                f"({', '.join(sorted(set(blind)))}); it would overwrite what it cannot read",
+            )
+
+
+def _reveal_without_purpose(ctx: CheckContext) -> Iterator[Issue]:
+    for index, role in enumerate(ctx.plan.roles):
+        held = held_purposes(role)
+        stranded = [
+            spec.name
+            for _, _, spec in collected_fields(ctx.plan)
+            if shown_masked(spec)
+            and decide(role, Action.REVEAL, spec, today=ctx.today)
+            and not held.intersection(spec.purposes)
+        ]
+        if stranded:
+            yield Issue(
+                ("roles", index, "reveal"),
+                f"role '{role.id}' may reveal fields but holds none of their purposes "
+                f"({', '.join(sorted(set(stranded)))}), so every reveal of them is refused",
+            )
+
+
 def _no_disclosure_approver(ctx: CheckContext) -> Iterator[Issue]:
     if not holds_personal_data(ctx.plan):
         return
@@ -167,6 +202,26 @@ RULES: tuple[Rule, ...] = (
         area=Area.ACCESS,
         hint="Add the fields to the role's read grant, or remove them from reveal/export.",
         check=_grant_without_read,
+    ),
+    Rule(
+        id="ACC011",
+        title="A role changes only fields it can see",
+        severity=Severity.ERROR,
+        area=Area.ACCESS,
+        hint="Let the role reveal these fields (each reveal is audited with a purpose and a "
+        "reason), or take them out of its write grant. Steward refuses a write to a field the "
+        "role cannot see, so nobody overwrites what they cannot read.",
+        check=_write_without_sight,
+    ),
+    Rule(
+        id="ACC012",
+        title="A role that may reveal a field holds one of its purposes",
+        severity=Severity.WARNING,
+        area=Area.ACCESS,
+        hint="A reveal is made for a purpose the role holds (one named in its read or reveal "
+        "grant) that the field serves. Name the purpose in the role's read grant, or take "
+        "the fields out of its reveal grant.",
+        check=_reveal_without_purpose,
     ),
     Rule(
         id="ACC007",
