@@ -80,6 +80,33 @@ def held_purposes(role: Role) -> frozenset[str]:
     return frozenset(role.read.purposes) | frozenset(role.reveal.purposes)
 
 
+def explain(role: Role, spec: FieldSpec, *, today: date | None = None) -> str:
+    """What ``role`` may do with ``spec``, in a sentence for the staff pages.
+
+    Says whether the role sees the value or only its mask, whether it may reveal it,
+    and whether it may change it; a write grant over a field the role cannot see is
+    named as having no effect, so nobody wonders why a change is refused.
+    """
+    if not decide(role, Action.READ, spec, today=today):
+        return "Your role may not read this field."
+    if spec.masking is Masking.NONE:
+        sight = "Shown in full to your role."
+    elif decide(role, Action.REVEAL, spec, today=today):
+        sight = "Masked. You may reveal it, for one of its purposes and with a reason (audited)."
+    else:
+        sight = "Masked, and your role may not reveal it: you see only the mask."
+    if decide(role, Action.WRITE, spec, today=today):
+        change = "You may change it."
+    elif covers(role.write, spec):
+        change = (
+            "Your role may not change it: it cannot see the value it would replace, and "
+            "nobody overwrites what they cannot see. Ask someone who can see it."
+        )
+    else:
+        change = "Your role may not change it."
+    return f"{sight} {change}"
+
+
 def shown_masked(spec: FieldSpec) -> bool:
     """Whether readers see ``spec`` masked until they reveal it (every role alike)."""
     return spec.masking is not Masking.NONE

@@ -12,6 +12,7 @@ from uuid import UUID
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from steward.policy.access import explain
 from steward.policy.model import FieldSpec
 from steward.vault.models import Record
 from steward.vault.runtime import get_vault
@@ -75,11 +76,16 @@ def case_list(request: HttpRequest, actor: Actor) -> HttpResponse:
 @staff_page
 def record_page(request: HttpRequest, actor: Actor, record_id: UUID) -> HttpResponse:
     """One record, each field masked as the role sees it, with a reveal link where allowed."""
+    vault = get_vault()
     try:
-        view = AccessService(get_vault()).get_record(actor, record_id)
+        view = AccessService(vault).get_record(actor, record_id)
     except (AccessDenied, NotFound, AuditUnavailable) as error:
         return service_error(request, error, actor)
-    return page(request, "steward/staff/record.html", {"record": view}, actor=actor)
+    dataset = vault.plan.dataset(view.dataset)
+    today = actor.today()
+    rows = [(f, explain(actor.role, dataset.field(f.name), today=today)) for f in view.fields]
+    context = {"record": view, "rows": rows}
+    return page(request, "steward/staff/record.html", context, actor=actor)
 
 
 def _spec_of(record_id: UUID, field: str) -> FieldSpec | None:
