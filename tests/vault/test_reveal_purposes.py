@@ -34,7 +34,10 @@ def _resident(vault: Vault, *, opted_in: bool) -> Record:
 def _reveal(client: Client, record: Record, headers: dict[str, str], **body: str):
     payload = {"field": "email", "purpose": "service_updates", "reason": REASON, **body}
     return client.post(
-        f"/api/records/{record.id}/reveal", payload, content_type="application/json", headers=headers
+        f"/api/records/{record.id}/reveal",
+        payload,
+        content_type="application/json",
+        headers=headers,
     )
 
 
@@ -90,7 +93,13 @@ def test_a_consent_purpose_needs_the_persons_agreement_not_withdrawn(
 @pytest.mark.urls("tests.vault.test_api_support")
 @pytest.mark.parametrize(
     "reason",
-    ["........", "        ", "aaaaaaaaaaaa", "call\x00back about the lamp", "call \x1b[31m back now"],
+    [
+        "........",
+        "        ",
+        "aaaaaaaaaaaa",
+        "call\x00back about the lamp",
+        "call \x1b[31m back now",
+    ],
 )
 def test_a_reason_must_say_something_in_plain_words(
     client: Client, city_vault: Vault, reason: str

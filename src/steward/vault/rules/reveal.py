@@ -35,13 +35,10 @@ MIN_DISTINCT_LETTERS: Final = 3
 _SPOOFING: Final = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 """Bidirectional embeddings, overrides and isolates: they make audit text read otherwise."""
 REASON_HAS_CONTROLS: Final = (
-    "the reason contains a control character (such as a NUL or an escape); "
-    "write it in plain words"
+    "the reason contains a control character (such as a NUL or an escape); write it in plain words"
 )
 REASON_TOO_LONG: Final = f"the reason is too long: at most {MAX_REASON_CHARS} characters"
-REASON_SAYS_NOTHING: Final = (
-    "state the reason in a few words (at least 8 characters that say why)"
-)
+REASON_SAYS_NOTHING: Final = "state the reason in a few words (at least 8 characters that say why)"
 REASON_PROBLEMS: Final = frozenset({REASON_HAS_CONTROLS, REASON_TOO_LONG, REASON_SAYS_NOTHING})
 """Every answer :func:`reason_problem` gives: fixed sentences, never the text typed."""
 
@@ -182,9 +179,7 @@ def _purpose_refusal(
                 "the person withdrew their consent to this purpose",
             )
         if state is not ConsentState.AGREED:
-            return RevealVerdict(
-                Refusal.NO_CONSENT, "the person did not agree to this purpose"
-            )
+            return RevealVerdict(Refusal.NO_CONSENT, "the person did not agree to this purpose")
     return None
 
 

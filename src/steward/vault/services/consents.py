@@ -28,7 +28,7 @@ def consent_states(record: Record) -> dict[str, ConsentState]:
             withdrawn.add(purpose)
         elif record_id == record.id:
             states[purpose] = ConsentState.AGREED if granted else ConsentState.NOT_AGREED
-    states.update({purpose: ConsentState.WITHDRAWN for purpose in withdrawn})
+    states.update(dict.fromkeys(withdrawn, ConsentState.WITHDRAWN))
     return states
 
 
