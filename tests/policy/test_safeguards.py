@@ -23,7 +23,7 @@ from steward.policy.access import decide
 from steward.policy.documents import render_documents
 from steward.policy.documents.assessment import category_risks
 from steward.policy.documents.render import escape_markdown
-from steward.policy.model import Action, FieldSpec, Plan, Role
+from steward.policy.model import Action, Plan, Role
 from steward.policy.safeguards import (
     PLANNED,
     SAFEGUARDS,
@@ -52,7 +52,8 @@ def test_every_entry_says_what_it_is_and_how_it_is_known() -> None:
     assert len(SAFEGUARDS) == len(set(SAFEGUARDS))
     for entry in SAFEGUARDS.values():
         assert re.fullmatch(r"[a-z][a-z_]+", entry.id), entry.id
-        assert entry.name.strip() and entry.name == entry.name.strip()
+        assert entry.name
+        assert entry.name == entry.name.strip()
         if entry.enforced:
             assert entry.proven_by, f"{entry.id} is enforced but names no test"
             assert entry.issue is None
@@ -195,9 +196,10 @@ def _intake_minimization(tmp_path: Path) -> None:
 
 def _never_recorded(tmp_path: Path) -> None:
     answers = {**GOOD, "immigration_status": "x"}
-    assert "immigration_status" in check_submission(
-        PLAN, Submission("service_request", answers)
-    ).problems
+    assert (
+        "immigration_status"
+        in check_submission(PLAN, Submission("service_request", answers)).problems
+    )
     assert all(not decide(r, a, FIELDS["immigration_status"]) for r in PLAN.roles for a in Action)
 
 
@@ -341,7 +343,8 @@ def test_planned_safeguards_lower_no_risk(plan_file: Path) -> None:
         assert "approved by a second person" not in counted
         assert "de-identified or aggregated" not in counted
         safeguards = risk.safeguards
-        assert not (safeguards.retention or safeguards.disclosure_rules)
+        assert not safeguards.retention
+        assert not safeguards.disclosure_rules
         assert not safeguards.limited_sharing
 
 
@@ -372,8 +375,3 @@ def test_the_help_desk_notice_says_its_box_is_needed() -> None:
     assert "## What you must agree to" in notice
     assert "## What you can agree to" not in notice
     assert "we help you whether you tick it or not" not in notice
-
-
-def test_field_specs_of_the_feature_checks_are_masked() -> None:
-    spec: FieldSpec = FIELDS["details"]
-    assert spec.masking.value == "full"
