@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
@@ -163,9 +164,10 @@ def _write_needs_sight(tmp_path: Path) -> None:
 
 def _need_to_know(tmp_path: Path) -> None:
     assert not decide(PLAN.role("analyst"), Action.READ, FIELDS["full_name"], today=TODAY)
+    person = uuid4()
     mine = Reach(PLAN.role("caseworker").scope, 1, "north", None)
-    assert in_scope(mine, RecordFacts(1, "north", None))
-    assert not in_scope(mine, RecordFacts(2, "north", None))
+    assert in_scope(mine, RecordFacts(1, "north", person))
+    assert not in_scope(mine, RecordFacts(2, "north", person))
 
 
 def _audit_log(tmp_path: Path) -> None:
