@@ -3,7 +3,6 @@ the page points at the box, and once it is ticked the form is sent (issue 8, def
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,20 +10,10 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from steward.vault.models import SealedSubmission
-from steward.vault.runtime import Vault, use_vault
+from steward.vault.runtime import Vault
 from tests.vault.browser.test_resident_intake import _send
-from tests.vault.conftest import HELP_DESK, make_vault
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def live_help_desk_vault(transactional_db: None, tmp_path: Path) -> Iterator[Vault]:
-    """The help desk example's vault (sealed forms), for the live server in this process."""
-    vault, _ = make_vault(HELP_DESK, tmp_path / "keys")
-    use_vault(vault)
-    yield vault
-    use_vault(None)
 
 
 def test_the_needed_box_is_announced_and_its_error_points_at_it(

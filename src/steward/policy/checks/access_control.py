@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from steward.policy.access import can_see, covers, decide, held_purposes, shown_masked
 from steward.policy.checks.facts import (
@@ -12,7 +12,7 @@ from steward.policy.checks.facts import (
     revealable_sensitive,
 )
 from steward.policy.checks.framework import Area, CheckContext, Issue, Rule, Severity
-from steward.policy.model import Action, Scope
+from steward.policy.model import Action, FieldSpec, Scope
 
 
 def _sensitive_reveal_without_mfa(ctx: CheckContext) -> Iterator[Issue]:
@@ -68,57 +68,55 @@ def _expired_role(ctx: CheckContext) -> Iterator[Issue]:
             )
 
 
+def _names(specs: Iterable[FieldSpec]) -> str:
+    """The sorted, comma-separated names of ``specs``."""
+    return ", ".join(sorted({spec.name for spec in specs}))
+
+
+def _stored(ctx: CheckContext) -> list[FieldSpec]:
+    return [spec for _, _, spec in collected_fields(ctx.plan)]
+
+
 def _grant_without_read(ctx: CheckContext) -> Iterator[Issue]:
     for index, role in enumerate(ctx.plan.roles):
         for action in (Action.REVEAL, Action.EXPORT):
             grant = role.grant(action)
-            if grant.empty:
-                continue
-            stranded = [
-                spec.name
-                for _, _, spec in collected_fields(ctx.plan)
-                if covers(grant, spec) and not covers(role.read, spec)
-            ]
+            stranded = _names(
+                s for s in _stored(ctx) if covers(grant, s) and not covers(role.read, s)
+            )
             if stranded:
                 yield Issue(
                     ("roles", index, action.value),
-                    f"role '{role.id}' may {action.value} fields it cannot read "
-                    f"({', '.join(sorted(set(stranded)))})",
+                    f"role '{role.id}' may {action.value} fields it cannot read ({stranded})",
                 )
 
 
 def _write_without_sight(ctx: CheckContext) -> Iterator[Issue]:
     for index, role in enumerate(ctx.plan.roles):
-        if role.write.empty:
-            continue
-        blind = [
-            spec.name
-            for _, _, spec in collected_fields(ctx.plan)
-            if covers(role.write, spec) and not can_see(role, spec)
-        ]
+        blind = _names(s for s in _stored(ctx) if covers(role.write, s) and not can_see(role, s))
         if blind:
             yield Issue(
                 ("roles", index, "write"),
-                f"role '{role.id}' may write fields it cannot see "
-                f"({', '.join(sorted(set(blind)))}); it would overwrite what it cannot read",
+                f"role '{role.id}' may write fields it cannot see ({blind}); it would "
+                "overwrite what it cannot read",
             )
 
 
 def _reveal_without_purpose(ctx: CheckContext) -> Iterator[Issue]:
     for index, role in enumerate(ctx.plan.roles):
         held = held_purposes(role)
-        stranded = [
-            spec.name
-            for _, _, spec in collected_fields(ctx.plan)
-            if shown_masked(spec)
-            and decide(role, Action.REVEAL, spec, today=ctx.today)
-            and not held.intersection(spec.purposes)
-        ]
+        stranded = _names(
+            s
+            for s in _stored(ctx)
+            if shown_masked(s)
+            and decide(role, Action.REVEAL, s, today=ctx.today).allowed
+            and not held.intersection(s.purposes)
+        )
         if stranded:
             yield Issue(
                 ("roles", index, "reveal"),
                 f"role '{role.id}' may reveal fields but holds none of their purposes "
-                f"({', '.join(sorted(set(stranded)))}), so every reveal of them is refused",
+                f"({stranded}), so every reveal of them is refused",
             )
 
 
