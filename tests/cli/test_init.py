@@ -114,6 +114,11 @@ def test_generated_plan_fails_policy_check_until_its_placeholders_are_filled(
     docs = _run("policy", "docs", str(out / "plan.yaml"), "--out", str(tmp_path / "docs"))
     assert docs.exit_code == 1
     assert not (tmp_path / "docs").exists()
+    drafts = tmp_path / "drafts"
+    docs = _run("policy", "docs", str(out / "plan.yaml"), "--out", str(drafts), "--draft")
+    assert docs.exit_code == 0
+    for page in drafts.glob("*.md"):
+        assert page.read_text(encoding="utf-8").startswith("> **Draft, not for publication.**")
     _fill_placeholders(out / "plan.yaml")
     result = _run("policy", "check", str(out / "plan.yaml"))
     assert result.exit_code == 0, result.output
