@@ -6,7 +6,6 @@ This package is plain Python: it imports no web framework and needs no database.
 from steward.policy.loader import (
     LoadedPlan,
     PlanLoadError,
-    PlanSyntaxError,
     PlanUnreadableError,
     Problem,
     load_plan,
@@ -19,7 +18,6 @@ __all__ = [
     "LoadedPlan",
     "Plan",
     "PlanLoadError",
-    "PlanSyntaxError",
     "PlanUnreadableError",
     "Problem",
     "Tier",
