@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -45,12 +46,30 @@ def _answers(tmp_path: Path, text: str = ANSWERS) -> Path:
     return path
 
 
-def _assert_passes(plan: Path) -> None:
+def _errors(plan: Path) -> list[str]:
     report = run_checks(load_plan(plan))
-    errors = [
-        f"{f.rule} {f.path}: {f.message}" for f in report.findings if f.severity is Severity.ERROR
+    return [f"{f.rule} {f.path}" for f in report.findings if f.severity is Severity.ERROR]
+
+
+def _fill_placeholders(plan: Path) -> None:
+    """Replace every ``TODO:`` value, as the person who owns the plan would."""
+    lines = plan.read_text(encoding="utf-8").splitlines(keepends=True)
+    filled = [
+        re.sub(r"(['\"]?)TODO:[^'\"\n]*\1", "Decided by the privacy officer", line)
+        if not line.lstrip().startswith("#")
+        else line
+        for line in lines
     ]
-    assert errors == []
+    plan.write_text("".join(filled), encoding="utf-8")
+
+
+def _assert_passes_once_filled(plan: Path) -> None:
+    """The plan fails on its placeholders alone, and passes once they are filled in."""
+    errors = _errors(plan)
+    assert errors
+    assert {e.split()[0] for e in errors} == {"GOV017"}
+    _fill_placeholders(plan)
+    assert _errors(plan) == []
 
 
 def test_init_from_answers_file(tmp_path: Path) -> None:
@@ -64,12 +83,43 @@ def test_init_from_answers_file(tmp_path: Path) -> None:
     assert f"steward policy check {plan}" in result.output
     loaded = load_plan(plan)
     assert loaded.plan.organization.name == "Riverton Food Bank"
-    _assert_passes(plan)
+    _assert_passes_once_filled(plan)
 
 
-def test_generated_plan_passes_policy_check_command(tmp_path: Path) -> None:
+def test_init_says_the_placeholders_must_be_filled_before_the_plan_passes(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "plan"
+    result = _run("init", str(out), "--answers", str(_answers(tmp_path)))
+    plan = out / "plan.yaml"
+    todos = _errors(plan)
+    assert "placeholders to fill in (GOV017)" in result.output
+    assert "passes the checks only once each TODO is replaced" in result.output
+    for finding in run_checks(load_plan(plan)).findings:
+        if finding.rule == "GOV017":
+            assert f"{plan}:{finding.line}:{finding.column}: {finding.path}" in result.output
+    assert len(todos) >= 3
+    assert "1. replace every TODO placeholder" in result.output
+
+
+def test_generated_plan_fails_policy_check_until_its_placeholders_are_filled(
+    tmp_path: Path,
+) -> None:
     out = tmp_path / "plan"
     assert _run("init", str(out), "--answers", str(_answers(tmp_path))).exit_code == 0
+    result = _run("policy", "check", str(out / "plan.yaml"))
+    assert result.exit_code == 1, result.output
+    assert "GOV017" in result.output
+    assert "unfinished placeholder" in result.output
+    docs = _run("policy", "docs", str(out / "plan.yaml"), "--out", str(tmp_path / "docs"))
+    assert docs.exit_code == 1
+    assert not (tmp_path / "docs").exists()
+    drafts = tmp_path / "drafts"
+    docs = _run("policy", "docs", str(out / "plan.yaml"), "--out", str(drafts), "--draft")
+    assert docs.exit_code == 0
+    for page in drafts.glob("*.md"):
+        assert page.read_text(encoding="utf-8").startswith("> **Draft, not for publication.**")
+    _fill_placeholders(out / "plan.yaml")
     result = _run("policy", "check", str(out / "plan.yaml"))
     assert result.exit_code == 0, result.output
 
@@ -200,7 +250,7 @@ def test_interactive(tmp_path: Path) -> None:
     assert plan.organization.kind.value == "city_department"
     assert plan.purpose("service_delivery").legal_basis is LegalBasis.PUBLIC_TASK
     assert plan.role("analyst").temporary
-    _assert_passes(out / "plan.yaml")
+    _assert_passes_once_filled(out / "plan.yaml")
 
 
 def test_interactive_reasks_an_invalid_answer(tmp_path: Path) -> None:

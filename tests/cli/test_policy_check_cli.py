@@ -103,12 +103,12 @@ def test_non_utf8_exits_2(tmp_path: Path) -> None:
     assert "UTF-8" in result.output
 
 
-def test_invalid_yaml_exits_1_with_its_line(tmp_path: Path) -> None:
-    # Invalid YAML is a plan problem (PlanLoadError, exit 1), not an unreadable file.
+def test_invalid_yaml_exits_2_with_its_line(tmp_path: Path) -> None:
+    # A file that is not YAML is unusable input (exit 2), like an unreadable one.
     path = tmp_path / "plan.yaml"
     path.write_text("steward: 1\nversion: [1\norganization: {name: X}\n", encoding="utf-8")
     result = _run("policy", "check", str(path))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert f"{path}:" in result.output
     assert "not valid YAML" in result.output
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from steward.policy import load_plan
-from steward.policy.access import covers, decide, shown_masked
+from steward.policy.access import can_see, covers, decide, shown_masked
 from steward.policy.model import Action, FieldSpec, Plan, Role
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "city-constituent-services.yaml"
@@ -24,7 +24,8 @@ NOTHING: frozenset[Action] = frozenset()
 
 # (role, field) -> the actions allowed. Every pair of the plan is listed.
 EXPECTED: dict[tuple[str, str], frozenset[Action]] = {
-    # caseworker: read/write service_delivery + follow_up; reveal contact, location
+    # caseworker: read service_delivery + follow_up; reveal contact, location;
+    # write follow_up + location + operational (not the problem text it cannot see)
     ("caseworker", "full_name"): frozenset({R, V, W}),
     ("caseworker", "email"): frozenset({R, V, W}),
     ("caseworker", "phone"): frozenset({R, V, W}),
@@ -32,7 +33,7 @@ EXPECTED: dict[tuple[str, str], frozenset[Action]] = {
     ("caseworker", "district"): frozenset({R, V, W}),  # unmasked: read is enough to see it
     ("caseworker", "request_type"): frozenset({R, V, W}),
     ("caseworker", "age_band"): NOTHING,  # planning_statistics only
-    ("caseworker", "details"): frozenset({R, W}),  # free_text is not revealable by them
+    ("caseworker", "details"): frozenset({R}),  # cannot see it, so may not overwrite it
     ("caseworker", "immigration_status"): NOTHING,
     # supervisor: read sd, fu, ps; reveal contact, location, free_text; write sd
     ("supervisor", "full_name"): frozenset({R, V, W}),
@@ -65,10 +66,10 @@ EXPECTED: dict[tuple[str, str], frozenset[Action]] = {
     ("analyst", "age_band"): frozenset({R}),
     ("analyst", "details"): NOTHING,
     ("analyst", "immigration_status"): NOTHING,
-    # resident (self-service, own records): read sd, fu, su; write fu, su; no reveal grant
-    ("resident", "full_name"): frozenset({R, W}),
-    ("resident", "email"): frozenset({R, W}),
-    ("resident", "phone"): frozenset({R, W}),
+    # resident (self-service, own records): read sd, fu, su; reveal contact; write fu, su
+    ("resident", "full_name"): frozenset({R, V, W}),
+    ("resident", "email"): frozenset({R, V, W}),
+    ("resident", "phone"): frozenset({R, V, W}),
     ("resident", "street_address"): frozenset({R}),
     ("resident", "district"): frozenset({R, V}),
     ("resident", "request_type"): frozenset({R, V}),
@@ -163,3 +164,39 @@ def test_masking(plan: Plan) -> None:
     assert not shown_masked(_field(plan, "district"))
     assert shown_masked(_field(plan, "full_name"))
     assert shown_masked(_field(plan, "details"))
+
+
+GRANT = {"purposes": ["p"]}
+
+
+@pytest.mark.parametrize(
+    ("read", "reveal", "write", "masking", "allowed"),
+    [
+        # write needs the write grant and sight of the value it replaces
+        (GRANT, {}, GRANT, "none", True),  # unmasked: reading is seeing
+        (GRANT, GRANT, GRANT, "full", True),  # masked, but the role may reveal it
+        (GRANT, GRANT, GRANT, "partial", True),
+        (GRANT, {}, GRANT, "full", False),  # masked and not revealable: cannot see it
+        (GRANT, {}, GRANT, "partial", False),  # a partial mask still hides the value
+        ({}, GRANT, GRANT, "none", False),  # cannot read it at all
+        ({}, {}, GRANT, "full", False),
+        (GRANT, GRANT, {}, "full", False),  # no write grant
+        (GRANT, GRANT, {"categories": ["contact"]}, "full", True),  # by category
+    ],
+)
+def test_a_role_writes_only_what_it_can_see(
+    read: dict[str, list[str]],
+    reveal: dict[str, list[str]],
+    write: dict[str, list[str]],
+    masking: str,
+    allowed: bool,
+) -> None:
+    role = Role.model_validate(
+        {"id": "r", "label": "R", "read": read, "reveal": reveal, "write": write}
+    )
+    spec = FieldSpec.model_validate(
+        {"name": "f", "label": "F", "category": "contact", "purposes": ["p"], "masking": masking}
+    )
+    decision = decide(role, Action.WRITE, spec, today=TODAY)
+    assert decision.allowed is allowed, decision.reason
+    assert can_see(role, spec) is (allowed or not write)

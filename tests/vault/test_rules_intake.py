@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from steward.policy import Plan, load_plan, load_plan_text
+from steward.policy.consent import needed_consents
 from steward.vault.rules.intake import Submission, asks_age, check_submission, consent_purposes
 
 CITY = Path(__file__).resolve().parents[2] / "examples" / "city-constituent-services.yaml"
@@ -68,10 +69,37 @@ def test_voluntary_answers_need_the_consent_of_their_only_purpose() -> None:
             spec["purposes"] = ["service_updates"]
     plan = load_plan_text(yaml.safe_dump(data)).plan
     refused = _check(plan, answers={"email": "ana@example.org"})
-    assert "did not agree" in refused.problems["email"]
+    # The person must change the box (tick it) or clear the answer: the problem is on
+    # the box, naming the answer; the answer itself is well formed.
+    assert "email" not in refused.problems
+    assert refused.problems["consent:service_updates"] == (
+        "you answered 'Email address', which we use only if you agree to this: "
+        "tick this box, or clear that answer"
+    )
     assert _check(
         plan, answers={"email": "a@example.org"}, consents=frozenset({"service_updates"})
     ).accepted
+    assert _check(plan).accepted  # the box left empty, the answer left out: fine
+
+
+def test_a_required_answer_kept_only_with_consent_makes_its_box_needed() -> None:
+    data = yaml.safe_load(CITY.read_text())
+    for spec in data["datasets"][0]["fields"]:
+        if spec["name"] == "email":
+            spec["purposes"] = ["service_updates"]
+            spec["required"] = True
+    plan = load_plan_text(yaml.safe_dump(data)).plan
+    dataset = plan.dataset("service_request")
+    assert needed_consents(plan, dataset) == ["service_updates"]
+    assert needed_consents(PLAN, PLAN.dataset("service_request")) == []
+    refused = _check(plan, answers={"email": "ana@example.org"})
+    assert set(refused.problems) == {"consent:service_updates"}
+    assert refused.problems["consent:service_updates"].startswith(
+        "tick this box to send the form: we can use your answers to 'Email address' only "
+        "if you agree to 'City service updates by email'"
+    )
+    missing = _check(plan)
+    assert set(missing.problems) == {"email", "consent:service_updates"}
 
 
 def test_minors() -> None:

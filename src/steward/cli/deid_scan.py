@@ -18,7 +18,7 @@ from steward.deid.io import collect, read_table
 from steward.deid.scan import DEFAULT_SAMPLE, scan_file
 from steward.deid.scan.report import masked_examples, to_json, to_table
 
-stdout = Console(highlight=False, soft_wrap=True)
+stdout = Console(highlight=False, soft_wrap=True, markup=False)
 
 
 class ScanFormat(StrEnum):

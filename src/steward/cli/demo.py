@@ -32,7 +32,7 @@ from steward.cli.serve import (
 from steward.crypto import FileKeyProvider, SqliteSubjectKeyStore
 from steward.crypto.sealed import public_key_to_text, save_private_key
 
-stdout = Console(highlight=False, soft_wrap=True)
+stdout = Console(highlight=False, soft_wrap=True, markup=False)
 
 PLAN_NAME: Final = "city-constituent-services.yaml"
 DATASET: Final = "service_request"

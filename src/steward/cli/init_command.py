@@ -8,12 +8,12 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
-from steward.cli.errors import EXIT_UNUSABLE, stderr, user_errors
+from steward.cli.errors import EXIT_UNUSABLE, plain_console, print_error, stderr, user_errors
 from steward.errors import StewardError
-from steward.policy.checks import Severity, run_checks
+from steward.policy.checks import CheckReport, Finding, Severity, run_checks
+from steward.policy.checks.placeholders import RULES as PLACEHOLDER_RULES
 from steward.policy.loader import load_plan_text
 from steward.policy.model import HostedBy, LegalBasis, OrganizationKind, Origin
 from steward.policy.model.questionnaire import Lawfulness
@@ -29,8 +29,9 @@ from steward.policy.scaffold import (
 )
 from steward.policy.taxonomy import BUILT_IN_CATEGORIES
 
-stdout = Console(highlight=False, soft_wrap=True)
+stdout = plain_console()
 PLAN_NAME = "plan.yaml"
+PLACEHOLDER_RULE = PLACEHOLDER_RULES[0].id
 
 _T = TypeVar("_T")
 
@@ -62,29 +63,53 @@ def init(
         result = scaffold(given)
         report = run_checks(load_plan_text(result.text, source=str(target)))
         _write(target, result.text)
-    stdout.print(f"wrote {escape(str(target))}")
-    stdout.print(f"tier: [bold]{escape(result.classification.describe())}[/]")
-    errors = [f for f in report.findings if f.severity is Severity.ERROR]
-    warnings = report.count(Severity.WARNING)
-    stdout.print(f"check: {_count(len(errors), 'error')}, {_count(warnings, 'warning')}")
-    for finding in errors:
-        # Errors here follow from the answers themselves (e.g. lawfulness not confirmed).
-        where = f"{finding.file}:{finding.line}:{finding.column}"
-        stdout.print(f"  {escape(where)}: [bold red]{finding.rule}[/] {escape(finding.message)}")
-        stdout.print(f"      [dim]fix:[/] {escape(finding.hint)}")
-    stdout.print("next steps:")
+    _report(target, result.classification.describe(), report)
     steps = []
-    if errors:
-        steps.append("fix the errors above: they follow from your answers")
-    if result.todos:
-        steps.append(f"replace the {len(result.todos)} TODO placeholders listed at the top")
+    if any(f.rule == PLACEHOLDER_RULE for f in report.findings):
+        steps.append(
+            "replace every TODO placeholder (listed above and at the top of the file): "
+            "until then the plan is a draft that fails 'steward policy check', gets "
+            "documents only with --draft, and the vault will not run under it"
+        )
+    if any(f.rule != PLACEHOLDER_RULE for f in _errors(report)):
+        steps.append("fix the other errors above: they follow from your answers")
     steps += [
         "remove every field you do not need, and check the suggested retention periods",
         f"steward policy check {target}",
         f"steward policy docs {target} --out {directory / 'docs'}",
     ]
+    stdout.print("next steps:")
     for number, step in enumerate(steps, 1):
-        stdout.print(f"  {number}. {escape(step)}")
+        stdout.print(f"  {number}. {step}")
+
+
+def _errors(report: CheckReport) -> list[Finding]:
+    return [f for f in report.findings if f.severity is Severity.ERROR]
+
+
+def _report(target: Path, tier: str, report: CheckReport) -> None:
+    """What was written and how it fares: placeholders first, then other errors."""
+    errors = _errors(report)
+    todos = [f for f in errors if f.rule == PLACEHOLDER_RULE]
+    others = [f for f in errors if f.rule != PLACEHOLDER_RULE]
+    stdout.print(f"wrote {target}")
+    stdout.print(Text.assemble("tier: ", (tier, "bold")))
+    warnings = report.count(Severity.WARNING)
+    stdout.print(f"check: {_count(len(errors), 'error')}, {_count(warnings, 'warning')}")
+    if todos:
+        stdout.print(
+            f"  {_count(len(todos), 'placeholder')} to fill in ({PLACEHOLDER_RULE}): the plan "
+            "passes the checks only once each TODO is replaced with your own answer:"
+        )
+        for finding in todos:
+            stdout.print(f"    {finding.file}:{finding.line}:{finding.column}: {finding.path}")
+    for finding in others:
+        # These follow from the answers themselves (e.g. lawfulness not confirmed).
+        where = f"{finding.file}:{finding.line}:{finding.column}"
+        stdout.print(
+            Text.assemble(f"  {where}: ", (finding.rule, "bold red"), f" {finding.message}")
+        )
+        stdout.print(Text.assemble("      ", ("fix:", "dim"), f" {finding.hint}"))
 
 
 def _count(number: int, noun: str) -> str:
@@ -92,7 +117,7 @@ def _count(number: int, noun: str) -> str:
 
 
 def _fail(message: str) -> None:
-    stderr.print(f"[bold red]error:[/] {escape(message)}", markup=True)
+    print_error(message)
     raise typer.Exit(EXIT_UNUSABLE)
 
 
@@ -109,7 +134,11 @@ def _write(path: Path, text: str) -> None:
 
 def _ask() -> Answers:
     """Ask every question on the terminal; re-ask a question whose answer is invalid."""
-    stdout.print("[bold]Data-security questionnaire[/] (Ctrl-C to stop; nothing is written)")
+    stdout.print(
+        Text.assemble(
+            ("Data-security questionnaire", "bold"), " (Ctrl-C to stop; nothing is written)"
+        )
+    )
     name = _valid("Organization name", lambda v: v.strip() or _bad("give a name"))
     kind = _choice("What kind of organization", [k.value for k in OrganizationKind], "other")
     jurisdictions = _valid(
@@ -186,7 +215,7 @@ def _valid(question: str, parse: Callable[[str], _T], default: str | None = None
         try:
             return parse(answer)
         except (ValueError, ValidationError) as error:
-            stderr.print(f"  [yellow]{escape(_plain(error))}[/]", markup=True)
+            stderr.print(Text(f"  {_plain(error)}", style="yellow"))
 
 
 def _choice(question: str, choices: list[str], default: str) -> str:

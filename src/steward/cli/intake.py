@@ -13,7 +13,7 @@ from steward.cli.keys import DEFAULT_KEYS_DIR, INTAKE_KEY_FILE, KeysDir, passphr
 from steward.crypto.sealed import load_private_key
 
 app = typer.Typer(help="Sealed intake: open submissions with the intake key.", no_args_is_help=True)
-stdout = Console(highlight=False, soft_wrap=True)
+stdout = Console(highlight=False, soft_wrap=True, markup=False)
 
 
 @app.command()

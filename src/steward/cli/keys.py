@@ -37,7 +37,7 @@ from steward.crypto.sealed_batch import UnsealResult, read_batch, unseal_batch
 app = typer.Typer(
     help="Create, inspect, rotate and retire keys; unseal intake.", no_args_is_help=True
 )
-stdout = Console(highlight=False, soft_wrap=True)
+stdout = Console(highlight=False, soft_wrap=True, markup=False)
 
 INTAKE_KEY_FILE: Final = "intake.key.json"
 INTAKE_PUBLIC_FILE: Final = "intake.pub"

@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
-from steward.cli.errors import EXIT_FINDINGS, EXIT_OK, stderr, user_errors
+from steward.cli.errors import EXIT_FINDINGS, EXIT_OK, plain_console, stderr, user_errors
 from steward.policy import load_plan
 from steward.policy.checks import CheckReport, Severity, run_checks
 from steward.policy.schema import plan_json_schema
@@ -20,7 +19,7 @@ app = typer.Typer(
     help="Check a data management plan, export its schema, write its documents.",
     no_args_is_help=True,
 )
-stdout = Console(highlight=False, soft_wrap=True)
+stdout = plain_console()
 
 
 class OutputFormat(StrEnum):
@@ -42,7 +41,10 @@ def check(
         OutputFormat, typer.Option("--format", help="text for people, json for tools.")
     ] = OutputFormat.TEXT,
 ) -> None:
-    """Run the privacy-by-design checks. Exit 0: no errors; 1: errors; 2: unreadable file."""
+    """Run the privacy-by-design checks.
+
+    Exit 0: no errors; 1: errors; 2: the file cannot be read or is not YAML.
+    """
     with user_errors():
         report = run_checks(load_plan(plan))
     if output_format is OutputFormat.JSON:
@@ -101,20 +103,18 @@ def docs(
 
 
 def _print_report(report: CheckReport) -> None:
+    """Print the report; every text from the plan or its file name is printed as it is."""
     classification = report.classification
-    stdout.print(f"[bold]{escape(report.source)}[/]: tier {classification.describe()}")
+    stdout.print(Text.assemble((report.source, "bold"), f": tier {classification.describe()}"))
     for finding in report.findings:
-        style = _STYLE[finding.severity]
         where = f"{finding.file}:{finding.line}:{finding.column}"
-        stdout.print(
-            f"{escape(where)}: [{style}]{finding.severity.value}[/] {finding.rule} "
-            f"{escape(finding.message)}"
-        )
-        stdout.print(f"    [dim]fix:[/] {escape(finding.hint)}")
+        severity = (finding.severity.value, _STYLE[finding.severity])
+        stdout.print(Text.assemble(f"{where}: ", severity, f" {finding.rule} {finding.message}"))
+        stdout.print(Text.assemble("    ", ("fix:", "dim"), f" {finding.hint}"))
     errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
     notes = report.count(Severity.INFO)
-    verdict = "[green]passed[/]" if report.passed else "[bold red]failed[/]"
-    stdout.print(f"{verdict}: {errors} errors, {warnings} warnings, {notes} notes")
+    verdict = ("passed", "green") if report.passed else ("failed", "bold red")
+    stdout.print(Text.assemble(verdict, f": {errors} errors, {warnings} warnings, {notes} notes"))
 
 
 def _write_text(path: Path, text: str) -> None:

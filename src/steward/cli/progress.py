@@ -21,7 +21,7 @@ def _bar() -> Progress:
     """A transient bar on standard error: spinner, description, bar, n of m, elapsed."""
     return Progress(
         SpinnerColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),

@@ -32,7 +32,7 @@ app = typer.Typer(
     help="Personal staff accounts: add, disable, reset a password, lift a sign-in lock, list.",
     no_args_is_help=True,
 )
-stdout = Console(highlight=False, soft_wrap=True)
+stdout = Console(highlight=False, soft_wrap=True, markup=False)
 
 Username = Annotated[str, typer.Argument(help="The person's own user name, e.g. 'ana.lima'.")]
 CLI_ACTOR = "cli/staff"

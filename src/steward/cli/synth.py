@@ -20,7 +20,7 @@ from steward.cli.errors import EXIT_UNUSABLE, stderr, user_errors
 from steward.errors import StewardError
 from steward.policy import Plan, load_plan
 
-stdout = Console(highlight=False, soft_wrap=True)
+stdout = Console(highlight=False, soft_wrap=True, markup=False)
 MAX_ROWS = 10_000_000
 
 

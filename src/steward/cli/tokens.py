@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from steward.vault.runtime import Vault
 
 app = typer.Typer(help="Create, revoke and list API service tokens.", no_args_is_help=True)
-stdout = Console(highlight=False, soft_wrap=True)
+stdout = Console(highlight=False, soft_wrap=True, markup=False)
 
 CLI_ACTOR = "cli/tokens"
 

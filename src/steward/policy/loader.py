@@ -50,6 +50,11 @@ class PlanLoadError(StewardError):
         super().__init__(summary + ":\n" + "\n".join(str(p) for p in problems))
 
 
+class PlanSyntaxError(PlanLoadError):
+    """The plan file is not usable YAML (a syntax error, an empty file, several documents,
+    a duplicated or non-text key, a tag); ``problems`` lists every issue with its spot."""
+
+
 @dataclass(frozen=True)
 class LoadedPlan:
     """A valid plan together with where it came from.
@@ -76,8 +81,9 @@ def load_plan(path: str | Path) -> LoadedPlan:
 
     Raises:
         PlanUnreadableError: the file is missing, unreadable, too large or not UTF-8.
-        PlanLoadError: the YAML, the schema or a cross-reference is wrong; every
-            problem is listed with its line and column.
+        PlanSyntaxError: the file is not usable YAML (a :class:`PlanLoadError`).
+        PlanLoadError: the schema or a cross-reference is wrong; every problem is
+            listed with its line and column.
     """
     file = Path(path)
     try:
@@ -107,23 +113,24 @@ def load_plan_text(text: str, source: str = "<plan>", digest: str | None = None)
     """Validate plan text; ``source`` names it in problem reports.
 
     Raises:
-        PlanLoadError: the YAML, the schema or a cross-reference is wrong.
+        PlanSyntaxError: the text is not usable YAML; every problem is listed, with
+            any schema problems of what could be read.
+        PlanLoadError: the schema or a cross-reference is wrong.
     """
     data, positions, syntax = parse_yaml(text)
     problems = [_problem(source, p.position, p.message, p.location) for p in syntax]
+    refuse = PlanSyntaxError if problems else PlanLoadError
     if data is None and problems:
-        raise PlanLoadError(problems)
+        raise PlanSyntaxError(problems)
     if not isinstance(data, dict):
         where = positions.locate(())
-        raise PlanLoadError(
-            [*problems, _problem(source, where, "a plan must be a mapping of keys")]
-        )
+        raise refuse([*problems, _problem(source, where, "a plan must be a mapping of keys")])
     try:
         plan = Plan.model_validate(data)
     except ValidationError as error:
-        raise PlanLoadError(problems + schema_problems(error, positions, source)) from None
+        raise refuse(problems + schema_problems(error, positions, source)) from None
     if problems:
-        raise PlanLoadError(problems)
+        raise PlanSyntaxError(problems)
     references = [
         _problem(source, positions.locate(loc), message, loc)
         for loc, message in plan.reference_errors()

@@ -176,6 +176,25 @@ CASES: list[Case] = [
         [(("roles", 0, "reveal", "categories"), ["contact", "location", "demographic"])],
         ("roles", 0, "reveal"),
     ),
+    Case(
+        "ACC011",
+        [(("roles", 0, "write"), {"purposes": ["service_delivery", "follow_up"]})],
+        ("roles", 0, "write"),
+    ),
+    Case(
+        "ACC011",
+        [(("roles", 4, "reveal"), DELETE)],
+        ("roles", 4, "write"),
+        note="data-subject",
+    ),
+    Case(
+        "ACC012",
+        [
+            (("roles", 3, "read"), {"categories": ["demographic", "operational"]}),
+            (("roles", 3, "reveal"), {"categories": ["demographic"]}),
+        ],
+        ("roles", 3, "reveal"),
+    ),
     Case("ACC007", [(("roles", 2, "approves_disclosures"), False)], ("roles",)),
     Case("ACC008", [(("roles", 2, "reads_audit"), False)], ("roles",)),
     Case("ACC009", [(("roles", i, "staff"), False) for i in range(4)], ("roles",)),
@@ -401,6 +420,18 @@ CASES: list[Case] = [
         "GOV016",
         [(("governance", "team_acknowledgement"), False)],
         ("governance", "team_acknowledgement"),
+    ),
+    Case(
+        "GOV017",
+        [(("governance", "complaints", "procedure"), "TODO: how a person complains")],
+        ("governance", "complaints", "procedure"),
+    ),
+    Case("GOV017", [((*F, 4, "choices", 2), "FIXME")], (*F, 4, "choices", 2), note="list-item"),
+    Case(
+        "GOV017",
+        [(("organization", "address"), "<fill in the street address>")],
+        ("organization", "address"),
+        note="fill-in",
     ),
 ]
 

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from steward.vault.runtime import Vault, use_vault
-from tests.vault.conftest import CITY, make_vault
+from tests.vault.conftest import CITY, HELP_DESK, make_vault
 
 
 @pytest.fixture
@@ -64,10 +64,21 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-@pytest.fixture
-def live_city_vault(transactional_db: None, tmp_path: Path) -> Iterator[Vault]:
-    """The city example's vault, installed for the live server in this process."""
-    vault, _ = make_vault(CITY, tmp_path / "keys")
+def live_vault(plan: Path, keys: Path) -> Iterator[Vault]:
+    """A vault for ``plan``, installed for the live server in this process, then removed."""
+    vault, _ = make_vault(plan, keys)
     use_vault(vault)
     yield vault
     use_vault(None)
+
+
+@pytest.fixture
+def live_city_vault(transactional_db: None, tmp_path: Path) -> Iterator[Vault]:
+    """The city example's vault, installed for the live server in this process."""
+    yield from live_vault(CITY, tmp_path / "keys")
+
+
+@pytest.fixture
+def live_help_desk_vault(transactional_db: None, tmp_path: Path) -> Iterator[Vault]:
+    """The help desk example's vault (sealed forms), for the live server in this process."""
+    yield from live_vault(HELP_DESK, tmp_path / "keys")

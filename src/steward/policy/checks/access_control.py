@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
-from steward.policy.access import covers
+from steward.policy.access import can_see, covers, decide, held_purposes, shown_masked
 from steward.policy.checks.facts import (
     collected_fields,
     holds_personal_data,
@@ -12,7 +12,7 @@ from steward.policy.checks.facts import (
     revealable_sensitive,
 )
 from steward.policy.checks.framework import Area, CheckContext, Issue, Rule, Severity
-from steward.policy.model import Action, Scope
+from steward.policy.model import Action, FieldSpec, Scope
 
 
 def _sensitive_reveal_without_mfa(ctx: CheckContext) -> Iterator[Issue]:
@@ -68,23 +68,56 @@ def _expired_role(ctx: CheckContext) -> Iterator[Issue]:
             )
 
 
+def _names(specs: Iterable[FieldSpec]) -> str:
+    """The sorted, comma-separated names of ``specs``."""
+    return ", ".join(sorted({spec.name for spec in specs}))
+
+
+def _stored(ctx: CheckContext) -> list[FieldSpec]:
+    return [spec for _, _, spec in collected_fields(ctx.plan)]
+
+
 def _grant_without_read(ctx: CheckContext) -> Iterator[Issue]:
     for index, role in enumerate(ctx.plan.roles):
         for action in (Action.REVEAL, Action.EXPORT):
             grant = role.grant(action)
-            if grant.empty:
-                continue
-            stranded = [
-                spec.name
-                for _, _, spec in collected_fields(ctx.plan)
-                if covers(grant, spec) and not covers(role.read, spec)
-            ]
+            stranded = _names(
+                s for s in _stored(ctx) if covers(grant, s) and not covers(role.read, s)
+            )
             if stranded:
                 yield Issue(
                     ("roles", index, action.value),
-                    f"role '{role.id}' may {action.value} fields it cannot read "
-                    f"({', '.join(sorted(set(stranded)))})",
+                    f"role '{role.id}' may {action.value} fields it cannot read ({stranded})",
                 )
+
+
+def _write_without_sight(ctx: CheckContext) -> Iterator[Issue]:
+    for index, role in enumerate(ctx.plan.roles):
+        blind = _names(s for s in _stored(ctx) if covers(role.write, s) and not can_see(role, s))
+        if blind:
+            yield Issue(
+                ("roles", index, "write"),
+                f"role '{role.id}' may write fields it cannot see ({blind}); it would "
+                "overwrite what it cannot read",
+            )
+
+
+def _reveal_without_purpose(ctx: CheckContext) -> Iterator[Issue]:
+    for index, role in enumerate(ctx.plan.roles):
+        held = held_purposes(role)
+        stranded = _names(
+            s
+            for s in _stored(ctx)
+            if shown_masked(s)
+            and decide(role, Action.REVEAL, s, today=ctx.today).allowed
+            and not held.intersection(s.purposes)
+        )
+        if stranded:
+            yield Issue(
+                ("roles", index, "reveal"),
+                f"role '{role.id}' may reveal fields but holds none of their purposes "
+                f"({stranded}), so every reveal of them is refused",
+            )
 
 
 def _no_disclosure_approver(ctx: CheckContext) -> Iterator[Issue]:
@@ -167,6 +200,26 @@ RULES: tuple[Rule, ...] = (
         area=Area.ACCESS,
         hint="Add the fields to the role's read grant, or remove them from reveal/export.",
         check=_grant_without_read,
+    ),
+    Rule(
+        id="ACC011",
+        title="A role changes only fields it can see",
+        severity=Severity.ERROR,
+        area=Area.ACCESS,
+        hint="Let the role reveal these fields (each reveal is audited with a purpose and a "
+        "reason), or take them out of its write grant. Steward refuses a write to a field the "
+        "role cannot see, so nobody overwrites what they cannot read.",
+        check=_write_without_sight,
+    ),
+    Rule(
+        id="ACC012",
+        title="A role that may reveal a field holds one of its purposes",
+        severity=Severity.WARNING,
+        area=Area.ACCESS,
+        hint="A reveal is made for a purpose the role holds (one named in its read or reveal "
+        "grant) that the field serves. Name the purpose in the role's read grant, or take "
+        "the fields out of its reveal grant.",
+        check=_reveal_without_purpose,
     ),
     Rule(
         id="ACC007",

@@ -10,6 +10,7 @@ from steward.policy.checks import (
     legal_basis,
     minimization,
     operations,
+    placeholders,
     retention,
     routing,
     safeguards,
@@ -27,6 +28,7 @@ ALL_RULES: tuple[Rule, ...] = (
     *hosting.RULES,
     *operations.RULES,
     *governance.RULES,
+    *placeholders.RULES,
 )
 """All rules, in a stable order; ids are unique (a test asserts it)."""
 

@@ -17,6 +17,19 @@ from steward.policy.model import (
     RecipientKind,
     country_of,
 )
+from steward.policy.safeguards import enforced
+
+ENFORCED_BY: dict[str, tuple[str, ...]] = {
+    "encrypted": ("field_encryption",),
+    "masked": ("masking", "reveal_with_reason"),
+    "mfa": ("mfa",),
+    "sealed": ("sealed_intake",),
+    "retention": ("retention_sweep",),
+    "disclosure_rules": ("disclosure_grounds", "disclosure_approval"),
+    "limited_sharing": ("aggregates_only", "deidentified_extracts"),
+}
+"""The registry entries (:mod:`steward.policy.safeguards`) that must all be enforced for
+a safeguard of the risk rating to count."""
 
 
 @dataclass(frozen=True)
@@ -68,12 +81,14 @@ def _category_risk(plan: Plan, category_id: str) -> CategoryRisk:
     fields: list[FieldSpec] = []
     minors = plan.questionnaire.children
     unsealed_intake = False
+    intake = False
     for _, dataset, _, spec in plan.fields():
         if spec.collected and spec.category == category_id:
             fields.append(spec)
             minors = minors or any(s.minors for s in plan.subjects if s.id in dataset.subjects)
-            if dataset.kind is DatasetKind.INTAKE_FORM and not dataset.sealed:
-                unsealed_intake = True
+            if dataset.kind is DatasetKind.INTAKE_FORM:
+                intake = True
+                unsealed_intake = unsealed_intake or not dataset.sealed
     purposes = plan.purposes_of_category(category_id)
     category = plan.category(category_id)
     receivers = _receivers(plan, category_id, purposes)
@@ -104,18 +119,24 @@ def _category_risk(plan: Plan, category_id: str) -> CategoryRisk:
         if role.staff and any(covers(role.read, spec) for spec in fields)
     ]
     rules = plan.disclosure
-    safeguards = Safeguards(
-        encrypted=all(spec.encrypted for spec in fields),
-        masked=all(spec.masking is not Masking.NONE for spec in fields),
-        mfa=all(role.mfa for role in readers),
-        sealed=not unsealed_intake,
-        retention=all(plan.purpose(p).retention is not None for p in purposes),
-        disclosure_rules=rules is not None
+    asked = {
+        "encrypted": all(spec.encrypted for spec in fields),
+        "masked": all(spec.masking is not Masking.NONE for spec in fields),
+        "mfa": all(role.mfa for role in readers),
+        "sealed": intake and not unsealed_intake,
+        "retention": all(plan.purpose(p).retention is not None for p in purposes),
+        "disclosure_rules": rules is not None
         and bool(rules.allowed_grounds)
         and all(g.sufficient for g in rules.allowed_grounds)
         and bool(rules.approver_roles)
         and rules.approver_not_requester,
-        limited_sharing=all(r.aggregates_only or r.deidentified_only for r in receivers),
+        "limited_sharing": all(r.aggregates_only or r.deidentified_only for r in receivers),
+    }
+    kept = {name: all(enforced(s) for s in ENFORCED_BY[name]) for name in asked}
+    safeguards = Safeguards(
+        **{name: on and kept[name] for name, on in asked.items()},
+        planned=frozenset(name for name, on in asked.items() if on and not kept[name]),
+        irrelevant=frozenset() if intake else frozenset({"sealed"}),
     )
     return CategoryRisk(
         id=category_id,

@@ -33,6 +33,7 @@ from steward.policy.documents.sections import (
 )
 from steward.policy.loader import LoadedPlan
 from steward.policy.model import FieldSpec, Masking, Plan, Purpose, RecipientKind, country_of
+from steward.policy.safeguards import SAFEGUARDS, Status, promise, status
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,23 @@ class ProcessingRecord:
     recipients: str
     transfers: str
     security: str
+
+
+@dataclass(frozen=True)
+class SafeguardsView:
+    """The registry's safeguards for this plan: in place, and planned (not in place)."""
+
+    in_place: list[str]
+    planned: list[str]
+
+
+def safeguards_view(plan: Plan) -> SafeguardsView:
+    """What Steward enforces for ``plan`` and what the plan asks for that it does not yet."""
+    states = {entry.name: status(plan, entry.id) for entry in SAFEGUARDS.values()}
+    return SafeguardsView(
+        in_place=[name for name, state in states.items() if state is Status.IN_PLACE],
+        planned=[name for name, state in states.items() if state is Status.PLANNED],
+    )
 
 
 @dataclass(frozen=True)
@@ -71,6 +89,7 @@ class PlanContext:
     never_recorded: list[tuple[str, str]]
     notices: list[NoticeView]
     records: list[ProcessingRecord]
+    safeguards: SafeguardsView
     acknowledgement_rows: int = 12
 
 
@@ -98,6 +117,7 @@ def build_context(loaded: LoadedPlan) -> PlanContext:
         never_recorded=never_recorded(plan),
         notices=[notice_view(plan, d) for d in plan.datasets],
         records=[processing_record(plan, p) for p in plan.purposes],
+        safeguards=safeguards_view(plan),
     )
 
 
@@ -150,20 +170,35 @@ def processing_record(plan: Plan, purpose: Purpose) -> ProcessingRecord:
 
 
 def _security(plan: Plan, purpose: Purpose, specs: list[FieldSpec]) -> list[str]:
+    """Security measures Steward keeps for the purpose's data; planned ones are marked."""
     measures: list[str] = []
     if specs and all(s.encrypted for s in specs):
-        measures.append("fields encrypted at rest")
+        measures.append(promise("field_encryption", "fields encrypted at rest", inline=True))
     elif any(s.encrypted for s in specs):
-        measures.append("identifying fields encrypted at rest")
+        measures.append(
+            promise("field_encryption", "identifying fields encrypted at rest", inline=True)
+        )
     if any(s.masking is not Masking.NONE for s in specs):
-        measures.append("masking until revealed with an audited reason")
+        measures.append(
+            promise(
+                "reveal_with_reason", "masking until revealed with an audited reason", inline=True
+            )
+        )
     readers = [r for r in plan.roles if r.staff and purpose.id in r.read.purposes]
     if readers and all(r.mfa for r in readers):
-        measures.append("multi-factor sign-in for every staff role that reads it")
+        measures.append(
+            promise("mfa", "multi-factor sign-in for every staff role that reads it", inline=True)
+        )
     if not any(r.shared_account for r in plan.roles):
-        measures.append("need-to-know roles held by named, individual accounts")
-    measures.append("an append-only audit log of every read")
+        measures.append(
+            promise(
+                "personal_accounts",
+                "need-to-know roles held by named, individual accounts",
+                inline=True,
+            )
+        )
+    measures.append(promise("audit_log", "an append-only audit log of every read", inline=True))
     backups = plan.operations.backups
     if backups is not None and backups.enabled and backups.encrypted:
-        measures.append("encrypted backups")
+        measures.append(promise("backups", "encrypted backups", inline=True))
     return measures

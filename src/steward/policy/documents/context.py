@@ -25,6 +25,7 @@ from steward.policy.model import (
     RecipientKind,
     Role,
 )
+from steward.policy.safeguards import promise
 
 
 @dataclass(frozen=True)
@@ -276,9 +277,13 @@ def recipient_view(plan: Plan, recipient: Recipient) -> RecipientView:
         else ""
     )
     if recipient.aggregates_only:
-        form = f"counts only, with small groups suppressed{smallest}"
+        form = promise(
+            "aggregates_only", f"counts only, with small groups suppressed{smallest}", inline=True
+        )
     elif recipient.deidentified_only:
-        form = f"de-identified extracts only{smallest}"
+        form = promise(
+            "deidentified_extracts", f"de-identified extracts only{smallest}", inline=True
+        )
     else:
         form = "identifiable data"
     return RecipientView(

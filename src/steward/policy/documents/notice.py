@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from steward.policy.consent import needed_consents
 from steward.policy.documents.context import (
     DatasetView,
     FieldView,
@@ -27,6 +28,17 @@ class NoticeView:
     purposes: list[PurposeView]
     opt_ins: list[tuple[PurposeView, list[str]]]
     recipients: list[RecipientView]
+    needed_ids: frozenset[str] = frozenset()
+
+    @property
+    def needed(self) -> list[tuple[PurposeView, list[str]]]:
+        """Opt-ins the form cannot be sent without (see :mod:`steward.policy.consent`)."""
+        return [(p, fields) for p, fields in self.opt_ins if p.id in self.needed_ids]
+
+    @property
+    def optional(self) -> list[tuple[PurposeView, list[str]]]:
+        """Opt-ins a person may leave empty and still be helped."""
+        return [(p, fields) for p, fields in self.opt_ins if p.id not in self.needed_ids]
 
     @property
     def file_stem(self) -> str:
@@ -37,7 +49,8 @@ class NoticeView:
 def notice_view(plan: Plan, dataset: Dataset) -> NoticeView:
     """The privacy notice of ``dataset``: fields split into required and voluntary,
     the purposes they serve, an opt-in per consent-based purpose (naming the fields
-    it covers), and the outside parties that receive any of its data."""
+    it covers; those the form cannot be sent without are told apart), and the outside
+    parties that receive any of its data."""
     view = dataset_view(plan, dataset)
     stored = dataset.collected_fields
     purpose_ids = [p.id for p in plan.purposes if any(p.id in s.purposes for s in stored)]
@@ -58,4 +71,5 @@ def notice_view(plan: Plan, dataset: Dataset) -> NoticeView:
         purposes=purposes,
         opt_ins=opt_ins,
         recipients=recipients,
+        needed_ids=frozenset(needed_consents(plan, dataset)),
     )

@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from steward.policy.documents.context import every_words
 from steward.policy.documents.wording import yes_no
+from steward.policy.safeguards import promise
 
 _INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]|])")
 _WHITESPACE = re.compile(r"\s+")
@@ -74,6 +75,9 @@ def markdown_environment() -> Environment:
     )
     env.filters["yesno"] = yes_no
     env.filters["every"] = every_words
+    # Every sentence that promises behaviour goes through the safeguard registry: as it
+    # is when Steward enforces it, marked "Planned, not yet in place:" otherwise.
+    env.globals["promise"] = promise
     return env
 
 

@@ -61,16 +61,22 @@ class Exposure:
 
 @dataclass(frozen=True)
 class Safeguards:
-    """Safeguards the plan applies to every stored field of the category.
+    """Safeguards in place for every stored field of the category: the plan applies
+    them and Steward enforces them (see :mod:`steward.policy.safeguards`).
 
     Attributes:
         encrypted: every field is encrypted at rest.
         masked: every field is masked until someone with a reveal grant reveals it.
         mfa: every staff role that may read it signs in with a second factor.
         sealed: every intake form holding it is sealed to a key the server lacks.
-        retention: every purpose it serves has a retention period.
-        disclosure_rules: disclosures need a legal ground and an approver.
-        limited_sharing: outside parties receive it only de-identified or aggregated.
+        retention: every purpose it serves has a retention period that is enforced.
+        disclosure_rules: disclosures need a legal ground and an approver, enforced.
+        limited_sharing: outside parties receive it only de-identified or aggregated,
+            enforced.
+        planned: names of the attributes above that the plan asks for but Steward does
+            not enforce yet: listed as planned, they lower nothing.
+        irrelevant: names of the attributes above that cannot apply (a sealed intake for
+            data no intake form collects): listed nowhere.
     """
 
     encrypted: bool = False
@@ -80,6 +86,8 @@ class Safeguards:
     retention: bool = False
     disclosure_rules: bool = False
     limited_sharing: bool = False
+    planned: frozenset[str] = frozenset()
+    irrelevant: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,7 @@ class Rating:
     reasons: tuple[str, ...]
     safeguards: tuple[str, ...]
     gaps: tuple[str, ...]
+    planned: tuple[str, ...] = ()
 
 
 def severity_of(exposure: Exposure) -> tuple[Level, list[str]]:
@@ -154,10 +163,12 @@ def assess(exposure: Exposure, safeguards: Safeguards) -> Rating:
     intake counts in place of masking. *Exposure control* (retention for every
     purpose, disclosure rules, and sharing only de-identified or aggregated data)
     lowers it by one more when all three hold. Likelihood never drops below low.
+    A safeguard that is only planned (not enforced yet) is listed apart and lowers
+    nothing.
     """
     severity, severity_reasons = severity_of(exposure)
     likelihood, likelihood_reasons = likelihood_of(exposure)
-    applied, gaps = _safeguard_lists(safeguards)
+    applied, planned, gaps = _safeguard_lists(safeguards)
     custody = safeguards.encrypted and safeguards.mfa and (safeguards.masked or safeguards.sealed)
     control = safeguards.retention and safeguards.disclosure_rules and safeguards.limited_sharing
     residual_likelihood = Level(max(Level.LOW, likelihood - int(custody) - int(control)))
@@ -170,6 +181,7 @@ def assess(exposure: Exposure, safeguards: Safeguards) -> Rating:
         reasons=tuple(severity_reasons + likelihood_reasons),
         safeguards=tuple(applied),
         gaps=tuple(gaps),
+        planned=tuple(planned),
     )
 
 
@@ -184,9 +196,18 @@ _SAFEGUARD_WORDS = (
 )
 
 
-def _safeguard_lists(safeguards: Safeguards) -> tuple[list[str], list[str]]:
+def _safeguard_lists(safeguards: Safeguards) -> tuple[list[str], list[str], list[str]]:
+    """(in place, planned, missing) safeguards in words; planned ones are not in place."""
     applied: list[str] = []
+    planned: list[str] = []
     gaps: list[str] = []
     for attribute, words in _SAFEGUARD_WORDS:
-        (applied if getattr(safeguards, attribute) else gaps).append(words)
-    return applied, gaps
+        if attribute in safeguards.irrelevant:
+            continue
+        if getattr(safeguards, attribute):
+            applied.append(words)
+        elif attribute in safeguards.planned:
+            planned.append(words)
+        else:
+            gaps.append(words)
+    return applied, planned, gaps

@@ -8,7 +8,15 @@ from steward.policy.classification import classify
 from steward.policy.documents import wording as w
 from steward.policy.documents.context import category_label, duration_words
 from steward.policy.loader import format_location
-from steward.policy.model import MINIMAL_LOG_FIELDS, LegalGround, LogField, MinorsPolicy, Plan
+from steward.policy.model import (
+    MINIMAL_LOG_FIELDS,
+    LegalGround,
+    LogField,
+    MinorsPolicy,
+    Notification,
+    Plan,
+)
+from steward.policy.safeguards import promise
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,7 @@ class DisclosureView:
     approver_not_requester: bool
     notification: str
     notification_for_you: str
+    notify: bool
     encrypted: bool
     expires_after: str | None
     register: bool
@@ -51,9 +60,14 @@ class DisclosureView:
 
 @dataclass(frozen=True)
 class RightsView:
-    """What people may ask for, how fast we answer, and the rule for children."""
+    """What people may ask for, how fast we answer, and the rule for children.
+
+    ``offered`` completes "People can ask us to ..."; ``offered_for_you`` completes
+    "You can ask us to ..." in privacy notices.
+    """
 
     offered: list[str]
+    offered_for_you: list[str]
     respond_within: str | None
     on_closure: str
     minors: str | None
@@ -137,6 +151,7 @@ def disclosure_view(plan: Plan) -> DisclosureView | None:
         approver_not_requester=rules.approver_not_requester,
         notification=w.NOTIFICATION[rules.notify_subject],
         notification_for_you=w.NOTIFICATION_FOR_YOU[rules.notify_subject],
+        notify=rules.notify_subject is not Notification.NEVER,
         encrypted=rules.delivery.encrypted,
         expires_after=(
             rules.delivery.expires_after.describe() if rules.delivery.expires_after else None
@@ -150,20 +165,26 @@ def disclosure_view(plan: Plan) -> DisclosureView | None:
 
 
 def rights_view(plan: Plan) -> RightsView:
-    """The rights the plan offers, as second-person sentences."""
+    """The rights the plan offers, in the plan's words and in the notices' words."""
     r = plan.rights
-    offered = [
-        text
-        for on, text in (
-            (r.access, "See the data we hold about you."),
-            (r.export, "Get a copy of your data in a file you can take elsewhere."),
-            (r.correction, "Correct data that is wrong or out of date."),
-            (r.erasure, "Ask us to erase your data."),
-            (r.withdraw_consent, "Withdraw consent you gave, at any time."),
-            (r.privacy_settings, "Change your privacy settings."),
-        )
-        if on
-    ]
+    rights = (
+        (r.access, "see the data held about them", "show you the data we hold about you"),
+        (
+            r.export,
+            "get a copy of their data in a file they can take elsewhere",
+            "give you a copy of your data in a file you can take elsewhere",
+        ),
+        (r.correction, "correct data that is wrong or out of date", "correct data that is wrong"),
+        (r.erasure, "erase their data", "erase your data"),
+        (
+            r.withdraw_consent,
+            "withdraw consent they gave, at any time",
+            "stop using your data for a purpose you agreed to, at any time",
+        ),
+        (r.privacy_settings, "change their privacy settings", "change your privacy settings"),
+    )
+    offered = [plain for on, plain, _ in rights if on]
+    offered_for_you = [for_you for on, _, for_you in rights if on]
     minors = None
     if plan.minors is not None:
         rule = w.MINORS_POLICY[plan.minors.policy]
@@ -172,6 +193,7 @@ def rights_view(plan: Plan) -> RightsView:
             minors = f"We do not collect data about children under {plan.minors.age_threshold}."
     return RightsView(
         offered=offered,
+        offered_for_you=offered_for_you,
         respond_within=r.respond_within.describe() if r.respond_within else None,
         on_closure=w.ACCOUNT_CLOSURE[r.on_account_closure],
         minors=minors,
@@ -191,19 +213,34 @@ def operations_view(plan: Plan) -> OperationsView:
             backups = ["Backups are not made."]
         else:
             backups = [
-                f"Backups are made {b.frequency or 'on a schedule not stated'}.",
-                "Backups are encrypted." if b.encrypted else "Backups are not encrypted.",
-                f"Backups are kept for {duration_words(b.retention)}.",
+                promise(
+                    "backups", f"Backups are made {b.frequency or 'on a schedule not stated'}."
+                ),
+                promise("backups", "Backups are encrypted.")
+                if b.encrypted
+                else "Backups are not encrypted.",
+                promise("backups", f"Backups are kept for {duration_words(b.retention)}."),
                 "A copy is kept off site." if b.offsite else "No copy is kept off site.",
-                f"Restoring is tested every {duration_words(b.restore_tested_every)}.",
+                promise(
+                    "backups",
+                    f"Restoring is tested every {duration_words(b.restore_tested_every)}.",
+                ),
             ]
     incidents: list[str] = ["No incident policy is set."]
     if ops.incidents is not None:
         i = ops.incidents
         incidents = [
-            "A register of incidents is kept." if i.keep_register else "No incident register.",
-            f"The authority is notified within {duration_words(i.notify_authority_within)}.",
-            f"Affected people are notified within {duration_words(i.notify_people_within)}.",
+            promise("incident_register", "A register of incidents is kept.")
+            if i.keep_register
+            else "No incident register.",
+            promise(
+                "breach_deadlines",
+                f"The authority is notified within {duration_words(i.notify_authority_within)}.",
+            ),
+            promise(
+                "breach_deadlines",
+                f"Affected people are notified within {duration_words(i.notify_people_within)}.",
+            ),
         ]
         incidents += [t for t in (i.response_plan, i.contact and f"Contact: {i.contact}") if t]
     vulnerabilities: list[str] = ["No vulnerability disclosure policy is set."]
@@ -211,7 +248,10 @@ def operations_view(plan: Plan) -> OperationsView:
         v = ops.vulnerability_disclosure
         vulnerabilities = [
             "Reports of vulnerabilities are welcome." if v.accepts_reports else "No reports.",
-            f"Stakeholders are told within {duration_words(v.disclose_within)}.",
+            promise(
+                "vulnerability_clock",
+                f"Stakeholders are told within {duration_words(v.disclose_within)}.",
+            ),
         ]
         if v.contact:
             vulnerabilities.append(f"Contact: {v.contact}")

@@ -35,7 +35,7 @@ LEGAL_BASIS: Final[dict[LegalBasis, str]] = {
 """Legal bases as a record of processing names them."""
 
 LEGAL_BASIS_FOR_YOU: Final[dict[LegalBasis, str]] = {
-    LegalBasis.CONSENT: "You agreed to it. You can change your mind at any time.",
+    LegalBasis.CONSENT: "You agreed to it, and you may withdraw your agreement at any time.",
     LegalBasis.LEGAL_OBLIGATION: "The law requires us to do it.",
     LegalBasis.PUBLIC_TASK: "It is part of the public duties we are given by law.",
     LegalBasis.VITAL_INTEREST: "It is needed to protect someone's life.",

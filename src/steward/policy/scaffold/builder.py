@@ -378,16 +378,18 @@ def _roles(
                 "expires": today + timedelta(days=180),
             }
         )
-    roles.append(
-        {
-            "id": "data_subject",
-            "label": "The person the data is about (self-service)",
-            "staff": False,
-            "read": {"purposes": list(casework)},
-            "write": {"purposes": [FOLLOW_UP] if FOLLOW_UP in purposes else list(casework)},
-            "scope": "own",
-        }
-    )
+    subject: dict[str, Any] = {
+        "id": "data_subject",
+        "label": "The person the data is about (self-service)",
+        "staff": False,
+        "read": {"purposes": list(casework)},
+        "scope": "own",
+    }
+    if FOLLOW_UP in purposes:
+        # People keep their own contact details up to date, and see what they change.
+        subject["reveal"] = {"purposes": [FOLLOW_UP]}
+        subject["write"] = {"purposes": [FOLLOW_UP]}
+    roles.append(subject)
     return roles
 
 

@@ -11,12 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
+from steward.policy.consent import consent_purposes as consent_purposes  # re-exported
+from steward.policy.consent import only_consent
 from steward.policy.model import (
     Dataset,
     DatasetKind,
     FieldSpec,
     InputKind,
-    LegalBasis,
     MinorsPolicy,
     Plan,
 )
@@ -54,12 +55,6 @@ class Verdict:
         return not self.problems and not self.refused_minor
 
 
-def consent_purposes(plan: Plan, dataset: Dataset) -> list[str]:
-    """Ids of consent-based purposes that collected fields of ``dataset`` serve, in plan order."""
-    used = {p for spec in dataset.collected_fields for p in spec.purposes}
-    return [p.id for p in plan.purposes if p.id in used and p.legal_basis is LegalBasis.CONSENT]
-
-
 def asks_age(plan: Plan, dataset: Dataset) -> bool:
     """Whether the form must ask if the person is under the plan's age threshold."""
     del dataset  # every form asks when the plan has a rule for minors
@@ -72,8 +67,14 @@ def check_submission(plan: Plan, submission: Submission) -> Verdict:
     Refused: an unknown or non-intake dataset; undeclared fields (all listed); any
     field marked ``never`` (its answer must not reach storage by any path); missing
     required answers; values of the wrong form; opt-ins to purposes that are not
-    consent-based; answers whose only purposes the person did not agree to; and,
-    under the plan's minors rule, children without a guardian's consent (or at all).
+    consent-based; answers whose only purposes rest on consent the person did not
+    give; and, under the plan's minors rule, children without a guardian's consent
+    (or at all).
+
+    An answer that may be kept only with consent is never stored without it, and never
+    silently dropped either: the problem is put on the opt-in box (``consent:<purpose>``),
+    which is what the person must change (tick it, or clear the answer). A required
+    question that serves only consent purposes makes its box needed to send the form.
     """
     try:
         dataset = plan.dataset(submission.dataset)
@@ -94,10 +95,10 @@ def check_submission(plan: Plan, submission: Submission) -> Verdict:
     if unknown:
         problems["consent"] = f"{unknown} ticked purpose(s) are not purposes of this plan"
     for name, spec in declared.items():
-        value = submission.answers.get(name)
-        problem = _field_problem(plan, spec, value, submission.consents)
+        problem = _field_problem(spec, submission.answers.get(name))
         if problem:
             problems[name] = problem
+    problems.update(_missing_consents(plan, dataset, submission))
     refused = _refuses_minor(plan, submission)
     if refused and plan.minors and plan.minors.policy is MinorsPolicy.GUARDIAN_CONSENT:
         problems["guardian_consent"] = "a parent or guardian must agree for someone this young"
@@ -105,9 +106,47 @@ def check_submission(plan: Plan, submission: Submission) -> Verdict:
     return Verdict(problems, refused)
 
 
-def _field_problem(
-    plan: Plan, spec: FieldSpec, value: str | None, consents: frozenset[str]
-) -> str | None:
+def _missing_consents(plan: Plan, dataset: Dataset, submission: Submission) -> dict[str, str]:
+    """Problems on the opt-in boxes: answers given (or required) whose only purposes rest
+    on consent the person did not give. Keyed ``consent:<purpose>``, the first such
+    purpose in plan order; the message names the questions concerned."""
+    needed: dict[str, list[str]] = {}
+    answered: dict[str, list[str]] = {}
+    labels = {p.id: p.label for p in plan.purposes}
+    for spec in dataset.collected_fields:
+        purposes = only_consent(plan, spec)
+        if not purposes or submission.consents.intersection(purposes):
+            continue
+        value = submission.answers.get(spec.name)
+        given = value is not None and bool(value.strip())
+        box = f"consent:{purposes[0]}"
+        if spec.required:
+            needed.setdefault(box, []).append(spec.label)
+        elif given:
+            answered.setdefault(box, []).append(spec.label)
+    problems: dict[str, str] = {}
+    for box, questions in needed.items():
+        problems[box] = (
+            "tick this box to send the form: we can use your answers to "
+            f"{_quoted(questions)} only if you agree to "
+            f"'{labels[box.removeprefix('consent:')]}'. If you do not agree, do not send the "
+            "form; nothing you typed is kept"
+        )
+    for box, questions in answered.items():
+        if box not in problems:
+            problems[box] = (
+                f"you answered {_quoted(questions)}, which we use only if you agree to this: "
+                "tick this box, or clear that answer"
+            )
+    return problems
+
+
+def _quoted(labels: list[str]) -> str:
+    quoted = [f"'{label}'" for label in labels]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def _field_problem(spec: FieldSpec, value: str | None) -> str | None:
     if spec.never:
         return None if value is None else "this answer is never recorded; leave it out"
     blank = value is None or not value.strip()
@@ -116,15 +155,7 @@ def _field_problem(
     assert value is not None
     if len(value) > MAX_VALUE_CHARS:
         return f"at most {MAX_VALUE_CHARS} characters"
-    form = _form_problem(spec, value.strip())
-    if form:
-        return form
-    basis = {p.id: p.legal_basis for p in plan.purposes}
-    purposes = spec.purposes
-    only_consent = purposes and all(basis.get(p) is LegalBasis.CONSENT for p in purposes)
-    if only_consent and not consents.intersection(purposes):
-        return "you gave this answer but did not agree to the purpose it is asked for"
-    return None
+    return _form_problem(spec, value.strip())
 
 
 def value_problem(spec: FieldSpec, value: str) -> str | None:

@@ -21,11 +21,13 @@ from steward.policy.access import decide
 from steward.policy.model import Action, Dataset, FieldSpec, Scope
 from steward.vault.models import FieldValue, Record
 from steward.vault.rules.intake import value_problem
+from steward.vault.rules.reveal import decide_reveal
 from steward.vault.rules.scope import RecordFacts, in_scope
 from steward.vault.rules.search import spec_normalization
 from steward.vault.runtime import Vault
 from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import AuditUnavailable, audit
+from steward.vault.services.consents import consent_states
 from steward.vault.services.dataset_views import DatasetAccess, Export, FieldAccess
 from steward.vault.services.record_views import (
     RecordView,
@@ -177,8 +179,12 @@ class AccessService:
     ) -> str:
         """The clear value of one masked field, for a stated purpose and reason.
 
+        The decision is :func:`steward.vault.rules.reveal.decide_reveal`: a reveal grant,
+        a purpose the role holds and the field serves, the person's consent for a
+        consent-based purpose, and a reason that says something. Refusals are audited.
+
         Raises:
-            AccessDenied: no reveal grant, no purpose of the field given, or no reason.
+            AccessDenied: any of those fails (the message says which, never the reason).
             NotFound: no such record or field in scope.
             ValueUnreadable: the value is erased or cannot be decrypted (audited as failed).
             AuditUnavailable: the reveal could not be audited; nothing is returned.
@@ -188,17 +194,17 @@ class AccessService:
         spec = self._field(dataset, field)
         target = f"record/{row.id}"
         self._gate(actor, dataset, Action.REVEAL, target, only=spec)
-        reason = " ".join(reason.split())
-        if purpose not in spec.purposes:
-            self._deny(
-                actor,
-                "field.reveal",
-                target,
-                [field],
-                "the purpose given is not one this field serves",
-            )
-        if len(reason) < 8:
-            self._deny(actor, "field.reveal", target, [field], "state the reason in a few words")
+        verdict = decide_reveal(
+            self.vault.plan,
+            actor.role,
+            spec,
+            purpose,
+            reason,
+            consent_states(row),
+            today=actor.today(),
+        )
+        if not verdict.allowed:
+            self._deny(actor, "field.reveal", target, [field], verdict.message)
         try:
             value = self._plaintext(row, dataset, spec)
         except ValueUnreadable:
@@ -211,7 +217,7 @@ class AccessService:
                 action="field.reveal",
                 obj=target,
                 fields=[field],
-                purpose=f"{purpose}: {reason}"[:1000],
+                purpose=f"{purpose}: {verdict.reason}",
             )
         return value
 

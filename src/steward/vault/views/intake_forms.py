@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
+from steward.policy.consent import needed_consents
 from steward.policy.documents.context import purpose_labels
 from steward.policy.model import Dataset, FieldSpec, InputKind, MinorsPolicy, Plan
 from steward.vault.rules.intake import Submission, asks_age, consent_purposes
@@ -82,7 +83,8 @@ class NeverNote:
 
 @dataclass(frozen=True)
 class OptIn:
-    """The opt-in box of one consent-based purpose."""
+    """The opt-in box of one consent-based purpose; ``needed`` when the form cannot be
+    sent without it (a required question serves only consent purposes)."""
 
     purpose: str
     label: str
@@ -90,6 +92,7 @@ class OptIn:
     fields: tuple[str, ...]
     checked: bool
     error: str | None
+    needed: bool = False
 
     @property
     def id(self) -> str:
@@ -129,6 +132,16 @@ class IntakeForm:
     opt_ins: tuple[OptIn, ...]
     age: AgeQuestion | None
     errors: tuple[ErrorLink, ...] = ()
+
+    @property
+    def needed_opt_ins(self) -> tuple[OptIn, ...]:
+        """The boxes the form cannot be sent without, shown apart and said to be needed."""
+        return tuple(o for o in self.opt_ins if o.needed)
+
+    @property
+    def optional_opt_ins(self) -> tuple[OptIn, ...]:
+        """The boxes the person may leave empty and still be helped."""
+        return tuple(o for o in self.opt_ins if not o.needed)
 
     @property
     def sealed(self) -> bool:
@@ -173,8 +186,10 @@ def build_form(
         _question(plan, spec, values.get(spec.name, ""), problems.get(spec.name))
         for spec in dataset.collected_fields
     ]
+    needed = set(needed_consents(plan, dataset))
     opt_ins = tuple(
-        _opt_in(plan, dataset, pid, submission, problems) for pid in consent_purposes(plan, dataset)
+        _opt_in(plan, dataset, pid, submission, problems, needed=pid in needed)
+        for pid in consent_purposes(plan, dataset)
     )
     age = _age_question(plan, dataset, submission, problems.get("guardian_consent"))
     errors = _error_links(questions, opt_ins, age, problems)
@@ -274,6 +289,8 @@ def _opt_in(
     purpose_id: str,
     submission: Submission | None,
     problems: Mapping[str, str],
+    *,
+    needed: bool,
 ) -> OptIn:
     purpose = plan.purpose(purpose_id)
     return OptIn(
@@ -283,6 +300,7 @@ def _opt_in(
         fields=tuple(s.label for s in dataset.collected_fields if purpose.id in s.purposes),
         checked=submission is not None and purpose.id in submission.consents,
         error=problems.get(f"consent:{purpose.id}"),
+        needed=needed,
     )
 
 
@@ -307,7 +325,7 @@ def _error_links(
     problems: Mapping[str, str],
 ) -> tuple[ErrorLink, ...]:
     links = [ErrorLink(q.id, q.label, q.error) for q in questions if q.error]
-    links += [ErrorLink(o.id, o.label, o.error) for o in opt_ins if o.error]
+    links += [ErrorLink(o.id, f"Your agreement: {o.label}", o.error) for o in opt_ins if o.error]
     if age is not None and age.error:
         links.append(ErrorLink("guardian-consent", "Parent or guardian", age.error))
     shown = {q.name for q in questions} | {f"consent:{o.purpose}" for o in opt_ins}

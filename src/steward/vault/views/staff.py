@@ -12,6 +12,7 @@ from uuid import UUID
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from steward.policy.access import explain
 from steward.policy.model import FieldSpec
 from steward.vault.models import Record
 from steward.vault.rules.unreadable import Unreadable
@@ -19,6 +20,7 @@ from steward.vault.runtime import get_vault
 from steward.vault.services.access import AccessDenied, AccessService, NotFound
 from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import AuditUnavailable
+from steward.vault.services.consents import reveal_choices
 from steward.vault.services.record_views import ValueUnreadable
 from steward.vault.services.staff_sessions import record_refusal
 from steward.vault.views.staff_common import error_page, page, staff_page
@@ -83,11 +85,16 @@ def case_list(request: HttpRequest, actor: Actor) -> HttpResponse:
 @staff_page
 def record_page(request: HttpRequest, actor: Actor, record_id: UUID) -> HttpResponse:
     """One record, each field masked as the role sees it, with a reveal link where allowed."""
+    vault = get_vault()
     try:
-        view = AccessService(get_vault()).get_record(actor, record_id)
+        view = AccessService(vault).get_record(actor, record_id)
     except (AccessDenied, NotFound, AuditUnavailable) as error:
         return service_error(request, error, actor)
-    return page(request, "steward/staff/record.html", {"record": view}, actor=actor)
+    dataset = vault.plan.dataset(view.dataset)
+    today = actor.today()
+    rows = [(f, explain(actor.role, dataset.field(f.name), today=today)) for f in view.fields]
+    context = {"record": view, "rows": rows}
+    return page(request, "steward/staff/record.html", context, actor=actor)
 
 
 def _spec_of(record_id: UUID, field: str) -> FieldSpec | None:
@@ -99,8 +106,26 @@ def _spec_of(record_id: UUID, field: str) -> FieldSpec | None:
         return None
 
 
+def _reveal_context(
+    actor: Actor, record_id: UUID, spec: FieldSpec, data: object = None
+) -> dict[str, object]:
+    """The dialog's form (only purposes that can succeed) and why the others cannot."""
+    vault = get_vault()
+    labels = {p.id: p.label for p in vault.plan.purposes}
+    choices = reveal_choices(vault, actor, record_id, spec)
+    offered = [p for p, why in choices if why is None]
+    return {
+        "record_id": record_id,
+        "field_name": spec.name,
+        "label": spec.label,
+        "form": RevealForm(vault.plan, offered, data) if data else RevealForm(vault.plan, offered),
+        "unavailable": [(labels.get(p, p), why) for p, why in choices if why is not None],
+        "offered": offered,
+    }
+
+
 def _reveal_form(request: HttpRequest, actor: Actor, record_id: UUID, field: str) -> HttpResponse:
-    """The reveal dialog: the masked value, the field's purposes and a reason box."""
+    """The reveal dialog: the masked value, the purposes it can be revealed for, a reason box."""
     vault = get_vault()
     try:
         view = AccessService(vault).get_record(actor, record_id)
@@ -118,13 +143,7 @@ def _reveal_form(request: HttpRequest, actor: Actor, record_id: UUID, field: str
         record_refusal(vault, actor.ref, "field.reveal", "reveal form refused")
         reason = f"the role '{actor.role.id}' may not reveal this field"
         return error_page(request, 403, "Not allowed", reason, actor)
-    context = {
-        "record_id": view.id,
-        "field_name": shown.name,
-        "label": shown.label,
-        "masked": shown.shown,
-        "form": RevealForm(vault.plan, spec),
-    }
+    context = {**_reveal_context(actor, record_id, spec), "masked": shown.shown}
     return page(request, "steward/staff/reveal.html", context, actor=actor)
 
 
@@ -133,26 +152,21 @@ def _reveal_form(request: HttpRequest, actor: Actor, record_id: UUID, field: str
 def reveal(request: HttpRequest, actor: Actor, record_id: UUID, field: str) -> HttpResponse:
     """GET: the form asking for a purpose and a reason. POST: the value, shown once.
 
-    A refusal (no purpose of the field, no reason, no grant) is audited by the access
-    service and answered 403 with the form again.
+    A refusal (no grant, a purpose the role does not hold or the field does not serve,
+    no consent for a consent-based purpose, a reason that says nothing) is audited by
+    the access service and answered 403 with the form again.
     """
     if request.method == "GET":
         return _reveal_form(request, actor, record_id, field)
     purpose = request.POST.get("purpose", "")
-    reason = request.POST.get("reason", "")[:500]
+    reason = request.POST.get("reason", "")
     try:
         value = AccessService(get_vault()).reveal(actor, record_id, field, purpose, reason)
     except AccessDenied as error:
         spec = _spec_of(record_id, field)
         if spec is None:
             return service_error(request, error, actor)
-        context = {
-            "record_id": record_id,
-            "field_name": spec.name,
-            "label": spec.label,
-            "form": RevealForm(get_vault().plan, spec, request.POST),
-            "error": str(error),
-        }
+        context = {**_reveal_context(actor, record_id, spec, request.POST), "error": str(error)}
         return page(request, "steward/staff/reveal.html", context, status=403, actor=actor)
     except ValueUnreadable as error:
         return unreadable_page(request, error, actor)

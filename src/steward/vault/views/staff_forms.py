@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django import forms
 
-from steward.policy.model import FieldSpec, Plan
+from steward.policy.model import Plan
 
 
 class LoginForm(forms.Form):
@@ -43,7 +45,11 @@ class CodeForm(forms.Form):
 
 
 class RevealForm(forms.Form):
-    """Why a masked value is needed: one of the field's purposes and a reason in words."""
+    """Why a masked value is needed: a purpose the reveal can be made for, and a reason.
+
+    Only the purposes that can succeed are offered (the role holds them, the field
+    serves them, and the person agreed to those resting on consent).
+    """
 
     purpose = forms.ChoiceField(label="Purpose")
     reason = forms.CharField(
@@ -54,9 +60,11 @@ class RevealForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, plan: Plan, spec: FieldSpec, *args: object, **kwargs: object) -> None:
+    def __init__(
+        self, plan: Plan, purposes: Sequence[str], *args: object, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         labels = {p.id: p.label for p in plan.purposes}
         purpose = self.fields["purpose"]
         assert isinstance(purpose, forms.ChoiceField)
-        purpose.choices = [(p, labels.get(p, p)) for p in spec.purposes]
+        purpose.choices = [(p, labels.get(p, p)) for p in purposes]
