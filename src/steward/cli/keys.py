@@ -10,9 +10,9 @@ from typing import Annotated, Final
 import typer
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
+from rich.text import Text
 
 from steward.audit import SigningKey, VerifierKey
 from steward.audit import keys as audit_keys
@@ -127,7 +127,7 @@ def status(keys_dir: KeysDir = DEFAULT_KEYS_DIR) -> None:
     for notice in report.notices:
         stdout.print(f"note: {notice}")
     for problem in report.problems:
-        stderr.print(f"[bold red]problem:[/] {escape(problem)}", markup=True)
+        stderr.print(Text.assemble(("problem:", "bold red"), " ", problem))
     if report.problems:
         raise typer.Exit(EXIT_FINDINGS)
 
@@ -135,7 +135,7 @@ def status(keys_dir: KeysDir = DEFAULT_KEYS_DIR) -> None:
 def _versions_table(report: KeyRingStatus) -> Table:
     table = Table("KEK version", "created", "age (days)", "data keys", "state")
     for row in report.versions:
-        state = f"[bold red]{row.state}[/]" if row.stranded or not row.held else row.state
+        state = Text(row.state, style="bold red" if row.stranded or not row.held else "")
         table.add_row(
             str(row.version),
             row.created.strftime("%Y-%m-%d") if row.created else "-",
