@@ -30,6 +30,7 @@ class ServerConfig:
     debug: bool
     allowed_hosts: tuple[str, ...]
     secure_cookies: bool
+    backup_dir: Path = Path("steward-backups")
 
     @classmethod
     def from_environ(cls, environ: dict[str, str] | None = None) -> ServerConfig:
@@ -47,6 +48,7 @@ class ServerConfig:
                 h for h in env.get("STEWARD_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
             ),
             secure_cookies=env.get("STEWARD_INSECURE_COOKIES", "") != "1",
+            backup_dir=Path(env.get("STEWARD_BACKUP_DIR", "steward-backups")),
         )
 
 
