@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from steward.cli.backup import DEFAULT_BACKUP_DIR, BackupDir
 from steward.cli.django_setup import DatabaseUrl, DataDir, PlanOption, setup_django
@@ -31,6 +30,7 @@ app = typer.Typer(
 stdout = Console(highlight=False, soft_wrap=True)
 
 BACKUP_DIR_VARIABLE = "STEWARD_BACKUP_DIR"
+TIME = "%Y-%m-%d %H:%M UTC"
 
 
 def _context(
@@ -90,19 +90,24 @@ def status(
         from steward.vault.services.jobs_status import job_statuses
 
         statuses = job_statuses(standard_jobs(), get_vault().plan)
-    table = Table("job", "state", "schedule", "last success (UTC)", "last run", "why")
     for item in statuses:
-        last = item.last_run
-        run_text = f"{last.outcome}: {last.message}" if last else "none"
-        table.add_row(
-            item.name,
-            item.health.value + (" (!)" if item.needs_attention else ""),
-            item.schedule.source,
-            item.last_success.strftime("%Y-%m-%d %H:%M") if item.last_success else "never",
-            escape(run_text),
-            escape("; ".join(t for t in (item.assessment.reason, item.schedule.note) if t)),
+        flag = "  <- needs attention" if item.needs_attention else ""
+        stdout.print(f"[bold]{item.name}[/] ({item.title}): {item.health.value}{flag}")
+        stdout.print(f"  schedule: {escape(item.schedule.source)}")
+        if item.schedule.note:
+            stdout.print(f"  note: {escape(item.schedule.note)}")
+        success = item.last_success.strftime(TIME) if item.last_success else "never"
+        due = item.assessment.due_at
+        stdout.print(
+            f"  last success: {success}" + (f"; next due: {due.strftime(TIME)}" if due else "")
         )
-    stdout.print(table)
+        last = item.last_run
+        if last is not None:
+            stdout.print(
+                f"  last run: {last.outcome} (started {last.started.strftime(TIME)}): "
+                f"{escape(last.message)}"
+            )
+        stdout.print(f"  state: {escape(item.assessment.reason)}")
     if any(item.needs_attention for item in statuses):
         raise typer.Exit(EXIT_FINDINGS)
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from steward.vault.views import staff, staff_audit, staff_auth, staff_mfa
+from steward.vault.views import staff, staff_audit, staff_auth, staff_jobs, staff_mfa
 
 app_name = "staff"
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("records/<uuid:record_id>/reveal/<slug:field>/", staff.reveal, name="reveal"),
     path("audit/", staff_audit.audit_browser, name="audit"),
     path("audit/verify/", staff_audit.audit_verify, name="audit-verify"),
+    path("jobs/", staff_jobs.jobs_page, name="jobs"),
 ]
