@@ -66,7 +66,9 @@ def _context(vault: Vault, tmp_path: Path) -> JobContext:
 def test_the_registry_refuses_duplicates_and_bad_names() -> None:
     job = Job("sweep", "Sweep", _daily, Counter())
     registry = JobRegistry([job])
-    assert registry.names() == ["sweep"] and "sweep" in registry and len(registry) == 1
+    assert registry.names() == ["sweep"]
+    assert "sweep" in registry
+    assert len(registry) == 1
     assert registry.get("sweep") is job
     with pytest.raises(ValueError, match="already registered"):
         registry.register(Job("sweep", "Again", _daily, Counter()))
@@ -75,9 +77,7 @@ def test_the_registry_refuses_duplicates_and_bad_names() -> None:
     assert standard_jobs().names() == ["backup", "restore-drill"]
 
 
-def test_a_daily_job_runs_once_a_day(
-    city_vault: Vault, tmp_path: Path, clock: ManualClock
-) -> None:
+def test_a_daily_job_runs_once_a_day(city_vault: Vault, tmp_path: Path, clock: ManualClock) -> None:
     work = Counter()
     registry = JobRegistry([Job("sweep", "Sweep", _daily, work)])
     context = _context(city_vault, tmp_path)
@@ -130,10 +130,12 @@ def test_statuses_show_missed_and_failed_runs(
     work = Counter()
     registry = JobRegistry([Job("sweep", "Sweep", _daily, work)])
     (status,) = job_statuses(registry, city_vault.plan)
-    assert status.health is Health.NEVER_RUN and status.needs_attention
+    assert status.health is Health.NEVER_RUN
+    assert status.needs_attention
     run_due(registry, _context(city_vault, tmp_path), "r")
     (status,) = job_statuses(registry, city_vault.plan)
-    assert status.health is Health.OK and not status.needs_attention
+    assert status.health is Health.OK
+    assert not status.needs_attention
     assert status.last_success == T0
     assert status.assessment.due_at == T0 + DAY
     # the runner stops (nobody runs it): after a day and the grace, it is overdue
@@ -141,7 +143,8 @@ def test_statuses_show_missed_and_failed_runs(
     assert job_statuses(registry, city_vault.plan)[0].health is Health.OK
     clock.advance(seconds=1)
     (status,) = job_statuses(registry, city_vault.plan)
-    assert status.health is Health.OVERDUE and status.needs_attention
+    assert status.health is Health.OVERDUE
+    assert status.needs_attention
     # it runs again, but fails: the last success is recent enough to say "failing"
     work.fail = StewardError("cannot reach the database")
     clock.set(T0 + 2 * DAY)
@@ -169,9 +172,11 @@ def test_schedules_come_from_the_plan(city_vault: Vault) -> None:
 
     assert backup_schedule(with_backups(frequency="every 6 hours")).interval == timedelta(hours=6)
     off = backup_schedule(with_backups(enabled=False))
-    assert off.interval is None and "off" in off.source
+    assert off.interval is None
+    assert "off" in off.source
     odd = backup_schedule(with_backups(frequency="whenever we remember"))
-    assert odd.interval == DAY and "not a frequency" in odd.note
+    assert odd.interval == DAY
+    assert "not a frequency" in odd.note
     assert backup_schedule(with_backups(frequency=None)).interval == DAY
     assert drill_schedule(with_backups(restore_tested_every=None)).interval is None
     none = plan.model_copy(
@@ -244,7 +249,9 @@ def test_a_runner_that_cannot_take_the_lock_runs_nothing(
     registry = JobRegistry([Job("sweep", "Sweep", _daily, work)])
     assert LeaseLock("someone else").acquire()
     report = run_due(registry, _context(city_vault, tmp_path), "me")
-    assert report.locked_out and report.ran == () and work.calls == 0
+    assert report.locked_out
+    assert report.ran == ()
+    assert work.calls == 0
     assert history("sweep").last_attempt is None
 
 

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Annotated, Final
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from steward.cli.django_setup import DatabaseUrl, DataDir, PlanOption, setup_django
 from steward.cli.errors import EXIT_FINDINGS, EXIT_UNUSABLE, stderr, user_errors
@@ -131,22 +130,16 @@ def list_backups(
     if not backups:
         stdout.print(f"no backups in {backup_dir}")
         return
-    table = Table("backup", "taken (UTC)", "database", "records", "audit entries", "size", "KEK")
     for b in backups:
         m = b.manifest
         if m is None:
-            table.add_row(b.name, "?", "?", "?", "?", f"{b.size:,}", "?  (manifest missing)")
+            stdout.print(f"{b.name}  {b.size:,} bytes  (its manifest is missing)")
             continue
-        table.add_row(
-            b.name,
-            m.created_at.strftime("%Y-%m-%d %H:%M:%S"),
-            m.engine,
-            str(m.records),
-            str(m.audit.size),
-            f"{b.size:,}",
-            str(m.keys.backup),
+        stdout.print(
+            f"{b.name}  taken {m.created_at:%Y-%m-%d %H:%M:%S} UTC  {m.engine}  "
+            f"{m.records} records  {m.audit.size} audit entries  {b.size:,} bytes  "
+            f"KEK {m.keys.backup}"
         )
-    stdout.print(table)
 
 
 @app.command()
