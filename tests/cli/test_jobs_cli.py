@@ -73,7 +73,7 @@ def _race(tmp_path: Path, url: str) -> None:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-        )  # fmt: skip
+        )
         for me, other in (("a", "b"), ("b", "a"))
     ]
     outputs = [runner.communicate(timeout=180) for runner in runners]
