@@ -43,6 +43,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_vault import _postgres_answers
 from timing import median_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,16 +53,6 @@ PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_PREFIX = "steward_bench_bk"
 BATCH = 1000
 STEWARD = [sys.executable, "-c", "from steward.cli.main import run; run()"]
-
-
-def _postgres_answers(url: str) -> bool:
-    try:
-        import psycopg
-
-        psycopg.connect(url, connect_timeout=3).close()
-    except Exception:
-        return False
-    return True
 
 
 def main() -> None:

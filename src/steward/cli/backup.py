@@ -47,15 +47,21 @@ BackupFile = Annotated[
 CLI_ACTOR: Final = "cli/backup"
 
 
-def _context(
-    plan: Path, keys_dir: Path, url: str | None, data_dir: Path | None, folder: Path
+def job_context(
+    plan: Path,
+    keys_dir: Path,
+    url: str | None,
+    data_dir: Path | None,
+    folder: Path,
+    actor: str = CLI_ACTOR,
 ) -> JobContext:
-    """Start Django for the vault and return a job context for this command."""
+    """Start Django for the vault (as ``serve`` would) and return a job context for a
+    command acting as ``actor``, writing backups to ``folder``."""
     setup_django(plan, keys_dir, url, data_dir)
     from steward.vault.runtime import get_vault
     from steward.vault.services.jobs import JobContext
 
-    return JobContext(get_vault(), keys_dir, folder, CLI_ACTOR)
+    return JobContext(get_vault(), keys_dir, folder, actor)
 
 
 @app.command()
@@ -73,7 +79,7 @@ def create(
     The keys are not in it: back them up separately.
     """
     with user_errors():
-        context = _context(plan, keys_dir, database_url, data_dir, backup_dir)
+        context = job_context(plan, keys_dir, database_url, data_dir, backup_dir)
         from steward.vault.services.backups_create import create_backup
         from steward.vault.services.jobs_catalogue import BACKUP_JOB_NAME
         from steward.vault.services.jobs_runner import record_run, runner_name
@@ -218,7 +224,7 @@ def verify(
     backup restores whole, 1 when a check fails, 2 when it cannot be read.
     """
     with user_errors():
-        context = _context(plan, keys_dir, database_url, data_dir, backup_dir)
+        context = job_context(plan, keys_dir, database_url, data_dir, backup_dir)
         from django.db import connection
 
         from steward.vault.services.backups_db import DatabaseRef
@@ -266,7 +272,7 @@ def prune(
 ) -> None:
     """Delete the backups older than the plan's backups.retention (never the newest)."""
     with user_errors():
-        context = _context(plan, keys_dir, database_url, data_dir, backup_dir)
+        context = job_context(plan, keys_dir, database_url, data_dir, backup_dir)
         from steward.vault.services.backups_create import prune_backups
 
         result = prune_backups(context)

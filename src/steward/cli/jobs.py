@@ -15,13 +15,12 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from steward.cli.backup import DEFAULT_BACKUP_DIR, BackupDir
+from steward.cli.backup import DEFAULT_BACKUP_DIR, BackupDir, job_context
 from steward.cli.django_setup import DatabaseUrl, DataDir, PlanOption, setup_django
 from steward.cli.errors import EXIT_FINDINGS, user_errors
 from steward.cli.keys import DEFAULT_KEYS_DIR, KeysDir
 
 if TYPE_CHECKING:
-    from steward.vault.services.jobs import JobContext
     from steward.vault.services.jobs_runner import JobRunnerThread
 
 app = typer.Typer(
@@ -31,16 +30,7 @@ stdout = Console(highlight=False, soft_wrap=True)
 
 BACKUP_DIR_VARIABLE = "STEWARD_BACKUP_DIR"
 TIME = "%Y-%m-%d %H:%M UTC"
-
-
-def _context(
-    plan: Path, keys_dir: Path, url: str | None, data_dir: Path | None, folder: Path
-) -> JobContext:
-    setup_django(plan, keys_dir, url, data_dir)
-    from steward.vault.runtime import get_vault
-    from steward.vault.services.jobs import JobContext
-
-    return JobContext(get_vault(), keys_dir, folder)
+JOBS_ACTOR = "cli/jobs"
 
 
 @app.command("run-due")
@@ -57,7 +47,7 @@ def run_due(
     one failed.
     """
     with user_errors():
-        context = _context(plan, keys_dir, database_url, data_dir, backup_dir)
+        context = job_context(plan, keys_dir, database_url, data_dir, backup_dir, JOBS_ACTOR)
         from steward.vault.services.jobs_catalogue import standard_jobs
         from steward.vault.services.jobs_runner import run_due as run
         from steward.vault.services.jobs_runner import runner_name

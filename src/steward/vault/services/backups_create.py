@@ -38,6 +38,7 @@ from steward.vault.services.backups_format import (
     Manifest,
     backup_path,
     manifest_path,
+    new_private_file,
     payload_header,
     prepare_backup_dir,
     stored_backups,
@@ -140,12 +141,9 @@ def _partial(folder: Path, name: str) -> Path:
 
 def _encrypt_into(target: Path, parts: Sequence[IO[bytes]], provider: KeyProvider) -> None:
     """Encrypt ``parts``, one after another, into new owner-only file ``target``."""
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as out:
+    with new_private_file(target, f"cannot write the backup in {target.parent}") as out:
         source: BinaryIO = io.BufferedReader(_Chain(parts))
         encrypt_stream(source, out, provider)
-        out.flush()
-        os.fsync(out.fileno())
 
 
 def _manifest(

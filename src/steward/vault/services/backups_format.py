@@ -21,6 +21,8 @@ from __future__ import annotations
 import json
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -249,6 +251,29 @@ def stored_backups(folder: Path) -> list[StoredBackup]:
             manifest = None
         found.append(StoredBackup(path, path.stat().st_size, manifest))
     return sorted(found, key=lambda b: (b.manifest.created if b.manifest else "", b.name))
+
+
+@contextmanager
+def new_private_file(path: Path, failure: str) -> Iterator[BinaryIO]:
+    """Create ``path`` owner-only (it must not exist yet) and yield it for writing; it is
+    flushed to disk at the end, and deleted if anything fails.
+
+    Raises:
+        BackupError: the file cannot be created or written (``failure`` says what was
+            being done).
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as error:
+        path.unlink(missing_ok=True)
+        raise BackupError(f"{failure}: {error.strerror}") from None
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
 
 
 def write_private(path: Path, data: bytes) -> None:

@@ -29,7 +29,12 @@ from steward.vault.services.backups_db import (
     is_empty,
     require_program,
 )
-from steward.vault.services.backups_format import BackupError, Manifest, PayloadWriter
+from steward.vault.services.backups_format import (
+    BackupError,
+    Manifest,
+    PayloadWriter,
+    new_private_file,
+)
 
 
 class TargetNotEmpty(StewardError):
@@ -64,21 +69,13 @@ def decrypt_backup(
     """
     if not source.is_file():
         raise BackupError(f"{source}: no such backup file")
-    try:
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with source.open("rb") as reader, os.fdopen(fd, "wb") as writer:
-            payload = PayloadWriter(writer, engine)
-            decrypt_stream(reader, payload, provider)  # type: ignore[arg-type]
-            manifest = payload.finished()
-            writer.flush()
-            os.fsync(writer.fileno())
-    except OSError as error:
-        target.unlink(missing_ok=True)
-        raise BackupError(f"cannot restore {source}: {error.strerror}") from None
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
-    return manifest
+    with (
+        new_private_file(target, f"cannot restore {source}") as writer,
+        source.open("rb") as reader,
+    ):
+        payload = PayloadWriter(writer, engine)
+        decrypt_stream(reader, payload, provider)  # type: ignore[arg-type]
+        return payload.finished()
 
 
 @contextmanager
