@@ -288,3 +288,24 @@ def test_other_roles_may_not_see_scheduled_work(city_vault: Vault) -> None:
     assert client.get("/staff/jobs/").status_code == 403
     assert "session.refused" not in [e.action for e in city_vault.audit.entries()]
     assert any(e.action == "jobs.read" for e in city_vault.audit.entries())
+
+
+def test_a_scheduled_run_whose_process_died_is_closed_by_the_next_runner(
+    city_vault: Vault, tmp_path: Path, clock: ManualClock
+) -> None:
+    dead = JobRun.objects.create(
+        job="sweep", started=T0 - DAY, runner="serve pid 1", scheduled=True
+    )
+    by_hand = JobRun.objects.create(job="other", started=T0, runner="backup create pid 2")
+    work = Counter()
+    registry = JobRegistry([Job("sweep", "Sweep", _daily, work)])
+    report = run_due(registry, _context(city_vault, tmp_path), "serve pid 3")
+    assert [r.job for r in report.ran] == ["sweep"]
+    dead.refresh_from_db()
+    by_hand.refresh_from_db()
+    assert (dead.outcome, dead.message) == (
+        "failed",
+        "did not finish: the process running it stopped",
+    )
+    assert by_hand.outcome == "running"  # a run by hand is not the runner's to close
+    assert JobRun.objects.filter(job="sweep", scheduled=True, outcome="succeeded").count() == 1

@@ -88,7 +88,7 @@ def create(
             return f"backup {made.manifest.name}: {made.size:,} bytes (taken by hand)"
 
         recorded = record_run(
-            BACKUP_JOB_NAME, runner_name("cli"), lambda: create_backup(context), describe
+            BACKUP_JOB_NAME, runner_name("backup create"), lambda: create_backup(context), describe
         )
     backup = recorded.value
     if backup is None:
@@ -242,7 +242,7 @@ def verify(
             return report.ok
 
         recorded = record_run(
-            DRILL_JOB_NAME, runner_name("cli"), drill, VerifyReport.summary, passed
+            DRILL_JOB_NAME, runner_name("backup verify"), drill, VerifyReport.summary, passed
         )
     report = recorded.value
     if report is None:

@@ -52,7 +52,7 @@ def run_due(
         from steward.vault.services.jobs_runner import run_due as run
         from steward.vault.services.jobs_runner import runner_name
 
-        report = run(standard_jobs(), context, runner_name("cli"))
+        report = run(standard_jobs(), context, runner_name("jobs run-due"))
     if report.locked_out:
         stdout.print("another runner is running the jobs now; nothing was started")
         return

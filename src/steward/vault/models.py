@@ -176,6 +176,8 @@ class JobRun(models.Model):
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.RUNNING)
     message = models.TextField(blank=True, default="")
     runner = models.CharField(max_length=100, blank=True, default="")
+    scheduled = models.BooleanField(default=False)
+    """Started by a runner holding the runner lock (not by hand)."""
 
     class Meta:
         ordering = ("-started", "-id")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final, Generic, TypeVar
 
-from django.db import DatabaseError, close_old_connections, connection
+from django.db import close_old_connections, connection
 
 from steward.clock import now
 from steward.errors import StewardError
@@ -111,11 +111,14 @@ def record_run(
     work: Callable[[], T],
     describe: Callable[[T], str],
     succeeded: Callable[[T], bool] = lambda _: True,
+    *,
+    scheduled: bool = False,
 ) -> Recorded[T]:
     """Do ``work`` now as a run of ``job`` and record it; return the result and its value.
 
     The run failed when ``work`` raised or ``succeeded`` says so; ``describe`` gives the
-    sentence kept for a value. A :class:`~steward.errors.StewardError` is recorded with
+    sentence kept for a value; ``scheduled`` marks a run started under the runner lock.
+    A :class:`~steward.errors.StewardError` is recorded with
     its message; any other error by its type only (its message could quote data), and
     its stack is logged. Never raises for the work's own failure.
 
@@ -123,7 +126,7 @@ def record_run(
         DatabaseError: the run could not be recorded.
     """
     started = now()
-    row = JobRun.objects.create(job=job, started=started, runner=runner)
+    row = JobRun.objects.create(job=job, started=started, runner=runner, scheduled=scheduled)
     value: T | None = None
     try:
         value = work()
@@ -146,13 +149,27 @@ def record_run(
     return Recorded(RunResult(job, outcome, message, started, finished), value)
 
 
-def run_job(job: Job, context: JobContext, runner: str) -> RunResult:
+def run_job(job: Job, context: JobContext, runner: str, *, scheduled: bool = False) -> RunResult:
     """Run ``job`` now, whatever its schedule, and record the run (see :func:`record_run`).
 
     Raises:
         DatabaseError: the run could not be recorded.
     """
-    return record_run(job.name, runner, lambda: job.run(context), str).result
+    work = lambda: job.run(context)  # noqa: E731
+    return record_run(job.name, runner, work, str, scheduled=scheduled).result
+
+
+def close_abandoned_runs() -> int:
+    """Mark as failed the scheduled runs still shown as running; returns how many.
+
+    Call only while holding the runner lock: then no other runner is running, so such
+    a run's process ended before it could record the outcome.
+    """
+    return JobRun.objects.filter(outcome=JobRun.Outcome.RUNNING, scheduled=True).update(
+        outcome=JobRun.Outcome.FAILED,
+        finished=now(),
+        message="did not finish: the process running it stopped",
+    )
 
 
 def run_due(registry: JobRegistry, context: JobContext, runner: str) -> DueReport:
@@ -167,13 +184,14 @@ def run_due(registry: JobRegistry, context: JobContext, runner: str) -> DueRepor
     if not lock.acquire():
         return DueReport((), locked_out=True)
     try:
+        close_abandoned_runs()
         ran = []
         for job in registry:
             schedule = job.schedule(context.plan)
             if not is_due(schedule.interval, history(job.name), now()):
                 continue
             with Heartbeat(lock):
-                ran.append(run_job(job, context, runner))
+                ran.append(run_job(job, context, runner, scheduled=True))
             lock.renew()
         return DueReport(tuple(ran))
     finally:
@@ -183,8 +201,8 @@ def run_due(registry: JobRegistry, context: JobContext, runner: str) -> DueRepor
 class JobRunnerThread(threading.Thread):
     """Runs due jobs every ``poll_seconds`` in the background of ``steward serve``.
 
-    The first pass starts at once. A pass that cannot reach the database is logged
-    (by error type) and tried again at the next poll.
+    The first pass starts at once. A pass that fails (the database cannot be reached)
+    is logged, by error type and place only, and tried again at the next poll.
     """
 
     def __init__(
@@ -209,8 +227,12 @@ class JobRunnerThread(threading.Thread):
                 report = run_due(self.registry, self.make_context(), self.runner)
                 for result in report.failed:
                     logger.warning("scheduled job %s failed: %s", result.job, result.message)
-            except (DatabaseError, StewardError) as error:
-                logger.warning("scheduled jobs could not run: %s", type(error).__name__)
+            except Exception as error:  # the runner must outlive any one failure
+                logger.error(
+                    "scheduled jobs could not run (%s) at\n%s",
+                    type(error).__name__,
+                    "".join(traceback.format_tb(error.__traceback__)),
+                )
             finally:
                 connection.close()
             self._stopped.wait(self.poll_seconds)
