@@ -309,3 +309,10 @@ def test_a_scheduled_run_whose_process_died_is_closed_by_the_next_runner(
     )
     assert by_hand.outcome == "running"  # a run by hand is not the runner's to close
     assert JobRun.objects.filter(job="sweep", scheduled=True, outcome="succeeded").count() == 1
+
+
+def test_the_lease_relies_on_immediate_transactions_in_sqlite(tmp_path: Path) -> None:
+    from steward.server.config import database_settings
+
+    options = database_settings(f"sqlite:///{tmp_path / 'x.sqlite3'}")["OPTIONS"]
+    assert options["transaction_mode"] == "IMMEDIATE"
