@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CITY = ROOT / "examples" / "city-constituent-services.yaml"
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PASSPHRASE = "a long enough passphrase"
+COMMAND = [sys.executable, "-c", "from steward.cli.main import run; run()"]
 
 
 def clean_env() -> dict[str, str]:
@@ -38,6 +39,19 @@ def clean_env() -> dict[str, str]:
     env["PYTHONPATH"] = str(ROOT / "src")
     env["STEWARD_INTAKE_PASSPHRASE"] = PASSPHRASE
     return env
+
+
+def steward(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run ``steward ARGS`` in a new process and wait for it."""
+    return subprocess.run(
+        [*COMMAND, *args],
+        cwd=cwd,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def free_port() -> int:
@@ -98,7 +112,7 @@ class LiveVault:
     def steward(self, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
         """Run one ``steward`` command in its own process; never raises on failure."""
         return subprocess.run(
-            [sys.executable, "-c", "from steward.cli.main import run; run()", *args],
+            [*COMMAND, *args],
             cwd=self.folder,
             env=clean_env(),
             capture_output=True,
@@ -202,3 +216,61 @@ def answers(number: int) -> dict[str, str]:
         "age_band": "30-44",
         "details": f"Request number {number}: a hole in the road",
     }
+
+
+def make_keys(folder: Path, cwd: Path) -> Path:
+    """Keys made by ``steward keys init`` (with an intake key and audit signing key)."""
+    result = subprocess.run(
+        [*COMMAND, "keys", "init", "--keys-dir", str(folder)],
+        cwd=cwd,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return folder
+
+
+@contextmanager
+def served(*args: str, cwd: Path) -> Iterator[str]:
+    """``steward serve ARGS --port P --plain-http`` running; yields its base URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [*COMMAND, "serve", *args, "--port", str(port), "--plain-http"],
+        cwd=cwd,
+        env=clean_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                with urllib.request.urlopen(base + "/", timeout=5):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        if process.poll() is not None:
+            raise AssertionError(process.communicate()[1].decode())
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def post_json(url: str, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """POST ``payload`` as JSON; the status and the JSON answer."""
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")

@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Annotated, Final
 
 import typer
-from rich.console import Console
 
+from steward.cli.backup import DEFAULT_BACKUP_DIR, BackupDir
 from steward.cli.django_setup import DatabaseUrl, DataDir, PlanOption
-from steward.cli.errors import EXIT_FINDINGS, EXIT_UNUSABLE, stderr, user_errors
+from steward.cli.errors import EXIT_FINDINGS, EXIT_UNUSABLE, plain_console, stderr, user_errors
+from steward.cli.jobs import start_scheduled_jobs, use_backup_dir
 from steward.cli.keys import DEFAULT_KEYS_DIR, KEK_FILE, KeysDir
 from steward.policy import LoadedPlan, load_plan
 from steward.policy.checks import Severity, run_checks
@@ -24,7 +25,7 @@ from steward.server.proxies import (
     waitress_setup,
 )
 
-stdout = Console(highlight=False, soft_wrap=True)
+stdout = plain_console()
 
 DEFAULT_DATA_DIR: Final = Path("steward-data")
 THREADS: Final = 4
@@ -73,6 +74,11 @@ def serve(
     ] = False,
     trusted_proxy: TrustedProxy = None,
     trusted_proxy_headers: TrustedProxyHeaders = None,
+    backup_dir: BackupDir = DEFAULT_BACKUP_DIR,
+    jobs: Annotated[
+        bool,
+        typer.Option("--jobs/--no-jobs", help="Run scheduled jobs (backups) in the background."),
+    ] = True,
 ) -> None:
     """Serve the vault: intake forms, staff pages and the HTTP API.
 
@@ -87,10 +93,13 @@ def serve(
         os.environ[INSECURE_COOKIES_VARIABLE] = "1"
     refuse_plan_errors(plan)
     require_keys(keys_dir)
+    use_backup_dir(backup_dir)
     start_vault(plan, keys_dir, database_url, data_dir or DEFAULT_DATA_DIR)
     if check_only:
         stdout.print(f"ready: {plan} passes its checks, keys and database are in order")
         return
+    if jobs:
+        start_scheduled_jobs()
     run_server(host, port, proxies)
 
 

@@ -43,6 +43,7 @@ class ServerConfig:
     allowed_hosts: tuple[str, ...]
     secure_cookies: bool
     lockout: LockoutPolicy = field(default_factory=LockoutPolicy)
+    backup_dir: Path = Path("steward-backups")
 
     @classmethod
     def from_environ(cls, environ: dict[str, str] | None = None) -> ServerConfig:
@@ -65,6 +66,7 @@ class ServerConfig:
             ),
             secure_cookies=env.get("STEWARD_INSECURE_COOKIES", "") != "1",
             lockout=lockout_policy(env),
+            backup_dir=Path(env.get("STEWARD_BACKUP_DIR", "steward-backups")),
         )
 
 

@@ -156,3 +156,41 @@ class AuditCheckpointRow(models.Model):
 
     class Meta:
         ordering = ("id",)
+
+
+class JobRun(models.Model):
+    """One run of a scheduled job (a backup, a restore drill, ...): when, and how it ended.
+
+    Times come from :mod:`steward.clock`, so tests can move them. ``message`` says what
+    happened in plain words and never holds personal data.
+    """
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+
+    job = models.CharField(max_length=63)
+    started = models.DateTimeField()
+    finished = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.RUNNING)
+    message = models.TextField(blank=True, default="")
+    runner = models.CharField(max_length=100, blank=True, default="")
+    scheduled = models.BooleanField(default=False)
+    """Started by a runner holding the runner lock (not by hand)."""
+
+    class Meta:
+        ordering = ("-started", "-id")
+        indexes = (models.Index(fields=("job", "-started"), name="jobrun_job_started"),)
+
+
+class JobLease(models.Model):
+    """Who may run scheduled jobs now, and until when (the SQLite runner lock).
+
+    A runner claims the row inside an ``IMMEDIATE`` transaction, so two processes cannot
+    both see it free; PostgreSQL uses an advisory lock instead.
+    """
+
+    name = models.CharField(max_length=63, primary_key=True)
+    holder = models.CharField(max_length=100)
+    expires = models.DateTimeField()

@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from steward.vault.views import staff, staff_audit, staff_auth, staff_cases, staff_mfa
+from steward.vault.views import (
+    staff,
+    staff_audit,
+    staff_auth,
+    staff_cases,
+    staff_jobs,
+    staff_mfa,
+)
 
 app_name = "staff"
 
@@ -18,4 +25,5 @@ urlpatterns = [
     path("records/<uuid:record_id>/assign/", staff_cases.assign, name="assign"),
     path("audit/", staff_audit.audit_browser, name="audit"),
     path("audit/verify/", staff_audit.audit_verify, name="audit-verify"),
+    path("jobs/", staff_jobs.jobs_page, name="jobs"),
 ]

@@ -1,0 +1,105 @@
+"""The jobs Steward schedules, and how often the plan asks for each.
+
+:func:`standard_jobs` is the one list every runner uses (``steward serve``,
+``steward jobs run-due``) and the status page reads. To schedule new work, define a
+:class:`~steward.vault.services.jobs.Job` and add it there.
+
+* ``backup``: every ``operations.backups.frequency`` (daily when the plan gives none),
+  take a backup, then delete those past ``operations.backups.retention``.
+* ``restore-drill``: every ``operations.backups.restore_tested_every``, restore the
+  newest backup into a temporary place and check it (``steward backup verify``).
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from steward.policy import Plan
+from steward.vault.rules.schedule import (
+    DEFAULT_INTERVAL,
+    FrequencyError,
+    duration_interval,
+    parse_frequency,
+)
+from steward.vault.services.backups_create import create_backup, prune_backups
+from steward.vault.services.backups_db import DatabaseRef
+from steward.vault.services.backups_format import prepare_backup_dir, stored_backups
+from steward.vault.services.backups_verify import verify_backup
+from steward.vault.services.jobs import Job, JobContext, JobFailed, JobRegistry, Schedule
+
+BACKUP_JOB_NAME = "backup"
+DRILL_JOB_NAME = "restore-drill"
+
+
+def backup_schedule(plan: Plan) -> Schedule:
+    """Every ``operations.backups.frequency``; none when the plan has no backups or turns
+    them off; daily when it gives no frequency or one Steward does not understand (with
+    a note saying so)."""
+    backups = plan.operations.backups
+    if backups is None:
+        return Schedule(None, "the plan declares no backups (operations.backups)")
+    if not backups.enabled:
+        return Schedule(None, "the plan switches backups off (operations.backups.enabled)")
+    if backups.frequency is None:
+        return Schedule(
+            DEFAULT_INTERVAL, "daily, as the plan gives no operations.backups.frequency"
+        )
+    try:
+        interval = parse_frequency(backups.frequency)
+    except FrequencyError as error:
+        return Schedule(
+            DEFAULT_INTERVAL, "daily", note=f"{error}; backing up daily until the plan is fixed"
+        )
+    return Schedule(interval, f"operations.backups.frequency: {backups.frequency}")
+
+
+def drill_schedule(plan: Plan) -> Schedule:
+    """Every ``operations.backups.restore_tested_every``; none without it."""
+    backups = plan.operations.backups
+    if backups is None or not backups.enabled:
+        return Schedule(None, "the plan makes no backups to test")
+    if backups.restore_tested_every is None:
+        return Schedule(None, "the plan sets no operations.backups.restore_tested_every")
+    every = backups.restore_tested_every
+    return Schedule(duration_interval(every), f"operations.backups.restore_tested_every: {every}")
+
+
+def run_backup(context: JobContext) -> str:
+    """Take a backup, then prune by the plan's retention; one sentence for the record."""
+    made = create_backup(context)
+    pruned = prune_backups(context)
+    text = (
+        f"backup {made.manifest.name}: {made.size:,} bytes, {made.manifest.records} records, "
+        f"{made.manifest.audit.size} audit entries"
+    )
+    if pruned.deleted:
+        text += f"; deleted {len(pruned.deleted)} past the plan's retention"
+    if pruned.kept_past_retention:
+        text += f"; kept {pruned.kept_past_retention} past retention: it is the newest"
+    return text
+
+
+def run_drill(context: JobContext) -> str:
+    """Verify the newest backup; fails when there is none or it does not restore whole."""
+    folder = (
+        prepare_backup_dir(context.backup_dir, create=False)
+        if context.backup_dir.exists()
+        else None
+    )
+    stored = stored_backups(folder) if folder else []
+    if not stored:
+        raise JobFailed(f"there is no backup in {context.backup_dir} to test")
+    server = DatabaseRef.from_settings(connection.settings_dict)
+    report = verify_backup(stored[-1].path, context.keys_dir, server=server)
+    if not report.ok:
+        raise JobFailed(report.summary())
+    return report.summary()
+
+
+BACKUP = Job(BACKUP_JOB_NAME, "Backup", backup_schedule, run_backup)
+RESTORE_DRILL = Job(DRILL_JOB_NAME, "Restore drill", drill_schedule, run_drill)
+
+
+def standard_jobs() -> JobRegistry:
+    """Every job Steward schedules, in the order a runner starts them."""
+    return JobRegistry([BACKUP, RESTORE_DRILL])
