@@ -102,7 +102,6 @@ def test_the_known_gaps_are_not_marked_enforced() -> None:
         "breach_deadlines",
         "vulnerability_clock",
         "oversight_review",
-        "backups",
     }
     assert {s.id for s in NOT_ENFORCED} >= gaps
 

@@ -491,9 +491,24 @@ _ENTRIES: tuple[Safeguard, ...] = (
     Safeguard(
         "backups",
         "scheduled encrypted backups, kept for the plan's period, with restore drills",
-        False,
+        True,
         lambda plan: plan.operations.backups is not None and plan.operations.backups.enabled,
-        issue=8,
+        (
+            _node(
+                "cli/test_backup_live.py",
+                "test_a_backup_of_a_serving_sqlite_vault_restores_every_acknowledged_record",
+            ),
+            _node("cli/test_backup_cli.py", "test_restore_into_an_empty_folder_then_verify"),
+            _node(
+                "cli/test_jobs_cli.py",
+                "test_run_due_takes_the_backup_and_the_drill_the_plan_asks_for",
+            ),
+            _node(
+                "vault/test_backup_pruning.py",
+                "test_backups_past_retention_are_deleted_but_never_the_newest",
+            ),
+            _node("vault/test_jobs.py", "test_the_privacy_officer_sees_a_missed_backup"),
+        ),
         claims=("backups are made", "backups are encrypted", "encrypted backups"),
     ),
     Safeguard(
