@@ -30,6 +30,8 @@ class ServerConfig:
     debug: bool
     allowed_hosts: tuple[str, ...]
     secure_cookies: bool
+    lock_timeout: float = 20.0
+    """Seconds a request waits for SQLite's write lock or the audit log's lock (PostgreSQL)."""
 
     @classmethod
     def from_environ(cls, environ: dict[str, str] | None = None) -> ServerConfig:
@@ -47,11 +49,58 @@ class ServerConfig:
                 h for h in env.get("STEWARD_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
             ),
             secure_cookies=env.get("STEWARD_INSECURE_COOKIES", "") != "1",
+            lock_timeout=positive_number(env, "STEWARD_DB_LOCK_TIMEOUT", 20.0),
         )
 
 
-def database_settings(url: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class AuditCheckpointConfig:
+    """When the vault signs checkpoints of its audit log on its own, and where it copies them.
+
+    A checkpoint is due when ``every_entries`` entries were added since the last one,
+    or ``every_minutes`` passed and at least one entry was added (0 turns either off).
+    ``witness_dir``, if set, receives a copy of every checkpoint note.
+    """
+
+    every_entries: int = 1000
+    every_minutes: int = 60
+    witness_dir: Path | None = None
+
+    @classmethod
+    def from_environ(cls, environ: dict[str, str] | None = None) -> AuditCheckpointConfig:
+        """Read ``STEWARD_AUDIT_CHECKPOINT_ENTRIES``, ``..._MINUTES`` and ``..._WITNESS_DIR``.
+
+        Raises:
+            StewardError: a number is not a whole number of at least 0.
+        """
+        env = dict(os.environ if environ is None else environ)
+        witness = env.get("STEWARD_AUDIT_WITNESS_DIR", "")
+        return cls(
+            every_entries=int(positive_number(env, "STEWARD_AUDIT_CHECKPOINT_ENTRIES", 1000)),
+            every_minutes=int(positive_number(env, "STEWARD_AUDIT_CHECKPOINT_MINUTES", 60)),
+            witness_dir=Path(witness) if witness else None,
+        )
+
+
+def positive_number(env: dict[str, str], name: str, default: float) -> float:
+    """The number in ``env[name]`` (``default`` if unset); whole numbers only, 0 or more.
+
+    Raises:
+        StewardError: the value is not a whole number of at least 0.
+    """
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise StewardError(f"{name} must be a whole number of 0 or more, not '{raw[:20]}'")
+    return float(int(raw))
+
+
+def database_settings(url: str, lock_timeout: float = 20.0) -> dict[str, Any]:
     """Django ``DATABASES['default']`` for ``sqlite:///path`` or ``postgresql://...``.
+
+    SQLite waits up to ``lock_timeout`` seconds for the database's write lock
+    (every transaction takes it as it begins) before giving up.
 
     Raises:
         StewardError: the URL's scheme is neither sqlite nor postgresql.
@@ -69,6 +118,7 @@ def database_settings(url: str) -> dict[str, Any]:
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL;",
+                "timeout": lock_timeout,
             },
         }
     if parsed.scheme in ("postgres", "postgresql"):
