@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 
 from steward import clock
 from steward.audit.checkpoint import parse_checkpoint
@@ -51,12 +51,8 @@ def lock_timeout() -> float:
 class DatabaseAuditStore:
     """An :class:`~steward.audit.store.AuditStore` in the vault's database."""
 
-    def __init__(self, using: str = DEFAULT_DB_ALIAS) -> None:
-        """Keep the log in the database ``using`` (Django's default database)."""
-        self.using = using
-
     def __repr__(self) -> str:
-        return f"DatabaseAuditStore({self.using!r})"
+        return "DatabaseAuditStore()"
 
     def append_next(self, build: RecordBuilder) -> int:
         """Store ``build(size, last)`` as the next entry, holding the log's lock; see the
@@ -71,24 +67,24 @@ class DatabaseAuditStore:
                 for rollback: fail closed).
             AuditConflictError: a writer that does not take the lock took this number.
         """
-        connection = connections[self.using]
+        connection = transaction.get_connection()
         if not connection.in_atomic_block:
-            with transaction.atomic(using=self.using):
+            with transaction.atomic():
                 return self.append_next(build)
         try:
             self._lock_tail()
             size, last = self._tail()
         except DatabaseError as error:
-            transaction.set_rollback(True, using=self.using)
+            transaction.set_rollback(True)
             raise _write_error(error) from None
         record = build(size, last)
         try:
-            AuditEntryRow.objects.using(self.using).create(seq=size, record=record)
+            AuditEntryRow.objects.create(seq=size, record=record)
         except IntegrityError:
-            transaction.set_rollback(True, using=self.using)
+            transaction.set_rollback(True)
             raise AuditConflictError(f"audit entry {size} was written by someone else") from None
         except DatabaseError as error:
-            transaction.set_rollback(True, using=self.using)
+            transaction.set_rollback(True)
             raise _write_error(error) from None
         return size
 
@@ -106,7 +102,7 @@ class DatabaseAuditStore:
 
         On SQLite the transaction already holds the database's write lock.
         """
-        connection = connections[self.using]
+        connection = transaction.get_connection()
         if connection.vendor != "postgresql":
             return
         milliseconds = max(1, round(lock_timeout() * 1000))
@@ -115,12 +111,7 @@ class DatabaseAuditStore:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
     def _tail(self) -> tuple[int, bytes | None]:
-        last = (
-            AuditEntryRow.objects.using(self.using)
-            .order_by("-seq")
-            .values_list("seq", "record")
-            .first()
-        )
+        last = AuditEntryRow.objects.order_by("-seq").values_list("seq", "record").first()
         if last is None:
             return 0, None
         return int(last[0]) + 1, bytes(last[1])
@@ -132,7 +123,7 @@ class DatabaseAuditStore:
             AuditReadError: the database cannot be read.
         """
         try:
-            rows = AuditEntryRow.objects.using(self.using).filter(seq__gte=start)
+            rows = AuditEntryRow.objects.filter(seq__gte=start)
             if stop is not None:
                 rows = rows.filter(seq__lt=stop)
             for record in rows.order_by("seq").values_list("record", flat=True).iterator(2000):
@@ -158,7 +149,7 @@ class DatabaseAuditStore:
             AuditWriteError: the database refused the write.
         """
         try:
-            with transaction.atomic(using=self.using):
+            with transaction.atomic():
                 self._insert_checkpoint(note, clock.now())
         except DatabaseError as error:
             raise AuditWriteError(
@@ -175,7 +166,7 @@ class DatabaseAuditStore:
             AuditWriteError: the database refused the write or the lock.
         """
         try:
-            with transaction.atomic(using=self.using):
+            with transaction.atomic():
                 self._lock_tail()
                 latest = self.latest_checkpoint()
                 if latest is not None and _size_of(latest[0]) >= size:
@@ -186,18 +177,14 @@ class DatabaseAuditStore:
             raise _write_error(error) from None
 
     def _insert_checkpoint(self, note: str, when: datetime) -> None:
-        row = AuditCheckpointRow.objects.using(self.using).create(note=note)
+        row = AuditCheckpointRow.objects.create(note=note)
         # ``written`` is filled in by the database layer on insert; use the vault's clock.
-        AuditCheckpointRow.objects.using(self.using).filter(pk=row.pk).update(written=when)
+        AuditCheckpointRow.objects.filter(pk=row.pk).update(written=when)
 
     def checkpoints(self) -> list[str]:
         """Every checkpoint note, oldest first."""
         try:
-            return list(
-                AuditCheckpointRow.objects.using(self.using)
-                .order_by("id")
-                .values_list("note", flat=True)
-            )
+            return list(AuditCheckpointRow.objects.order_by("id").values_list("note", flat=True))
         except DatabaseError as error:
             raise AuditReadError(
                 f"the checkpoints cannot be read ({type(error).__name__})"
@@ -210,7 +197,7 @@ class DatabaseAuditStore:
             AuditReadError: the database cannot be read.
         """
         try:
-            rows = AuditCheckpointRow.objects.using(self.using).order_by("id")
+            rows = AuditCheckpointRow.objects.order_by("id")
             return [(note, written) for note, written in rows.values_list("note", "written")]
         except DatabaseError as error:
             raise AuditReadError(
@@ -224,12 +211,7 @@ class DatabaseAuditStore:
             AuditReadError: the database cannot be read.
         """
         try:
-            row = (
-                AuditCheckpointRow.objects.using(self.using)
-                .order_by("-id")
-                .values_list("note", "written")
-                .first()
-            )
+            row = AuditCheckpointRow.objects.order_by("-id").values_list("note", "written").first()
         except DatabaseError as error:
             raise AuditReadError(
                 f"the checkpoints cannot be read ({type(error).__name__})"
