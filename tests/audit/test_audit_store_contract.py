@@ -161,7 +161,7 @@ def shared_store(request: pytest.FixtureRequest, tmp_path: Path) -> StoreFactory
     if request.param == "database":
         from django.db import connection
 
-        if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        if connection.vendor == "sqlite" and "memory" in str(connection.settings_dict["NAME"]):
             pytest.skip(
                 "in-memory SQLite is shared-cache, which has no busy wait; real SQLite files "
                 "under two server processes are tested in test_audit_concurrent_intake.py"

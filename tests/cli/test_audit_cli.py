@@ -160,8 +160,9 @@ def test_a_checkpoint_signed_by_another_key_is_refused(
 
 
 def test_prove_inclusion_and_consistency(setup: tuple[Path, Path]) -> None:
-    _, log = setup
-    inclusion = json.loads(_run("audit", "prove", "--log", str(log), "--index", "5").output)
+    keys, log = setup
+    where = ["--log", str(log), "--keys-dir", str(keys)]
+    inclusion = json.loads(_run("audit", "prove", *where, "--index", "5").output)
     verify_inclusion(
         inclusion["index"],
         inclusion["tree_size"],
@@ -169,7 +170,7 @@ def test_prove_inclusion_and_consistency(setup: tuple[Path, Path]) -> None:
         [bytes.fromhex(h) for h in inclusion["path"]],
         bytes.fromhex(inclusion["root"]),
     )
-    consistency = json.loads(_run("audit", "prove", "--log", str(log), "--old-size", "7").output)
+    consistency = json.loads(_run("audit", "prove", *where, "--old-size", "7").output)
     verify_consistency(
         consistency["old_size"],
         consistency["new_size"],
@@ -182,7 +183,9 @@ def test_prove_inclusion_and_consistency(setup: tuple[Path, Path]) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--index", "99"], "99"),
+        (["--index", "99"], "cannot prove entry 99: the log holds 12 entries"),
+        (["--old-size", "13"], "the log holds 12 entries"),
+        (["--index", "3", "--size", "11"], "no stored checkpoint covers exactly 11 entries"),
         ([], "exactly one of --index or --old-size"),
         (["--index", "1", "--old-size", "2"], "exactly one"),
     ],

@@ -26,6 +26,7 @@ the damage. See "Fast and strict verification" in docs/audit.md.
 from __future__ import annotations
 
 from binascii import hexlify
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from itertools import chain
@@ -300,24 +301,24 @@ def _scan(store: AuditStore, sizes: set[int], strict: bool) -> _Scan:
 
 
 def _load_checkpoints(
-    store: AuditStore, retained: str | Checkpoint | None, key: VerifierKey | None
+    store: AuditStore,
+    retained: str | Checkpoint | None,
+    key: VerifierKey | None,
+    kept: Sequence[tuple[str, str]] = (),
 ) -> list[tuple[str, Checkpoint]]:
     """Every checkpoint to compare, labelled for messages; raises AuditError on a bad one."""
     loaded: list[tuple[str, Checkpoint]] = []
     if isinstance(retained, Checkpoint):
         loaded.append(("the retained checkpoint", retained))
     elif retained is not None:
-        try:
-            checkpoint = open_checkpoint(retained, key) if key else parse_checkpoint(retained)
-        except AuditError as error:
-            raise AuditError(f"the retained checkpoint is not valid: {error}") from None
-        loaded.append(("the retained checkpoint", checkpoint))
-    for number, note in enumerate(store.checkpoints(), start=1):
+        kept = [("the retained checkpoint", retained), *kept]
+    stored = [(f"stored checkpoint {n}", note) for n, note in enumerate(store.checkpoints(), 1)]
+    for label, note in [*kept, *stored]:
         try:
             checkpoint = open_checkpoint(note, key) if key else parse_checkpoint(note)
         except AuditError as error:
-            raise AuditError(f"stored checkpoint {number} is not valid: {error}") from None
-        loaded.append((f"stored checkpoint {number}", checkpoint))
+            raise AuditError(f"{label} is not valid: {error}") from None
+        loaded.append((label, checkpoint))
     return loaded
 
 
@@ -343,11 +344,14 @@ def verify_log(
     public_key: VerifierKey | None = None,
     *,
     strict: bool = False,
+    kept: Sequence[tuple[str, str]] = (),
 ) -> VerificationReport:
     """Check every entry in ``store`` and compare the log with its checkpoints.
 
     ``checkpoint`` is a checkpoint kept off the server (a signed note, or an already
-    verified :class:`Checkpoint`). Checkpoints kept in the store are checked too.
+    verified :class:`Checkpoint`); ``kept`` holds more such notes, each with a label
+    for messages (e.g. the file it came from). Checkpoints kept in the store are
+    checked too. A log shorter than ANY of these checkpoints is reported truncated.
     With ``public_key``, every checkpoint note must carry a valid signature from
     it; without, notes are only parsed, so an attacker could have forged them.
 
@@ -362,7 +366,7 @@ def verify_log(
     Never raises for damage: every problem is described in the returned report.
     """
     try:
-        checkpoints = _load_checkpoints(store, checkpoint, public_key)
+        checkpoints = _load_checkpoints(store, checkpoint, public_key, kept)
     except AuditError as error:
         return VerificationReport(False, 0, EMPTY_ROOT, None, Problem.BAD_CHECKPOINT, str(error))
     scan = _scan(store, {c.size for _, c in checkpoints}, strict)

@@ -107,9 +107,7 @@ def database_settings(url: str, lock_timeout: float = 20.0) -> dict[str, Any]:
     """
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
-        path = unquote(parsed.path)
-        if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
-            path = path.lstrip("/")
+        path = sqlite_path(url)
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         return {
@@ -134,6 +132,14 @@ def database_settings(url: str, lock_timeout: float = 20.0) -> dict[str, Any]:
     raise StewardError(
         f"unsupported database URL scheme '{parsed.scheme}'; use sqlite:///PATH or postgresql://..."
     )
+
+
+def sqlite_path(url: str) -> str:
+    """The file (or ``:memory:``) a ``sqlite:///PATH`` URL names; relative unless ``////``."""
+    path = unquote(urlparse(url).path)
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        path = path.lstrip("/")
+    return path
 
 
 def secret_key(keys_dir: Path) -> str:

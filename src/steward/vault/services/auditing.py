@@ -9,6 +9,7 @@ from django.db import transaction
 from steward.audit import AuditEvent, Outcome
 from steward.audit.errors import AuditError, AuditWriteError
 from steward.vault.runtime import Vault
+from steward.vault.services.checkpoints import checkpoint_in_background, crossed_entry_threshold
 
 
 class AuditUnavailable(AuditWriteError):
@@ -29,7 +30,9 @@ def audit(
 
     The log's lock (see :mod:`steward.vault.audit_store`) is taken here and held until
     the action's transaction ends, so concurrent actions, in this process or another,
-    wait for each other's entries instead of failing.
+    wait for each other's entries instead of failing. An entry that completes a
+    multiple of the checkpoint schedule's entry count has a checkpoint signed in the
+    background once the action commits (:mod:`steward.vault.services.checkpoints`).
 
     Raises:
         AuditUnavailable: the entry could not be written; roll the action back.
@@ -45,6 +48,8 @@ def audit(
         outcome=outcome,
     )
     try:
-        vault.audit.append(event)
+        entry = vault.audit.append(event)
     except AuditError as error:
         raise AuditUnavailable(f"the action was not carried out: {error}") from None
+    if crossed_entry_threshold(entry.seq):
+        transaction.on_commit(lambda: checkpoint_in_background(vault))
