@@ -79,11 +79,19 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def suite_engine() -> str:
+    """The engine the suite runs on: PostgreSQL when ``STEWARD_TEST_DATABASE_URL`` names it."""
+    url = os.environ.get("STEWARD_TEST_DATABASE_URL", "")
+    return "postgresql" if url.startswith("postgres") else "sqlite"
+
+
 def postgres_admin_url() -> str | None:
-    """The PostgreSQL server to make scratch databases on, or ``None`` if none answers."""
-    url = os.environ.get("STEWARD_TEST_DATABASE_URL", PG_ADMIN)
-    if not url.startswith("postgres"):
+    """The PostgreSQL server to make scratch databases on (its ``postgres`` database, from
+    ``STEWARD_TEST_DATABASE_URL`` or 127.0.0.1:5432), or ``None`` if none answers."""
+    given = os.environ.get("STEWARD_TEST_DATABASE_URL", PG_ADMIN)
+    if not given.startswith("postgres"):
         return None
+    url = urlparse(given)._replace(path="/postgres").geturl()
     try:
         import psycopg
 

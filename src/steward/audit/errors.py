@@ -45,6 +45,10 @@ class ProofVerificationError(AuditError):
     """A Merkle inclusion or consistency proof does not verify."""
 
 
+class ProofFileError(AuditError):
+    """A proof file is not a proof: a member is missing or malformed."""
+
+
 class NoteFormatError(AuditError):
     """A signed note or checkpoint is not in the C2SP format."""
 

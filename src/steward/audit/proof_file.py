@@ -29,17 +29,13 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from steward.audit.checkpoint import Checkpoint, open_checkpoint
-from steward.audit.errors import AuditError, ProofVerificationError
+from steward.audit.errors import AuditError, ProofFileError, ProofVerificationError
 from steward.audit.keys import VerifierKey
 from steward.audit.log import ConsistencyProof, InclusionProof
 from steward.audit.merkle import leaf_hash
 from steward.audit.proofs import verify_consistency, verify_inclusion
 
 PROOF_FORMAT: Final = "steward-audit-proof/1"
-
-
-class ProofFileError(AuditError):
-    """A proof file is not a proof: a member is missing or malformed."""
 
 
 @dataclass(frozen=True)

@@ -29,11 +29,11 @@ from steward.audit.checkpoint_files import read_checkpoint_notes, write_checkpoi
 from steward.audit.errors import (
     AuditError,
     NoteFormatError,
+    ProofFileError,
     ProofVerificationError,
     SignatureError,
 )
 from steward.audit.proof_file import (
-    ProofFileError,
     check_proof_document,
     consistency_document,
     inclusion_document,

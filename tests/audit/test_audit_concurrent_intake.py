@@ -1,0 +1,82 @@
+"""Concurrent public intake against two real ``steward serve`` processes on one database.
+
+The engine is the suite's: SQLite (one file shared by both servers) in the first pass of
+``make test``, PostgreSQL when ``STEWARD_TEST_DATABASE_URL`` names it (the second pass).
+Every submission must be accepted, the audit chain must verify with the vault's own
+``steward audit verify``, and every receipt must have its record.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.audit.served_vault import (
+    ScratchDatabase,
+    hammer,
+    init_keys,
+    postgres_admin_url,
+    scratch_database,
+    served,
+    steward,
+    suite_engine,
+)
+
+pytestmark = pytest.mark.slow
+CLIENTS = 16
+EACH = 10
+EVERY = 40
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Iterator[tuple[Path, ScratchDatabase]]:
+    engine = suite_engine()
+    admin = postgres_admin_url() if engine == "postgresql" else None
+    if engine == "postgresql" and admin is None:
+        pytest.skip("no PostgreSQL answers")
+    init_keys(tmp_path / "keys", tmp_path)
+    with scratch_database(engine, tmp_path, admin) as database:
+        yield tmp_path / "keys", database
+
+
+def _stored_checkpoints(database: ScratchDatabase) -> int:
+    return int(database.query("SELECT count(*) FROM vault_auditcheckpointrow")[0][0])
+
+
+def test_sixteen_clients_on_two_servers_are_all_served_audited_and_stored(
+    tmp_path: Path, vault: tuple[Path, ScratchDatabase]
+) -> None:
+    keys, database = vault
+    settings = {"STEWARD_AUDIT_CHECKPOINT_ENTRIES": str(EVERY)}
+    with served(tmp_path, keys, database, count=2, env=settings) as servers:
+        outcomes, _ = hammer(servers.ports, CLIENTS, EACH)
+        # Crossing every 40th entry signs a checkpoint in the background, after commit.
+        deadline = time.monotonic() + 60
+        while _stored_checkpoints(database) == 0 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        errors = servers.stderr()
+    refused = [(o.status, o.detail) for o in outcomes if o.status != 201]
+    assert refused == []
+    references = [o.reference for o in outcomes]
+    assert len(set(references)) == CLIENTS * EACH
+    assert {uuid.UUID(str(reference)) for reference in references} <= database.record_ids()
+    assert "Traceback" not in errors
+
+    result = steward("audit", "verify", "--keys-dir", str(keys), *database.options, "--json",
+                     cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    assert (report["ok"], report["entries"]) == (True, CLIENTS * EACH)
+    assert report["signatures_checked"] is True
+    assert report["checkpoints_stored"] >= 1
+    sizes = [
+        int(row[0].splitlines()[1])
+        for row in database.query("SELECT note FROM vault_auditcheckpointrow")
+    ]
+    assert sizes
+    assert all(EVERY <= size <= CLIENTS * EACH for size in sizes)
