@@ -160,9 +160,7 @@ def test_no_checkpoint_is_signed_over_a_changed_entry(city_vault: Vault, schedul
     assert AuditCheckpointRow.objects.count() == 0
 
 
-def test_the_entries_that_sign_a_checkpoint_inline(
-    city_vault: Vault, schedule: Path
-) -> None:
+def test_the_entries_that_sign_a_checkpoint_inline(city_vault: Vault, schedule: Path) -> None:
     assert [crossed_entry_threshold(seq) for seq in range(11)] == [
         seq in (4, 9) for seq in range(11)
     ]
