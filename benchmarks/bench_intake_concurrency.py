@@ -1,27 +1,36 @@
 """Benchmark: public intake under concurrency, two ``steward serve`` processes on one database.
 
 Run: .venv/bin/python benchmarks/bench_intake_concurrency.py [--clients 16] [--requests 25]
-     [--engines sqlite,postgresql]
+     [--rounds 3] [--engines sqlite,postgresql] [--checkpoint-every N]
+     [--baseline-src OTHER_CHECKOUT/src]
 
-For each engine, a scratch vault (the city example plan) is served by two real
-``steward serve`` processes sharing one database: a temporary SQLite file, or a
+For each engine and round, a scratch vault (the city example plan) is served by two
+real ``steward serve`` processes sharing one database: a temporary SQLite file, or a
 scratch PostgreSQL database on 127.0.0.1:5432 (dropped afterwards; skipped if none
 answers). Clients post ``POST /api/intake/service_request`` over keep-alive
 connections, spread over both servers.
 
-- baseline: one client posting the same number of requests, one after another
-  (no contention), measured in the same run against the same servers;
+- serial (the baseline of each run): one client posting, one request after another,
+  against the same servers in the same round;
 - concurrent: ``--clients`` clients at once.
 
-Printed per engine: requests per second of each, their ratio (concurrent / serial:
-above 1 means concurrency helps), how many requests were refused (any answer but
-201), whether the audit chain verifies, and whether every receipt has its record.
-Machines here are shared and noisy: compare ratios, not requests per second.
+Printed per engine (medians over the rounds): requests per second of each and their
+ratio (concurrent / serial: above 1 means concurrency helps), how many requests were
+refused (any answer but 201), whether the audit chain verified every time, whether
+every receipt had its record, and how many checkpoints the servers signed.
+
+``--baseline-src`` runs the same rounds, interleaved, with the servers started from
+another source tree (for example a checkout of the main branch), and prints the
+ratio of this tree's concurrent throughput to it. ``--checkpoint-every N`` makes the
+servers sign a checkpoint in the background every N entries (the vault's default is
+every 1000), to measure what inline signing costs. Machines here are shared and
+noisy: compare ratios, not requests per second.
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import tempfile
 import uuid
@@ -44,14 +53,14 @@ from tests.audit.served_vault import (  # noqa: E402
 from steward.audit import MemoryAuditStore, verify_log  # noqa: E402
 
 
-def run_engine(engine: str, clients: int, requests: int) -> dict[str, Any]:
-    """Serve a scratch vault on ``engine`` twice over and measure serial and concurrent intake."""
+def run_round(engine: str, clients: int, requests: int, settings: dict[str, str]) -> dict[str, Any]:
+    """One scratch vault on ``engine`` served twice over: serial, then concurrent intake."""
     with tempfile.TemporaryDirectory(prefix="steward-bench-intake-") as scratch:
         folder = Path(scratch)
         init_keys(folder / "keys", folder)
         with (
             scratch_database(engine, folder, postgres_admin_url()) as database,
-            served(folder, folder / "keys", database) as servers,
+            served(folder, folder / "keys", database, env=settings) as servers,
         ):
             hammer(servers.ports, 2, 5)  # warm both servers up
             serial, serial_seconds = hammer(servers.ports[:1], 1, requests * 2)
@@ -63,52 +72,85 @@ def run_engine(engine: str, clients: int, requests: int) -> dict[str, Any]:
             for (record,) in database.query("SELECT record FROM vault_auditentryrow ORDER BY seq"):
                 store.records.append(bytes(record))
             report = verify_log(store)
+            checkpoints = database.query("SELECT count(*) FROM vault_auditcheckpointrow")[0][0]
+            lost = [o for o in outcomes if o.reference and uuid.UUID(o.reference) not in records]
             return {
-                "engine": engine,
                 "serial_rps": len(serial) / serial_seconds,
                 "concurrent_rps": len(concurrent) / seconds,
                 "requests": len(outcomes),
-                "refused": sum(refused.values()),
-                "refusals": dict(refused),
+                "refusals": refused,
                 "chain_ok": report.ok,
-                "chain": report.reason,
-                "entries": report.size,
-                "receipts_missing": sum(
-                    1
-                    for o in outcomes
-                    if o.reference is not None and uuid.UUID(o.reference) not in records
-                ),
-                "server_errors": servers.stderr().count("Traceback"),
+                "receipts_lost": len(lost),
+                "checkpoints": int(checkpoints),
             }
+
+
+def summarize(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """Medians of the rates, totals of the counts, over the rounds of one tree."""
+    refusals: Counter[str] = Counter()
+    for result in rounds:
+        refusals.update(result["refusals"])
+    return {
+        "serial_rps": statistics.median(r["serial_rps"] for r in rounds),
+        "concurrent_rps": statistics.median(r["concurrent_rps"] for r in rounds),
+        "requests": sum(r["requests"] for r in rounds),
+        "refused": sum(refusals.values()),
+        "refusals": refusals,
+        "chain_ok": all(r["chain_ok"] for r in rounds),
+        "receipts_lost": sum(r["receipts_lost"] for r in rounds),
+        "checkpoints": sum(r["checkpoints"] for r in rounds),
+    }
+
+
+def print_row(engine: str, tree: str, summary: dict[str, Any]) -> None:
+    ratio = summary["concurrent_rps"] / summary["serial_rps"]
+    refused = f"{summary['refused']}/{summary['requests']}"
+    print(
+        f"{engine:<11}{tree:<10}{summary['serial_rps']:>11.1f}{summary['concurrent_rps']:>12.1f}"
+        f"{ratio:>7.2f}x{refused:>11}{'ok' if summary['chain_ok'] else 'BROKEN':>7}"
+        f"{summary['receipts_lost']:>7}{summary['checkpoints']:>13}"
+    )
+    for refusal, count in summary["refusals"].items():
+        print(f"{'':<21}refused {count}x: {refusal}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--requests", type=int, default=25, help="requests per client")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--checkpoint-every", type=int, help="sign inline every N entries")
+    parser.add_argument("--baseline-src", type=Path, help="another tree's src to compare with")
     args = parser.parse_args()
+    settings: dict[str, str] = {}
+    if args.checkpoint_every is not None:
+        settings["STEWARD_AUDIT_CHECKPOINT_ENTRIES"] = str(args.checkpoint_every)
+    trees = {"this": settings}
+    if args.baseline_src is not None:
+        trees["baseline"] = {**settings, "PYTHONPATH": str(args.baseline_src.resolve())}
     print(
-        f"{'engine':<12}{'serial rps':>12}{'concurrent rps':>16}{'ratio':>8}"
-        f"{'refused':>10}{'chain':>8}{'receipts lost':>15}"
+        f"{args.clients} clients x {args.requests} requests, two servers, median of "
+        f"{args.rounds} rounds"
+    )
+    print(
+        f"{'engine':<11}{'tree':<10}{'serial/s':>11}{'concurrent/s':>13}{'ratio':>7}"
+        f"{'refused':>11}{'chain':>7}{'lost':>7}{'checkpoints':>13}"
     )
     for engine in args.engines.split(","):
         if engine == "postgresql" and postgres_admin_url() is None:
-            print(f"{engine:<12}skipped: no PostgreSQL answers at 127.0.0.1:5432")
+            print(f"{engine:<11}skipped: no PostgreSQL answers at 127.0.0.1:5432")
             continue
-        result = run_engine(engine, args.clients, args.requests)
-        ratio = result["concurrent_rps"] / result["serial_rps"]
-        print(
-            f"{engine:<12}{result['serial_rps']:>12.1f}{result['concurrent_rps']:>16.1f}"
-            f"{ratio:>7.2f}x{result['refused']:>6}/{result['requests']:<4}"
-            f"{'ok' if result['chain_ok'] else 'BROKEN':>7}{result['receipts_missing']:>15}"
-        )
-        for refusal, count in result["refusals"].items():
-            print(f"{'':<12}refused {count}x: {refusal}")
-        if not result["chain_ok"]:
-            print(f"{'':<12}chain: {result['chain']}")
-        if result["server_errors"]:
-            print(f"{'':<12}server tracebacks: {result['server_errors']}")
+        results: dict[str, list[dict[str, Any]]] = {tree: [] for tree in trees}
+        for _ in range(args.rounds):
+            for tree, env in trees.items():
+                results[tree].append(run_round(engine, args.clients, args.requests, env))
+        summaries = {tree: summarize(rounds) for tree, rounds in results.items()}
+        for tree, summary in summaries.items():
+            print_row(engine, tree, summary)
+        if "baseline" in summaries:
+            gain = summaries["this"]["concurrent_rps"] / summaries["baseline"]["concurrent_rps"]
+            print(f"{'':<21}concurrent throughput, this tree / baseline: {gain:.2f}x")
 
 
 if __name__ == "__main__":

@@ -9,14 +9,18 @@ Every submission must be accepted, the audit chain must verify with the vault's 
 from __future__ import annotations
 
 import json
+import threading
 import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from steward.vault.audit_store import LOCK_KEY
 from tests.audit.served_vault import (
+    Outcome,
     ScratchDatabase,
     hammer,
     init_keys,
@@ -80,3 +84,77 @@ def test_sixteen_clients_on_two_servers_are_all_served_audited_and_stored(
     ]
     assert sizes
     assert all(EVERY <= size <= CLIENTS * EACH for size in sizes)
+
+
+# A busy database: requests wait a bounded time for the lock
+# ----------------------------------------------------------
+
+
+class _Held:
+    """The write lock of the vault's database (SQLite) or the audit log's lock (PostgreSQL),
+    held by a test connection the way a long transaction in another process would."""
+
+    def __init__(self, database: ScratchDatabase) -> None:
+        self.database = database
+        self.connection: Any = None
+
+    def __enter__(self) -> _Held:
+        if self.database.engine == "sqlite":
+            import sqlite3
+
+            path = self.database.url.removeprefix("sqlite://")
+            self.connection = sqlite3.connect(path, isolation_level=None)
+            self.connection.execute("BEGIN IMMEDIATE")
+        else:
+            import psycopg
+
+            self.connection = psycopg.connect(self.database.url)
+            self.connection.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.database.engine == "sqlite":
+            self.connection.execute("ROLLBACK")
+        else:
+            self.connection.rollback()
+        self.connection.close()
+
+
+def _post_in_background(port: int) -> tuple[threading.Thread, list[Outcome]]:
+    answers: list[Outcome] = []
+    thread = threading.Thread(target=lambda: answers.extend(hammer([port], 1, 1)[0]))
+    thread.start()
+    return thread, answers
+
+
+def test_a_request_waits_for_a_busy_database_and_then_succeeds(
+    tmp_path: Path, vault: tuple[Path, ScratchDatabase]
+) -> None:
+    keys, database = vault
+    with served(tmp_path, keys, database, count=1) as servers:
+        with _Held(database):
+            thread, answers = _post_in_background(servers.ports[0])
+            thread.join(timeout=2)
+            assert thread.is_alive()  # waiting for the lock, not refused at once
+        thread.join(timeout=60)
+    assert [a.status for a in answers] == [201]
+    assert len(database.record_ids()) == 1
+
+
+def test_the_wait_for_a_busy_database_is_bounded(
+    tmp_path: Path, vault: tuple[Path, ScratchDatabase]
+) -> None:
+    keys, database = vault
+    settings = {"STEWARD_DB_LOCK_TIMEOUT": "1"}
+    with served(tmp_path, keys, database, count=1, env=settings) as servers:
+        with _Held(database):
+            thread, answers = _post_in_background(servers.ports[0])
+            thread.join(timeout=30)
+            assert not thread.is_alive()  # answered while the lock is still held
+        assert [a.status for a in answers] != [201]
+        assert database.record_ids() == set()
+        if database.engine == "postgresql":
+            assert answers[0].status == 503
+            assert "audit log" in answers[0].detail
+        after, _ = hammer(servers.ports, 1, 1)  # and the server goes on serving
+    assert [a.status for a in after] == [201]
