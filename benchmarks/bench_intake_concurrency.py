@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python benchmarks/bench_intake_concurrency.py [--clients 16] [--requests 25]
      [--rounds 3] [--engines sqlite,postgresql] [--checkpoint-every N]
-     [--baseline-src OTHER_CHECKOUT/src]
+     [--baseline-src OTHER_CHECKOUT/src] [--baseline-setting NAME=VALUE ...]
 
 For each engine and round, a scratch vault (the city example plan) is served by two
 real ``steward serve`` processes sharing one database: a temporary SQLite file, or a
@@ -21,10 +21,13 @@ every receipt had its record, and how many checkpoints the servers signed.
 
 ``--baseline-src`` runs the same rounds, interleaved, with the servers started from
 another source tree (for example a checkout of the main branch), and prints the
-ratio of this tree's concurrent throughput to it. ``--checkpoint-every N`` makes the
-servers sign a checkpoint in the background every N entries (the vault's default is
-every 1000), to measure what inline signing costs. Machines here are shared and
-noisy: compare ratios, not requests per second.
+ratio of this tree's concurrent throughput to it; ``--baseline-setting NAME=VALUE``
+runs the baseline rounds with that server setting instead (or as well).
+``--checkpoint-every N`` makes the servers sign a checkpoint in the background every
+N entries (the vault's default is every 1000); with ``--baseline-setting
+STEWARD_AUDIT_CHECKPOINT_ENTRIES=0`` it measures what inline signing costs, including
+the 99th percentile of request latency. Machines here are shared and noisy: compare
+ratios, not requests per second.
 """
 
 from __future__ import annotations
@@ -75,6 +78,7 @@ def run_round(engine: str, clients: int, requests: int, settings: dict[str, str]
             checkpoints = database.query("SELECT count(*) FROM vault_auditcheckpointrow")[0][0]
             lost = [o for o in outcomes if o.reference and uuid.UUID(o.reference) not in records]
             return {
+                "p99_ms": 1000 * statistics.quantiles([o.seconds for o in concurrent], n=100)[98],
                 "serial_rps": len(serial) / serial_seconds,
                 "concurrent_rps": len(concurrent) / seconds,
                 "requests": len(outcomes),
@@ -93,6 +97,7 @@ def summarize(rounds: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "serial_rps": statistics.median(r["serial_rps"] for r in rounds),
         "concurrent_rps": statistics.median(r["concurrent_rps"] for r in rounds),
+        "p99_ms": statistics.median(r["p99_ms"] for r in rounds),
         "requests": sum(r["requests"] for r in rounds),
         "refused": sum(refusals.values()),
         "refusals": refusals,
@@ -108,7 +113,7 @@ def print_row(engine: str, tree: str, summary: dict[str, Any]) -> None:
     print(
         f"{engine:<11}{tree:<10}{summary['serial_rps']:>11.1f}{summary['concurrent_rps']:>12.1f}"
         f"{ratio:>7.2f}x{refused:>11}{'ok' if summary['chain_ok'] else 'BROKEN':>7}"
-        f"{summary['receipts_lost']:>7}{summary['checkpoints']:>13}"
+        f"{summary['receipts_lost']:>7}{summary['checkpoints']:>13}{summary['p99_ms']:>9.0f}"
     )
     for refusal, count in summary["refusals"].items():
         print(f"{'':<21}refused {count}x: {refusal}")
@@ -122,20 +127,31 @@ def main() -> None:
     parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument("--checkpoint-every", type=int, help="sign inline every N entries")
     parser.add_argument("--baseline-src", type=Path, help="another tree's src to compare with")
+    parser.add_argument(
+        "--baseline-setting",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a server setting for the baseline rounds (repeatable)",
+    )
     args = parser.parse_args()
     settings: dict[str, str] = {}
     if args.checkpoint_every is not None:
         settings["STEWARD_AUDIT_CHECKPOINT_ENTRIES"] = str(args.checkpoint_every)
     trees = {"this": settings}
-    if args.baseline_src is not None:
-        trees["baseline"] = {**settings, "PYTHONPATH": str(args.baseline_src.resolve())}
+    if args.baseline_src is not None or args.baseline_setting:
+        baseline = dict(settings)
+        if args.baseline_src is not None:
+            baseline["PYTHONPATH"] = str(args.baseline_src.resolve())
+        baseline.update(item.split("=", 1) for item in args.baseline_setting)
+        trees["baseline"] = baseline
     print(
         f"{args.clients} clients x {args.requests} requests, two servers, median of "
         f"{args.rounds} rounds"
     )
     print(
         f"{'engine':<11}{'tree':<10}{'serial/s':>11}{'concurrent/s':>13}{'ratio':>7}"
-        f"{'refused':>11}{'chain':>7}{'lost':>7}{'checkpoints':>13}"
+        f"{'refused':>11}{'chain':>7}{'lost':>7}{'checkpoints':>13}{'p99 ms':>9}"
     )
     for engine in args.engines.split(","):
         if engine == "postgresql" and postgres_admin_url() is None:

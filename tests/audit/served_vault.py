@@ -29,17 +29,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CITY = ROOT / "examples" / "city-constituent-services.yaml"
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PASSPHRASE = "a long enough passphrase for the test"
-INTAKE_PATH = "/api/intake/service_request"
-ANSWERS = {
-    "full_name": "Zebulon Quartermaine",
-    "email": "zq@example.org",
-    "phone": "555 867 5309",
-    "street_address": "77 Sycamore Boulevard",
-    "district": "Downtown",
-    "request_type": "graffiti",
-    "age_band": "45-64",
-    "details": "Xylophone-shaped mural painted over the bakery door",
-}
+DATASET = "service_request"
+INTAKE_PATH = f"/api/intake/{DATASET}"
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -249,6 +240,21 @@ def _wait_until_answering(process: subprocess.Popen[bytes], port: int) -> None:
     raise RuntimeError(f"no server answered on port {port}")
 
 
+def intake_bodies(count: int, seed: int = 8) -> list[bytes]:
+    """``count`` acceptable intake bodies for the city plan's form, each a different
+    fictional person (``steward.synthetic``, seeded)."""
+    from steward.policy import load_plan
+    from steward.synthetic import fake_consents, fake_submission, new_faker
+
+    plan, faker = load_plan(CITY).plan, new_faker(seed)
+    bodies = []
+    for _ in range(count):
+        answers = fake_submission(plan, DATASET, faker, voluntary_rate=1.0)
+        consents = sorted(fake_consents(plan, DATASET, answers, faker))
+        bodies.append(json.dumps({"answers": answers, "consents": consents}).encode())
+    return bodies
+
+
 @dataclass
 class Outcome:
     """What one intake request got back."""
@@ -256,6 +262,7 @@ class Outcome:
     status: int
     reference: str | None
     detail: str
+    seconds: float = 0.0
 
 
 def hammer(
@@ -267,7 +274,7 @@ def hammer(
     ``i % len(ports)``) and all start together. Returns every outcome and the seconds
     from the start to the last answer.
     """
-    body = json.dumps({"answers": ANSWERS, "consents": ["service_updates"]}).encode()
+    bodies = intake_bodies(clients * per_client)
     outcomes: list[Outcome] = []
     lock = threading.Lock()
     start = threading.Barrier(clients + 1)
@@ -276,7 +283,8 @@ def hammer(
         connection = http.client.HTTPConnection("127.0.0.1", ports[number % len(ports)], timeout=60)
         mine: list[Outcome] = []
         start.wait()
-        for _ in range(per_client):
+        for body in bodies[number * per_client : (number + 1) * per_client]:
+            sent = time.perf_counter()
             connection.request("POST", path, body, {"Content-Type": "application/json"})
             response = connection.getresponse()
             payload = response.read()
@@ -285,7 +293,8 @@ def hammer(
             except ValueError:
                 answer = {}
             reference = answer.get("reference") if response.status == 201 else None
-            mine.append(Outcome(response.status, reference, str(answer.get("detail", ""))))
+            detail = str(answer.get("detail", ""))
+            mine.append(Outcome(response.status, reference, detail, time.perf_counter() - sent))
         connection.close()
         with lock:
             outcomes.extend(mine)

@@ -12,7 +12,6 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +22,8 @@ from tests.audit.served_vault import (
     Outcome,
     ScratchDatabase,
     hammer,
-    init_keys,
-    postgres_admin_url,
-    scratch_database,
     served,
     steward,
-    suite_engine,
 )
 
 pytestmark = pytest.mark.slow
@@ -38,14 +33,8 @@ EVERY = 40
 
 
 @pytest.fixture
-def vault(tmp_path: Path) -> Iterator[tuple[Path, ScratchDatabase]]:
-    engine = suite_engine()
-    admin = postgres_admin_url() if engine == "postgresql" else None
-    if engine == "postgresql" and admin is None:
-        pytest.skip("no PostgreSQL answers")
-    init_keys(tmp_path / "keys", tmp_path)
-    with scratch_database(engine, tmp_path, admin) as database:
-        yield tmp_path / "keys", database
+def vault(vault_keys: Path, vault_database: ScratchDatabase) -> tuple[Path, ScratchDatabase]:
+    return vault_keys, vault_database
 
 
 def _stored_checkpoints(database: ScratchDatabase) -> int:

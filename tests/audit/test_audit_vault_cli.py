@@ -10,7 +10,6 @@ short in the database is caught against stored, exported and witness checkpoints
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,8 +17,6 @@ import pytest
 from tests.audit.served_vault import (
     ScratchDatabase,
     hammer,
-    init_keys,
-    postgres_admin_url,
     scratch_database,
     served,
     steward,
@@ -28,28 +25,6 @@ from tests.audit.served_vault import (
 
 pytestmark = pytest.mark.slow
 NO_INLINE = {"STEWARD_AUDIT_CHECKPOINT_ENTRIES": "0"}
-
-
-@pytest.fixture
-def admin() -> str | None:
-    if suite_engine() == "sqlite":
-        return None
-    url = postgres_admin_url()
-    if url is None:
-        pytest.skip("no PostgreSQL answers")
-    return url
-
-
-@pytest.fixture
-def keys(tmp_path: Path) -> Path:
-    init_keys(tmp_path / "keys", tmp_path)
-    return tmp_path / "keys"
-
-
-@pytest.fixture
-def database(tmp_path: Path, admin: str | None) -> Iterator[ScratchDatabase]:
-    with scratch_database(suite_engine(), tmp_path, admin) as scratch:
-        yield scratch
 
 
 def _audit(
@@ -66,11 +41,12 @@ def _intake(ports: list[int], count: int) -> None:
 
 
 def test_the_vault_log_is_verified_checkpointed_exported_and_proved_offline(
-    tmp_path: Path, keys: Path, admin: str | None
+    tmp_path: Path, vault_keys: Path, pg_admin: str | None
 ) -> None:
+    keys = vault_keys
     proofs = tmp_path / "proofs"
     proofs.mkdir()
-    with scratch_database(suite_engine(), tmp_path, admin) as database:
+    with scratch_database(suite_engine(), tmp_path, pg_admin) as database:
         with served(tmp_path, keys, database, count=1, env=NO_INLINE) as servers:
             _intake(servers.ports, 6)
             code, out = _audit(tmp_path, keys, database, "checkpoint", "--out", "kept.note")
@@ -138,8 +114,9 @@ def test_the_vault_log_is_verified_checkpointed_exported_and_proved_offline(
 
 
 def test_a_log_cut_short_in_the_database_is_caught_against_any_checkpoint(
-    tmp_path: Path, keys: Path, database: ScratchDatabase
+    tmp_path: Path, vault_keys: Path, vault_database: ScratchDatabase
 ) -> None:
+    keys, database = vault_keys, vault_database
     witness = tmp_path / "witness"
     settings = {**NO_INLINE, "STEWARD_AUDIT_WITNESS_DIR": str(witness)}
     with served(tmp_path, keys, database, count=1, env=settings) as servers:
