@@ -11,7 +11,7 @@ import pytest
 from django.db import transaction
 from pytest_django.fixtures import Settings
 
-from steward.audit import AuditWriteError, open_checkpoint, parse_checkpoint
+from steward.audit import AuditLog, AuditWriteError, open_checkpoint, parse_checkpoint
 from steward.audit.checkpoint_files import read_checkpoint_notes
 from steward.audit.schedule import CheckpointSchedule, LastCheckpoint, checkpoint_due
 from steward.cli.keys import create_signing_key
@@ -145,9 +145,23 @@ def test_no_checkpoint_is_signed_over_a_log_cut_short(city_vault: Vault, schedul
     _act(city_vault, 6)
     AuditEntryRow.objects.filter(seq__gte=4).delete()
     _act(city_vault, 8)  # the vault keeps writing after the cut
-    with pytest.raises(CheckpointRefused, match="stored checkpoint 1"):
+    with pytest.raises(CheckpointRefused, match="entry 5 is not the entry verified before"):
         checkpoint_if_due(city_vault, START)
     assert _sizes(city_vault) == [6]
+    # A new process (a fresh store) finds it against the stored checkpoint...
+    fresh = replace(city_vault, audit=AuditLog(DatabaseAuditStore(), city_vault.audit.hasher))
+    with pytest.raises(CheckpointRefused, match="do not match stored checkpoint 1"):
+        checkpoint_if_due(fresh, START)
+
+
+def test_the_signer_remembers_what_it_verified(city_vault: Vault, schedule: Path) -> None:
+    _act(city_vault, 6)
+    assert checkpoint_if_due(city_vault, START) is not None
+    AuditEntryRow.objects.filter(seq__gte=3).delete()
+    AuditCheckpointRow.objects.all().delete()  # the stored checkpoints go too
+    with pytest.raises(CheckpointRefused, match="entries from 3 on were removed"):
+        checkpoint_if_due(city_vault, START)
+    assert AuditCheckpointRow.objects.count() == 0
 
 
 def test_no_checkpoint_is_signed_over_a_changed_entry(city_vault: Vault, schedule: Path) -> None:

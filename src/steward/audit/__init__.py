@@ -30,6 +30,7 @@ from steward.audit.errors import (
     CanonicalEncodingError,
     EntryFormatError,
     KeyFileError,
+    LogIntegrityError,
     NoteFormatError,
     ProofError,
     ProofFileError,
@@ -46,6 +47,7 @@ from steward.audit.keys import (
 )
 from steward.audit.log import AuditLog, ConsistencyProof, InclusionProof
 from steward.audit.merkle import leaf_hash, root_hash
+from steward.audit.prefix import VerifiedPrefix, extend_prefix, hash_prefix
 from steward.audit.proof_file import (
     ProofCheck,
     check_proof_document,
@@ -76,6 +78,7 @@ __all__ = [
     "InclusionProof",
     "KeyFileError",
     "LastCheckpoint",
+    "LogIntegrityError",
     "MemoryAuditStore",
     "NoteFormatError",
     "Outcome",
@@ -89,11 +92,14 @@ __all__ = [
     "SignatureError",
     "SigningKey",
     "VerificationReport",
+    "VerifiedPrefix",
     "VerifierKey",
     "canonical_json",
     "check_proof_document",
     "checkpoint_due",
     "consistency_document",
+    "extend_prefix",
+    "hash_prefix",
     "inclusion_document",
     "leaf_hash",
     "load_private_key",

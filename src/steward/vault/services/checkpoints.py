@@ -6,9 +6,10 @@
 copies every stored checkpoint into the witness folder (``STEWARD_AUDIT_WITNESS_DIR``)
 if one is set. It is idempotent and safe to run from several processes at once.
 
-Before signing, the whole log is verified against every stored checkpoint: the vault
-never signs over a log that was cut short or changed; it refuses, and the refusal is
-what the job runner records.
+Before signing, the log is verified against every stored checkpoint (in full the first
+time in a process, then only what was appended since): the vault never signs over a
+log that was cut short or changed; it refuses, and the refusal is what the job runner
+records.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Final
+from weakref import WeakKeyDictionary
 
 from django.conf import settings
 from django.db import connection
@@ -31,11 +33,14 @@ from steward.audit import (
     VerifierKey,
     load_private_key,
     load_public_key,
+    open_checkpoint,
     parse_checkpoint,
     sign_checkpoint,
     verify_log,
 )
 from steward.audit.checkpoint_files import write_checkpoint_copies
+from steward.audit.errors import LogIntegrityError
+from steward.audit.prefix import VerifiedPrefix, extend_prefix, hash_prefix
 from steward.audit.schedule import CheckpointSchedule, LastCheckpoint, checkpoint_due
 from steward.vault.audit_store import DatabaseAuditStore
 from steward.vault.runtime import Vault
@@ -115,23 +120,63 @@ def sign_now(
     """Verify the log, sign a checkpoint of all of it, store it and copy it; return the note.
 
     If the newest stored checkpoint already covers the whole log, that note is
-    returned and nothing new is signed (so this is idempotent).
+    returned and nothing new is stored (so this is idempotent).
 
     Raises:
         CheckpointRefused: the log does not verify against its stored checkpoints
-            (signed by ``key``): nothing was signed.
+            (signed by ``key``), or is shorter than this process saw it: nothing
+            was signed.
         AuditReadError, AuditWriteError: the database or the witness folder failed.
     """
-    report = verify_log(store, public_key=key.verifier)
-    if not report.ok:
-        raise CheckpointRefused(f"no checkpoint was signed: {report.reason}")
-    note = sign_checkpoint(Checkpoint(key.name, report.size, report.root_hash), key)
-    if not store.save_checkpoint_if_newer(note, report.size, now):
+    prefix = verified_prefix(store, key.verifier)
+    note = sign_checkpoint(Checkpoint(key.name, prefix.size, prefix.root), key)
+    if not store.save_checkpoint_if_newer(note, prefix.size, now):
         latest = store.latest_checkpoint()
         note = latest[0] if latest is not None else note
     if witness_dir is not None:
         write_checkpoint_copies(store.checkpoints(), witness_dir)
     return note
+
+
+_prefixes: WeakKeyDictionary[DatabaseAuditStore, VerifiedPrefix] = WeakKeyDictionary()
+_prefixes_lock = threading.Lock()
+
+
+def verified_prefix(store: DatabaseAuditStore, key: VerifierKey) -> VerifiedPrefix:
+    """The whole log, verified against every stored checkpoint (each signed by ``key``).
+
+    The first call for a store verifies the whole log; later calls check only the
+    entries appended since (and the checkpoints stored since), from what this process
+    remembers of the log (:mod:`steward.audit.prefix`). So signing stays cheap as the
+    log grows, and a log cut back below what this process already verified is caught
+    even if the stored checkpoints were deleted too.
+
+    Raises:
+        CheckpointRefused: the log or a stored checkpoint does not verify.
+        AuditReadError: the database cannot be read.
+    """
+    stored = []
+    for number, note in enumerate(store.checkpoints(), start=1):
+        try:
+            stored.append((f"stored checkpoint {number}", open_checkpoint(note, key)))
+        except AuditError as error:
+            raise CheckpointRefused(
+                f"no checkpoint was signed: stored checkpoint {number} is not valid: {error}"
+            ) from None
+    with _prefixes_lock:
+        prefix = _prefixes.get(store)
+    if prefix is None:
+        report = verify_log(store, public_key=key)
+        if not report.ok:
+            raise CheckpointRefused(f"no checkpoint was signed: {report.reason}")
+        prefix = hash_prefix(store, report.size)
+    try:
+        prefix = extend_prefix(store, prefix, stored)
+    except LogIntegrityError as error:
+        raise CheckpointRefused(f"no checkpoint was signed: {error}") from None
+    with _prefixes_lock:
+        _prefixes[store] = prefix
+    return prefix
 
 
 def checkpoint_if_due(vault: Vault, now: datetime | None = None) -> str | None:
