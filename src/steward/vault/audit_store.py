@@ -107,8 +107,13 @@ class DatabaseAuditStore:
             return
         milliseconds = max(1, round(lock_timeout() * 1000))
         with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{milliseconds}ms"])
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+            # One round trip: the subquery (volatile, so never flattened) sets the
+            # transaction's lock_timeout before the outer query waits for the lock.
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s) "
+                "FROM (SELECT set_config('lock_timeout', %s, true)) AS timeout",
+                [LOCK_KEY, f"{milliseconds}ms"],
+            )
 
     def _tail(self) -> tuple[int, bytes | None]:
         last = AuditEntryRow.objects.order_by("-seq").values_list("seq", "record").first()
