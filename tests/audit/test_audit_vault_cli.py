@@ -53,6 +53,9 @@ def test_the_vault_log_is_verified_checkpointed_exported_and_proved_offline(
             assert code == 0, out
             assert out.startswith("steward-audit\n6\n")
             _intake(servers.ports, 6)
+            code, out = _audit(tmp_path, keys, database, "checkpoint", "--if-due")
+            assert code == 0, out
+            assert "no checkpoint due" in out  # 6 new entries, seconds after the last one
             code, out = _audit(tmp_path, keys, database, "verify", "--json")
         assert code == 0, out
         report = json.loads(out)
