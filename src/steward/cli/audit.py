@@ -318,8 +318,11 @@ def prove(
     ] = None,
     out: Annotated[Path | None, typer.Option(help="Write the proof file here.")] = None,
 ) -> None:
-    """Write a proof file: an inclusion (--index) or consistency (--old-size) proof,
-    with the signed checkpoints it rests on, for `steward audit check-proof`."""
+    """Write a proof file: inclusion (--index) or consistency (--old-size).
+
+    The file carries the signed checkpoints the proof rests on, so that
+    `steward audit check-proof` can check it offline.
+    """
     if (index is None) == (old_size is None):
         stderr.print("error: give exactly one of --index or --old-size")
         raise typer.Exit(EXIT_UNUSABLE)
