@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -23,6 +23,7 @@ from steward.audit import (
     verify_log,
 )
 from steward.audit.merkle import leaf_hash
+from steward.audit.store import RecordBuilder
 from tests.audit.audit_helpers import ORIGIN, make_event
 
 
@@ -93,7 +94,7 @@ def test_impossible_proofs_raise_proof_error(memory_log: AuditLog) -> None:
 class BrokenStore(MemoryAuditStore):
     """A store whose disk has gone away."""
 
-    def append(self, index: int, record: bytes) -> None:
+    def append_next(self, build: RecordBuilder) -> int:
         raise AuditWriteError("the audit store is unavailable")
 
     def save_checkpoint(self, note: str) -> None:
@@ -123,23 +124,35 @@ def test_append_fails_closed_when_the_log_file_cannot_be_written(
         log.append(make_event(1))
 
 
-def test_two_logs_on_one_store_cannot_fork_the_chain(
+def test_a_writer_that_read_the_tail_early_cannot_fork_the_chain(
     tmp_path: Path, hasher: ReferenceHasher
 ) -> None:
-    class Racing(FileAuditStore):
-        """Another writer appends between our read of the head and our append."""
-
-        def read(self, start: int = 0, stop: int | None = None) -> Iterator[bytes]:
-            records = list(super().read(start, stop))
-            if not getattr(self, "raced", False):
-                self.raced = True
-                AuditLog(FileAuditStore(self.directory), hasher).append(make_event(99))
-            return iter(records)
-
-    AuditLog(FileAuditStore(tmp_path), hasher).append(make_event(0))
+    """Appending by number refuses a stale number; the log's own appends never use one."""
+    log = AuditLog(FileAuditStore(tmp_path), hasher)
+    log.append(make_event(0))
+    stale_size, _ = log.store.tail()
+    log.append(make_event(1))
     with pytest.raises(AuditConflictError):
-        AuditLog(Racing(tmp_path), hasher).append(make_event(1))
+        log.store.append(stale_size, b"{}")
     assert verify_log(FileAuditStore(tmp_path)).ok
+
+
+def test_entry_times_come_from_the_vault_clock(hasher: ReferenceHasher) -> None:
+    from datetime import UTC, datetime
+
+    from steward.clock import ManualClock, use_clock
+
+    log = AuditLog(MemoryAuditStore(), hasher)
+    event = make_event(0)
+    clock = ManualClock(datetime(2031, 5, 6, 7, 8, 9, tzinfo=UTC))
+    with use_clock(clock):
+        first = log.append(replace(event, time=None))
+        clock.advance(minutes=3)
+        second = log.append(replace(event, time=None))
+    assert (first.time, second.time) == (
+        "2031-05-06T07:08:09.000000Z",
+        "2031-05-06T07:11:09.000000Z",
+    )
 
 
 def test_nothing_personal_reaches_the_file(file_log: AuditLog) -> None:

@@ -1,4 +1,5 @@
-"""Stores: the Protocol contract, the append-only file store, permissions, failing closed."""
+"""The append-only file store: permissions, files, failing closed (the contract every
+store keeps is in ``test_audit_store_contract.py``)."""
 
 from __future__ import annotations
 
@@ -10,39 +11,7 @@ from pathlib import Path
 import pytest
 
 from steward.audit.errors import AuditConflictError, AuditReadError, AuditWriteError
-from steward.audit.store import AuditStore, FileAuditStore, MemoryAuditStore
-
-
-@pytest.fixture(params=["memory", "file"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> AuditStore:
-    return MemoryAuditStore() if request.param == "memory" else FileAuditStore(tmp_path / "a")
-
-
-def test_both_stores_satisfy_the_protocol(store: AuditStore) -> None:
-    assert isinstance(store, AuditStore)
-
-
-def test_append_read_size_and_checkpoints(store: AuditStore) -> None:
-    assert store.size() == 0
-    assert list(store.read()) == []
-    for number in range(5):
-        store.append(number, b'{"n":%d}' % number)
-    assert store.size() == 5
-    assert list(store.read(1, 3)) == [b'{"n":1}', b'{"n":2}']
-    assert list(store.read(3)) == [b'{"n":3}', b'{"n":4}']
-    assert list(store.read(7)) == []
-    store.save_checkpoint("a\nnote\n")
-    store.save_checkpoint("another\n")
-    assert store.checkpoints() == ["a\nnote\n", "another\n"]
-
-
-def test_an_append_that_would_fork_the_chain_is_refused(store: AuditStore) -> None:
-    store.append(0, b"{}")
-    with pytest.raises(AuditConflictError):
-        store.append(0, b"{}")
-    with pytest.raises(AuditConflictError):
-        store.append(2, b"{}")
-    assert store.size() == 1
+from steward.audit.store import FileAuditStore
 
 
 def test_files_are_owner_only(tmp_path: Path) -> None:

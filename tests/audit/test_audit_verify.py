@@ -391,3 +391,65 @@ def test_fast_and_strict_verification_give_the_same_report_on_damage(
         assert fast == strict
         if checkpoint is not None:
             assert fast.ok == (records == original)
+
+
+# Which entry a broken link names
+# -------------------------------
+
+
+def _other_link(record: bytes, data: st.DataObject) -> str:
+    current = json.loads(record)["prev"]
+    link = data.draw(st.binary(min_size=32, max_size=32).map(bytes.hex), label="link")
+    return link if link != current else "f" * 64 if current != "f" * 64 else "e" * 64
+
+
+@settings(max_examples=80)
+@given(size=st.integers(2, 24), data=st.data())
+def test_an_edited_link_is_reported_at_its_own_entry(
+    signing_key: SigningKey, size: int, data: st.DataObject
+) -> None:
+    log = _memory_log(size - 1)
+    log.checkpoint(signing_key)  # the vault signs checkpoints on its own
+    log.append(make_event(size))
+    records = _records(log)
+    position = data.draw(st.integers(0, size - 1), label="position")
+    records[position] = _edit(records[position], prev=_other_link(records[position], data))
+    for strict in (False, True):
+        report = verify_log(log.store, public_key=signing_key.verifier, strict=strict)
+        assert (report.problem, report.first_bad_index) == (Problem.BROKEN_CHAIN, position)
+        assert f"entry {position}" in report.reason or f"entry, {position}" in report.reason
+        assert report.suspect_range is None
+
+
+@settings(max_examples=60)
+@given(size=st.integers(2, 24), data=st.data())
+def test_without_a_checkpoint_only_the_last_link_is_ambiguous(
+    size: int, data: st.DataObject
+) -> None:
+    log = _memory_log(size)
+    records = _records(log)
+    position = data.draw(st.integers(0, size - 1), label="position")
+    records[position] = _edit(records[position], prev=_other_link(records[position], data))
+    report = verify_log(log.store)
+    assert report.problem is Problem.BROKEN_CHAIN
+    if position < size - 1:
+        assert (report.first_bad_index, report.suspect_range) == (position, None)
+    else:
+        # A changed last link looks exactly like a changed entry before it.
+        assert report.first_bad_index == position - 1
+        assert report.suspect_range == (position - 1, position + 1)
+        assert f"the link in entry {position}" in report.reason
+
+
+@settings(max_examples=60)
+@given(size=st.integers(3, 24), data=st.data())
+def test_an_edited_entry_is_still_reported_at_its_own_position(
+    size: int, data: st.DataObject
+) -> None:
+    log = _memory_log(size)
+    records = _records(log)
+    position = data.draw(st.integers(0, size - 2), label="position")
+    records[position] = _edit(records[position], purpose="edited afterwards")
+    report = verify_log(log.store)
+    assert (report.problem, report.first_bad_index) == (Problem.BROKEN_CHAIN, position)
+    assert "edited afterwards" not in report.reason

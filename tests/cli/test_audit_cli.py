@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -160,8 +161,9 @@ def test_a_checkpoint_signed_by_another_key_is_refused(
 
 
 def test_prove_inclusion_and_consistency(setup: tuple[Path, Path]) -> None:
-    _, log = setup
-    inclusion = json.loads(_run("audit", "prove", "--log", str(log), "--index", "5").output)
+    keys, log = setup
+    where = ["--log", str(log), "--keys-dir", str(keys)]
+    inclusion = json.loads(_run("audit", "prove", *where, "--index", "5").output)
     verify_inclusion(
         inclusion["index"],
         inclusion["tree_size"],
@@ -169,7 +171,7 @@ def test_prove_inclusion_and_consistency(setup: tuple[Path, Path]) -> None:
         [bytes.fromhex(h) for h in inclusion["path"]],
         bytes.fromhex(inclusion["root"]),
     )
-    consistency = json.loads(_run("audit", "prove", "--log", str(log), "--old-size", "7").output)
+    consistency = json.loads(_run("audit", "prove", *where, "--old-size", "7").output)
     verify_consistency(
         consistency["old_size"],
         consistency["new_size"],
@@ -182,7 +184,9 @@ def test_prove_inclusion_and_consistency(setup: tuple[Path, Path]) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--index", "99"], "99"),
+        (["--index", "99"], "cannot prove entry 99: the log holds 12 entries"),
+        (["--old-size", "13"], "the log holds 12 entries"),
+        (["--index", "3", "--size", "11"], "no stored checkpoint covers exactly 11 entries"),
         ([], "exactly one of --index or --old-size"),
         (["--index", "1", "--old-size", "2"], "exactly one"),
     ],
@@ -206,3 +210,80 @@ def test_missing_log_and_missing_keys(tmp_path: Path) -> None:
         "audit", "checkpoint", "--log", str(tmp_path / "log"), "--keys-dir", str(tmp_path / "k")
     )
     assert result.exit_code == 2
+
+
+# Which log: a file log (--log) or the vault's own (the options of serve)
+# -----------------------------------------------------------------------
+
+
+NO_URL: dict[str, str | None] = {"STEWARD_DATABASE_URL": None}  # the suite sets one
+
+
+def _run_env(env: Mapping[str, str | None], *args: str):
+    result = runner.invoke(app, list(args), env={**NO_URL, **env})
+    assert "Traceback" not in result.output
+    return result
+
+
+def test_naming_both_kinds_of_log_is_refused(setup: tuple[Path, Path], tmp_path: Path) -> None:
+    _, log = setup
+    result = _run("audit", "verify", "--log", str(log), "--data-dir", str(tmp_path))
+    assert result.exit_code == 2
+    assert "either --log" in result.output
+    result = _run_env(
+        {"STEWARD_AUDIT_DIR": str(log), "STEWARD_DATA_DIR": str(tmp_path)}, "audit", "verify"
+    )
+    assert result.exit_code == 2
+    assert "both STEWARD_AUDIT_DIR and the vault's" in result.output
+
+
+def test_the_command_line_wins_over_the_environment(
+    setup: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, log = setup
+    env = {"STEWARD_DATA_DIR": str(tmp_path / "vault-data")}
+    assert _run_env(env, "audit", "verify", "--log", str(log)).exit_code == 0
+    result = _run_env({"STEWARD_AUDIT_DIR": str(log)}, "audit", "verify", "--data-dir",
+                      str(tmp_path / "nothing"))  # fmt: skip
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'nothing' / 'steward.sqlite3'}: no vault database here" in result.output
+
+
+def test_a_folder_without_a_vault_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    for command in ("verify", "checkpoint", "checkpoints", "prove --index 0"):
+        result = _run_env({}, "audit", *command.split(), "--data-dir", str(tmp_path / "data"))
+        assert result.exit_code == 2, command
+        assert "steward.sqlite3: no vault database here" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_if_due_is_only_for_the_vault(setup: tuple[Path, Path]) -> None:
+    keys, log = setup
+    result = _run("audit", "checkpoint", "--if-due", "--log", str(log), "--keys-dir", str(keys))
+    assert result.exit_code == 2
+    assert "a file log has none" in result.output
+
+
+def test_a_file_log_checkpoint_export_and_offline_proof(
+    setup: tuple[Path, Path], tmp_path: Path
+) -> None:
+    keys, log = setup
+    where = ["--log", str(log), "--keys-dir", str(keys)]
+    proof = tmp_path / "proof.json"
+    assert _run("audit", "prove", *where, "--index", "4", "--out", str(proof)).exit_code == 0
+    exported = tmp_path / "copies"
+    listed = _run("audit", "checkpoints", *where, "--out", str(exported))
+    assert listed.exit_code == 0, listed.output
+    assert "1 checkpoints stored" in listed.output
+    assert [p.name for p in exported.iterdir()] == ["checkpoint-000000000012.note"]
+    public = str(keys / "audit-signing.pub")
+    checked = _run("audit", "check-proof", str(proof), "--public-key", public, "--json")
+    assert checked.exit_code == 0, checked.output
+    assert json.loads(checked.output)["valid"] is True
+    kept = _run("audit", "check-proof", str(proof), "--public-key", public,
+                "--checkpoint", str(exported))  # fmt: skip
+    assert kept.exit_code == 0
+    assert "checkpoint-000000000012.note" in kept.output
+    missing = _run("audit", "check-proof", str(tmp_path / "none.json"), "--public-key", public)
+    assert missing.exit_code == 2
+    assert "cannot be read" in missing.output

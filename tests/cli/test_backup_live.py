@@ -91,6 +91,16 @@ class Intake:
             time.sleep(0.05)
         assert len(self.acknowledged) >= count, f"only {len(self.acknowledged)} acknowledged"
 
+    def wait_past(self, moment: float, seconds: float = 120) -> None:
+        """Wait until a submission was acknowledged after ``moment`` (a Unix time)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            with self._lock:
+                if any(when > moment for when, _ in self.acknowledged):
+                    return
+            time.sleep(0.05)
+        raise AssertionError("no submission was acknowledged after the backup began")
+
 
 def _backup_under_intake(
     tmp_path: Path, database: list[str]
@@ -104,11 +114,13 @@ def _backup_under_intake(
     ):
         intake.wait_for(BEFORE)
         created = steward("backup", "create", *options, "--backup-dir", str(backups), cwd=tmp_path)
+        assert created.returncode == 0, created.stderr
+        assert "Traceback" not in created.stderr
+        path = Path(created.stdout.split("backup written: ")[1].split(" (")[0])
+        manifest_file = path.with_name(path.name.replace(".stwbk", ".manifest.json"))
+        manifest = json.loads(manifest_file.read_text())
         intake.wait_for(len(intake.acknowledged) + AFTER)
-    assert created.returncode == 0, created.stderr
-    assert "Traceback" not in created.stderr
-    path = Path(created.stdout.split("backup written: ")[1].split(" (")[0])
-    manifest = json.loads(path.with_name(path.name.replace(".stwbk", ".manifest.json")).read_text())
+        intake.wait_past(datetime.fromisoformat(manifest["created"]).timestamp() + 1.5)
     # the server's own job runner took a backup when it started
     made = sorted(p.name for p in backups.glob("*.stwbk"))
     assert len(made) >= 2

@@ -19,6 +19,7 @@ from steward.audit.checkpoint import (
     sign_checkpoint,
     sign_note,
 )
+from steward.audit.checkpoint_files import read_checkpoint_notes, write_checkpoint_copies
 from steward.audit.entry import AuditEntry, AuditEvent, Outcome, ReferenceHasher
 from steward.audit.errors import (
     AuditConflictError,
@@ -29,8 +30,10 @@ from steward.audit.errors import (
     CanonicalEncodingError,
     EntryFormatError,
     KeyFileError,
+    LogIntegrityError,
     NoteFormatError,
     ProofError,
+    ProofFileError,
     ProofVerificationError,
     SignatureError,
 )
@@ -44,8 +47,16 @@ from steward.audit.keys import (
 )
 from steward.audit.log import AuditLog, ConsistencyProof, InclusionProof
 from steward.audit.merkle import leaf_hash, root_hash
+from steward.audit.prefix import VerifiedPrefix, extend_prefix, hash_prefix
+from steward.audit.proof_file import (
+    ProofCheck,
+    check_proof_document,
+    consistency_document,
+    inclusion_document,
+)
 from steward.audit.proofs import verify_consistency, verify_inclusion
-from steward.audit.store import AuditStore, FileAuditStore, MemoryAuditStore
+from steward.audit.schedule import CheckpointSchedule, LastCheckpoint, checkpoint_due
+from steward.audit.store import AuditStore, FileAuditStore, MemoryAuditStore, RecordBuilder
 from steward.audit.verify import Problem, VerificationReport, verify_log
 
 __all__ = [
@@ -60,23 +71,36 @@ __all__ = [
     "AuditWriteError",
     "CanonicalEncodingError",
     "Checkpoint",
+    "CheckpointSchedule",
     "ConsistencyProof",
     "EntryFormatError",
     "FileAuditStore",
     "InclusionProof",
     "KeyFileError",
+    "LastCheckpoint",
+    "LogIntegrityError",
     "MemoryAuditStore",
     "NoteFormatError",
     "Outcome",
     "Problem",
+    "ProofCheck",
     "ProofError",
+    "ProofFileError",
     "ProofVerificationError",
+    "RecordBuilder",
     "ReferenceHasher",
     "SignatureError",
     "SigningKey",
     "VerificationReport",
+    "VerifiedPrefix",
     "VerifierKey",
     "canonical_json",
+    "check_proof_document",
+    "checkpoint_due",
+    "consistency_document",
+    "extend_prefix",
+    "hash_prefix",
+    "inclusion_document",
     "leaf_hash",
     "load_private_key",
     "load_public_key",
@@ -84,6 +108,7 @@ __all__ = [
     "open_note",
     "parse_canonical",
     "parse_checkpoint",
+    "read_checkpoint_notes",
     "root_hash",
     "save_private_key",
     "save_public_key",
@@ -92,4 +117,5 @@ __all__ = [
     "verify_consistency",
     "verify_inclusion",
     "verify_log",
+    "write_checkpoint_copies",
 ]

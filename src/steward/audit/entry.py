@@ -22,6 +22,7 @@ from typing import Any, Final
 
 from cryptography.hazmat.primitives import hashes, hmac
 
+from steward import clock
 from steward.audit.canonical import (
     MAX_SAFE_INTEGER,
     JsonValue,
@@ -149,13 +150,15 @@ class AuditEvent:
 
 
 def format_time(moment: datetime | None) -> str:
-    """``moment`` (default: now) in UTC, ISO 8601 to the microsecond, e.g. ``...T09:30:00.000000Z``.
+    """``moment`` (default: :func:`steward.clock.now`) in UTC, ISO 8601 to the microsecond.
+
+    For example ``2025-03-01T09:30:00.000000Z``.
 
     Raises:
         AuditEventError: the datetime has no time zone.
     """
     if moment is None:
-        moment = datetime.now(UTC)
+        moment = clock.now()
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise AuditEventError("the event time must carry a time zone")
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -29,6 +29,10 @@ class AuditReadError(AuditError):
     """The store could not be read (missing, unreadable, or not the expected kind of file)."""
 
 
+class LogIntegrityError(AuditError):
+    """The log no longer extends what was verified or signed before (cut short or changed)."""
+
+
 class CanonicalEncodingError(AuditError):
     """A value cannot be written as canonical JSON (a float, a non-text key, a surrogate...)."""
 
@@ -43,6 +47,10 @@ class ProofError(AuditError):
 
 class ProofVerificationError(AuditError):
     """A Merkle inclusion or consistency proof does not verify."""
+
+
+class ProofFileError(AuditError):
+    """A proof file is not a proof: a member is missing or malformed."""
 
 
 class NoteFormatError(AuditError):

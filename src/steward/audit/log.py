@@ -1,7 +1,7 @@
 """The audit log: appends chained entries to any :class:`AuditStore`, signs checkpoints
 and builds Merkle proofs. It holds no state of its own beyond the store, so several
-``AuditLog`` objects (or processes) can share one store; the store's ``append``
-refuses an entry whose number is already taken, which keeps the chain from forking.
+``AuditLog`` objects (or processes) can share one store; the store builds each entry
+under its write lock, which keeps the chain from forking.
 """
 
 from __future__ import annotations
@@ -76,30 +76,38 @@ class AuditLog:
     def append(self, event: AuditEvent) -> AuditEntry:
         """Record ``event`` as the next entry and return it once it is durably stored.
 
+        The entry is numbered, timed and chained while the store holds its write
+        lock (:meth:`AuditStore.append_next`), so concurrent appends wait for each
+        other instead of failing, and entry times never go backwards along the chain.
+
         Raises:
             AuditEventError: the event is malformed, or the log has no reference key;
                 nothing was written.
-            AuditConflictError: another writer took this entry number; retry.
             AuditWriteError: the entry could not be written (or the store could not
-                be read to chain it). The audited action
-                must not go ahead (fail closed).
+                be read to chain it). The audited action must not go ahead (fail closed).
         """
-        if self.hasher is None:
+        hasher = self.hasher
+        if hasher is None:
             raise AuditEventError("this audit log was opened without a reference key")
+        made: list[AuditEntry] = []
+
+        def build(size: int, previous: bytes | None) -> bytes:
+            if size and previous is None:
+                raise AuditWriteError("the store lost its last entry while appending")
+            prev_hash = leaf_hash(previous) if previous is not None else GENESIS_HASH
+            entry = AuditEntry.from_event(event, size, prev_hash, hasher)
+            try:
+                record = entry.to_record()
+            except CanonicalEncodingError:
+                raise AuditWriteError("the entry could not be encoded") from None
+            made.append(entry)
+            return record
+
         try:
-            size, previous = self.store.tail()
+            self.store.append_next(build)
         except AuditReadError as error:
             raise AuditWriteError(f"cannot chain a new entry: {error}") from None
-        if size and previous is None:
-            raise AuditWriteError("the store lost its last entry while appending")
-        prev_hash = leaf_hash(previous) if previous is not None else GENESIS_HASH
-        entry = AuditEntry.from_event(event, size, prev_hash, self.hasher)
-        try:
-            record = entry.to_record()
-        except CanonicalEncodingError:
-            raise AuditWriteError("the entry could not be encoded") from None
-        self.store.append(size, record)
-        return entry
+        return made[-1]
 
     def entries(self, start: int = 0, stop: int | None = None) -> Iterator[AuditEntry]:
         """The stored entries ``[start, stop)``, parsed.

@@ -81,14 +81,26 @@ class RootAccumulator:
     which is exactly the RFC 6962 split applied recursively.
     """
 
-    def __init__(self) -> None:
-        self._size = 0
-        self._peaks: list[bytes] = []
+    def __init__(self, size: int = 0, peaks: Sequence[bytes] = ()) -> None:
+        """An empty tree, or the tree of ``size`` leaves whose compact range is ``peaks``.
+
+        Raises:
+            ValueError: ``peaks`` does not have one hash per 1 bit of ``size``.
+        """
+        if len(peaks) != size.bit_count() or size < 0:
+            raise ValueError("a tree of this size has one peak per 1 bit of its size")
+        self._size = size
+        self._peaks: list[bytes] = list(peaks)
 
     @property
     def size(self) -> int:
         """How many leaves have been appended."""
         return self._size
+
+    @property
+    def peaks(self) -> tuple[bytes, ...]:
+        """The roots of the perfect subtrees that make up the tree, largest first."""
+        return tuple(self._peaks)
 
     def append(self, leaf: bytes) -> None:
         """Add the next leaf hash (already hashed with :func:`leaf_hash`)."""

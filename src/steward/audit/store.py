@@ -1,8 +1,10 @@
 """Where entries and checkpoints are kept: the :class:`AuditStore` seam and two stores.
 
 The store only keeps bytes in order; the chain, the tree and the checks live in
-:class:`~steward.audit.log.AuditLog` and :func:`~steward.audit.verify.verify_log`,
-so a database-backed store needs only these five methods.
+:class:`~steward.audit.log.AuditLog` and :func:`~steward.audit.verify.verify_log`.
+What a store must add is a lock: :meth:`AuditStore.append_next` reads the tail and
+stores the next record while holding the store's write lock, so concurrent writers
+(threads, or processes sharing the store) queue up instead of forking the chain.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Final, Protocol, runtime_checkable
 
@@ -23,10 +26,29 @@ _FILE_MODE: Final = 0o600
 _DIRECTORY_MODE: Final = 0o700
 _APPEND_FLAGS: Final = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
 
+RecordBuilder = Callable[[int, bytes | None], bytes]
+"""Makes entry number ``size`` from the store's size and its last record (``None`` if empty)."""
+
 
 @runtime_checkable
 class AuditStore(Protocol):
     """Append-only storage of entry records (canonical JSON bytes) and checkpoint notes."""
+
+    def append_next(self, build: RecordBuilder) -> int:
+        """Store ``build(size, last)`` as entry number ``size`` and return that number.
+
+        The store holds its write lock from reading the tail until the record is
+        stored (for a database store: until the surrounding transaction ends), so
+        every concurrent writer waits its turn: no writer is refused because another
+        took its number, and each record chains to the one stored just before it.
+        If ``build`` raises, nothing is stored and the exception propagates.
+
+        Raises:
+            AuditReadError: the tail cannot be read.
+            AuditWriteError: the record could not be written durably, or the lock was
+                not granted in the store's bounded wait.
+        """
+        ...
 
     def append(self, index: int, record: bytes) -> None:
         """Store ``record`` durably as entry number ``index`` before returning.
@@ -86,12 +108,22 @@ class MemoryAuditStore:
     def __init__(self) -> None:
         self.records: list[bytes] = []
         self.notes: list[str] = []
+        self._lock = threading.Lock()
+
+    def append_next(self, build: RecordBuilder) -> int:
+        """Keep ``build(size, last)`` as the next entry, under a lock.
+
+        See :meth:`AuditStore.append_next`.
+        """
+        with self._lock:
+            size = len(self.records)
+            record = build(size, self.records[-1] if self.records else None)
+            self.records.append(bytes(record))
+            return size
 
     def append(self, index: int, record: bytes) -> None:
         """Keep ``record`` as entry ``index``; see :meth:`AuditStore.append`."""
-        if index != len(self.records):
-            raise AuditConflictError(f"entry {index} cannot follow {len(self.records)} entries")
-        self.records.append(bytes(record))
+        self.append_next(exactly(index, record))
 
     def read(self, start: int = 0, stop: int | None = None) -> Iterator[bytes]:
         """Yield the records in ``[start, stop)``."""
@@ -192,10 +224,12 @@ class FileAuditStore:
         except OSError as error:
             raise AuditReadError(f"cannot read {self.entries_path}: {error.strerror}") from None
 
-    def append(self, index: int, record: bytes) -> None:
-        """Write ``record`` as line ``index`` and fsync; see :meth:`AuditStore.append`."""
-        if b"\n" in record or b"\r" in record:
-            raise AuditWriteError("a record must be a single line")
+    def append_next(self, build: RecordBuilder) -> int:
+        """Write ``build(size, last)`` as the next line and fsync, all under one ``flock``.
+
+        See :meth:`AuditStore.append_next`. The exclusive lock is taken before the
+        tail is read, so processes appending to one directory queue up.
+        """
         fd = self._open_for_append(self.entries_path)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
@@ -204,16 +238,24 @@ class FileAuditStore:
                 raise AuditWriteError(
                     f"{self.entries_path} ends with an incomplete record; verify the log first"
                 )
-            if index != len(self._offsets):
-                raise AuditConflictError(
-                    f"entry {index} cannot follow {len(self._offsets)} entries"
-                )
+            size = len(self._offsets)
+            last = next(self._lines(self._offsets[-1], 1)) if size else None
+            record = build(size, last)
+            if b"\n" in record or b"\r" in record:
+                raise AuditWriteError("a record must be a single line")
             _write_all(fd, record + b"\n")
             os.fsync(fd)
+            return size
         except OSError as error:
             raise AuditWriteError(f"cannot write {self.entries_path}: {error.strerror}") from None
         finally:
             os.close(fd)
+
+    def append(self, index: int, record: bytes) -> None:
+        """Write ``record`` as line ``index`` and fsync; see :meth:`AuditStore.append`."""
+        if b"\n" in record or b"\r" in record:
+            raise AuditWriteError("a record must be a single line")
+        self.append_next(exactly(index, record))
 
     def save_checkpoint(self, note: str) -> None:
         """Append ``note`` to the checkpoints file and fsync."""
@@ -261,6 +303,21 @@ class FileAuditStore:
         if created:
             _fsync_directory(self.directory)
         return fd
+
+
+def exactly(index: int, record: bytes) -> RecordBuilder:
+    """A builder that yields ``record`` only as entry ``index``.
+
+    The builder raises :class:`AuditConflictError` if the store holds any other
+    number of entries; stores implement :meth:`AuditStore.append` with it.
+    """
+
+    def build(size: int, _last: bytes | None) -> bytes:
+        if size != index:
+            raise AuditConflictError(f"entry {index} cannot follow {size} entries")
+        return record
+
+    return build
 
 
 def _write_all(fd: int, data: bytes) -> None:

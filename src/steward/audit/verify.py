@@ -26,7 +26,8 @@ the damage. See "Fast and strict verification" in docs/audit.md.
 from __future__ import annotations
 
 from binascii import hexlify
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from itertools import chain
 from typing import Final
@@ -103,6 +104,7 @@ class _Scan:
     bad_index: int | None = None
     problem: Problem | None = None
     reason: str = ""
+    suspect: tuple[int, int] | None = None
 
 
 def _failed(
@@ -132,7 +134,8 @@ def _strict_scan(store: AuditStore, sizes: set[int]) -> _Scan:
     previous_hex = GENESIS_HASH.hex()
     position = 0
     try:
-        for position, record in enumerate(store.read()):
+        records = iter(store.read())
+        for position, record in enumerate(records):
             try:
                 entry = check_record(record)
             except EntryFormatError as error:
@@ -143,7 +146,7 @@ def _strict_scan(store: AuditStore, sizes: set[int]) -> _Scan:
                 reason = _out_of_order(seq, position)
                 return _failed(scan, accumulator, position, Problem.OUT_OF_ORDER, reason)
             if entry["prev"] != previous_hex:
-                return _broken_link(scan, accumulator, position)
+                return _broken_link(scan, accumulator, position, record, next(records, None))
             leaf = leaf_hash(record)
             previous_hex = leaf.hex()
             append(leaf)
@@ -156,18 +159,66 @@ def _strict_scan(store: AuditStore, sizes: set[int]) -> _Scan:
     return scan
 
 
-def _broken_link(scan: _Scan, accumulator: RootAccumulator, position: int) -> _Scan:
+def _links_to(following: bytes, record: bytes) -> bool:
+    """Whether ``following`` is a well-formed entry whose link is ``record``'s leaf hash."""
+    try:
+        return bool(check_record(following)["prev"] == leaf_hash(record).hex())
+    except EntryFormatError:
+        return False
+
+
+def _broken_link(
+    scan: _Scan,
+    accumulator: RootAccumulator,
+    position: int,
+    record: bytes,
+    following: bytes | None,
+) -> _Scan:
+    """Name the changed entry when entry ``position``'s link does not match its predecessor.
+
+    A changed entry breaks the link stored in the entry after it. An entry whose own
+    link was changed breaks its link *and* (its bytes having changed) the next link
+    too. So the next link decides: intact, the entry before ``position`` was changed;
+    broken as well, entry ``position`` was. For the last entry there is no next link:
+    either is possible, which the report says (``suspect_range``), and a checkpoint of
+    the entries before it settles (see :func:`verify_log`).
+    """
     if position == 0:
         return _failed(
-            scan, accumulator, 0, Problem.BROKEN_CHAIN, "entry 0 does not start the chain"
+            scan,
+            accumulator,
+            0,
+            Problem.BROKEN_CHAIN,
+            "entry 0 does not start the chain: its link was changed",
+        )
+    before = position - 1
+    if following is None:
+        failed = _failed(
+            scan,
+            accumulator,
+            before,
+            Problem.BROKEN_CHAIN,
+            f"the last entry, {position}, does not link to entry {before}: entry {before} "
+            f"or the link in entry {position} was changed",
+        )
+        failed.suspect = (before, position + 1)
+        return failed
+    if _links_to(following, record):
+        return _failed(
+            scan,
+            accumulator,
+            before,
+            Problem.BROKEN_CHAIN,
+            f"entry {before} no longer matches the hash entry {position} recorded "
+            f"for it: entry {before} was changed",
         )
     return _failed(
         scan,
         accumulator,
-        position - 1,
+        position,
         Problem.BROKEN_CHAIN,
-        f"entry {position - 1} no longer matches the hash entry {position} recorded "
-        f"for it: entry {position - 1} (or that link) was changed",
+        f"entry {position} was changed: its link no longer matches entry {before}, and "
+        f"entry {position + 1} no longer matches it",
     )
 
 
@@ -250,25 +301,41 @@ def _scan(store: AuditStore, sizes: set[int], strict: bool) -> _Scan:
 
 
 def _load_checkpoints(
-    store: AuditStore, retained: str | Checkpoint | None, key: VerifierKey | None
+    store: AuditStore,
+    retained: str | Checkpoint | None,
+    key: VerifierKey | None,
+    kept: Sequence[tuple[str, str]] = (),
 ) -> list[tuple[str, Checkpoint]]:
     """Every checkpoint to compare, labelled for messages; raises AuditError on a bad one."""
     loaded: list[tuple[str, Checkpoint]] = []
     if isinstance(retained, Checkpoint):
         loaded.append(("the retained checkpoint", retained))
     elif retained is not None:
-        try:
-            checkpoint = open_checkpoint(retained, key) if key else parse_checkpoint(retained)
-        except AuditError as error:
-            raise AuditError(f"the retained checkpoint is not valid: {error}") from None
-        loaded.append(("the retained checkpoint", checkpoint))
-    for number, note in enumerate(store.checkpoints(), start=1):
+        kept = [("the retained checkpoint", retained), *kept]
+    stored = [(f"stored checkpoint {n}", note) for n, note in enumerate(store.checkpoints(), 1)]
+    for label, note in [*kept, *stored]:
         try:
             checkpoint = open_checkpoint(note, key) if key else parse_checkpoint(note)
         except AuditError as error:
-            raise AuditError(f"stored checkpoint {number} is not valid: {error}") from None
-        loaded.append((f"stored checkpoint {number}", checkpoint))
+            raise AuditError(f"{label} is not valid: {error}") from None
+        loaded.append((label, checkpoint))
     return loaded
+
+
+def _settle_last_link(
+    report: VerificationReport, scan: _Scan, checkpoints: list[tuple[str, Checkpoint]]
+) -> VerificationReport:
+    """A broken link at the last entry: a checkpoint of the entries before it decides."""
+    for label, cp in checkpoints:
+        if cp.size == scan.size and cp.root_hash == scan.root:
+            return replace(
+                report,
+                first_bad_index=scan.size,
+                suspect_range=None,
+                reason=f"the link in the last entry, {scan.size}, was changed: the entries "
+                f"before it match {label}",
+            )
+    return report
 
 
 def verify_log(
@@ -277,11 +344,14 @@ def verify_log(
     public_key: VerifierKey | None = None,
     *,
     strict: bool = False,
+    kept: Sequence[tuple[str, str]] = (),
 ) -> VerificationReport:
     """Check every entry in ``store`` and compare the log with its checkpoints.
 
     ``checkpoint`` is a checkpoint kept off the server (a signed note, or an already
-    verified :class:`Checkpoint`). Checkpoints kept in the store are checked too.
+    verified :class:`Checkpoint`); ``kept`` holds more such notes, each with a label
+    for messages (e.g. the file it came from). Checkpoints kept in the store are
+    checked too. A log shorter than ANY of these checkpoints is reported truncated.
     With ``public_key``, every checkpoint note must carry a valid signature from
     it; without, notes are only parsed, so an attacker could have forged them.
 
@@ -296,7 +366,7 @@ def verify_log(
     Never raises for damage: every problem is described in the returned report.
     """
     try:
-        checkpoints = _load_checkpoints(store, checkpoint, public_key)
+        checkpoints = _load_checkpoints(store, checkpoint, public_key, kept)
     except AuditError as error:
         return VerificationReport(False, 0, EMPTY_ROOT, None, Problem.BAD_CHECKPOINT, str(error))
     scan = _scan(store, {c.size for _, c in checkpoints}, strict)
@@ -308,7 +378,10 @@ def verify_log(
         problem=scan.problem,
         reason=scan.reason or "the log is intact",
         checkpoints_checked=len(checkpoints),
+        suspect_range=scan.suspect,
     )
+    if scan.suspect is not None:
+        report = _settle_last_link(report, scan, checkpoints)
     good = sorted(c.size for _, c in checkpoints if scan.roots.get(c.size) == c.root_hash)
     for label, cp in sorted(checkpoints, key=lambda item: item[1].size):
         if cp.size in scan.roots and scan.roots[cp.size] != cp.root_hash:

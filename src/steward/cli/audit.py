@@ -1,4 +1,9 @@
-"""``steward audit``: verify the audit log, sign checkpoints, prove inclusion and consistency."""
+"""``steward audit``: verify the audit log, sign and export checkpoints, prove entries,
+and check a proof offline.
+
+Each command but ``check-proof`` reads the vault's own log (same options as
+``serve``) or, with ``--log DIR``, a file log; see :mod:`steward.cli.audit_logs`.
+"""
 
 from __future__ import annotations
 
@@ -7,49 +12,117 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
+from rich.text import Text
 
+from steward import clock
 from steward.audit import (
-    AuditError,
     AuditLog,
-    FileAuditStore,
+    Checkpoint,
     SigningKey,
     load_private_key,
     load_public_key,
-    verify_consistency,
-    verify_inclusion,
+    parse_checkpoint,
     verify_log,
 )
-from steward.cli.errors import EXIT_FINDINGS, EXIT_UNUSABLE, stderr, user_errors
+from steward.audit.checkpoint_files import read_checkpoint_notes, write_checkpoint_copies
+from steward.audit.errors import (
+    AuditError,
+    NoteFormatError,
+    ProofFileError,
+    ProofVerificationError,
+    SignatureError,
+)
+from steward.audit.proof_file import (
+    check_proof_document,
+    consistency_document,
+    inclusion_document,
+)
+from steward.cli.audit_logs import (
+    LogDir,
+    OpenedLog,
+    PlanPath,
+    choose_log,
+    open_file_log,
+    open_vault_log,
+)
+from steward.cli.django_setup import DEFAULT_PLAN, DatabaseUrl, DataDir
+from steward.cli.errors import (
+    EXIT_FINDINGS,
+    EXIT_UNUSABLE,
+    plain_console,
+    print_error,
+    stderr,
+    user_errors,
+)
 from steward.cli.keys import DEFAULT_KEYS_DIR, SIGNING_KEY_FILE, VERIFIER_KEY_FILE, KeysDir
 from steward.errors import StewardError
 
 app = typer.Typer(
-    help="Verify the audit log, sign checkpoints, and prove entries are in it.",
+    help="Verify the audit log, sign and export checkpoints, prove entries are in it, "
+    "and check proofs offline.",
     no_args_is_help=True,
 )
-stdout = Console(highlight=False, soft_wrap=True)
+stdout = plain_console()
 
-DEFAULT_LOG_DIR = Path("steward-audit")
-
-LogDir = Annotated[
-    Path,
-    typer.Option("--log", envvar="STEWARD_AUDIT_DIR", help="Folder holding the audit log."),
+KeptCheckpoints = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--checkpoint",
+        help="A checkpoint note kept off the server, or a folder of them (*.note); repeatable.",
+    ),
 ]
+PublicKey = Annotated[
+    Path | None,
+    typer.Option(help="Verifier key text; every checkpoint must be signed by it."),
+]
+JsonOutput = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+
+
+class LogDamaged(StewardError):
+    """The log does not match its checkpoints, so the command refused (exit 1)."""
+
+
+def _open(
+    context: typer.Context,
+    log: Path | None,
+    plan: Path,
+    keys_dir: Path,
+    data_dir: Path | None,
+    database_url: str | None,
+) -> OpenedLog:
+    if choose_log(context, log):
+        return open_vault_log(plan, keys_dir, database_url, data_dir)
+    assert log is not None
+    return open_file_log(log)
+
+
+def _kept(paths: list[Path] | None) -> list[tuple[str, str]]:
+    return [note for path in paths or () for note in read_checkpoint_notes(path)]
+
+
+def _vault_extras(opened: OpenedLog, keys_dir: Path) -> tuple[list[tuple[str, str]], Path | None]:
+    """The vault's witness copies (if it writes any) and its verifier key file."""
+    if not opened.in_vault:
+        return [], None
+    from steward.vault.services.checkpoints import configured_policy
+
+    witness = configured_policy().witness_dir
+    kept = read_checkpoint_notes(witness) if witness is not None and witness.is_dir() else []
+    key_file = keys_dir / VERIFIER_KEY_FILE
+    return kept, key_file if key_file.exists() else None
 
 
 @app.command()
 def verify(
-    log: LogDir = DEFAULT_LOG_DIR,
-    checkpoint: Annotated[
-        Path | None,
-        typer.Option(help="A checkpoint note kept off the server; detects a cut-off tail."),
-    ] = None,
-    public_key: Annotated[
-        Path | None,
-        typer.Option(help="Verifier key text; every checkpoint must be signed by it."),
-    ] = None,
-    output_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    context: typer.Context,
+    log: LogDir = None,
+    plan: PlanPath = DEFAULT_PLAN,
+    keys_dir: KeysDir = DEFAULT_KEYS_DIR,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    checkpoint: KeptCheckpoints = None,
+    public_key: PublicKey = None,
+    output_json: JsonOutput = False,
     strict: Annotated[
         bool,
         typer.Option(
@@ -59,64 +132,188 @@ def verify(
         ),
     ] = False,
 ) -> None:
-    """Check every entry and checkpoint. Exit 0: intact; 1: damage found; 2: cannot check."""
+    """Check every entry against the stored and kept checkpoints.
+
+    Exit 0: intact; 1: damage found (an entry changed, removed or reordered, or the log
+    shorter than any checkpoint); 2: cannot check. For the vault's log, the verifier key
+    in --keys-dir is used unless --public-key is given, and the witness folder's copies
+    (STEWARD_AUDIT_WITNESS_DIR) are compared too.
+    """
     with user_errors():
-        _require_log(log)
-        note = _read_text(checkpoint) if checkpoint else None
-        key = load_public_key(public_key) if public_key else None
-        report = verify_log(FileAuditStore(log), note, key, strict=strict)
+        opened = _open(context, log, plan, keys_dir, data_dir, database_url)
+        kept = _kept(checkpoint)
+        witness, key_file = _vault_extras(opened, keys_dir)
+        key_file = public_key or key_file
+        key = load_public_key(key_file) if key_file else None
+        report = verify_log(opened.store, None, key, strict=strict, kept=[*kept, *witness])
+        stored = len(opened.store.checkpoints())
     summary = {
         "ok": report.ok,
+        "log": opened.name,
         "entries": report.size,
         "root": report.root_hash.hex(),
         "checkpoints_checked": report.checkpoints_checked,
+        "checkpoints_stored": stored,
+        "checkpoints_kept": len(kept) + len(witness),
         "problem": report.problem.value if report.problem else None,
         "first_bad_index": report.first_bad_index,
         "suspect_range": list(report.suspect_range) if report.suspect_range else None,
         "reason": report.reason,
         "signatures_checked": key is not None,
+        "public_key": str(key_file) if key_file else None,
         "strict": strict,
     }
     if output_json:
         typer.echo(json.dumps(summary, indent=2))
     elif report.ok:
-        signed = "signed by the given key" if key else "signatures not checked (no --public-key)"
+        signed = f"signed by {key_file}" if key else "signatures not checked (no --public-key)"
         stdout.print(
-            f"[green]intact[/]: {report.size} entries, {report.checkpoints_checked} "
-            f"checkpoints ({signed}); root {report.root_hash.hex()}"
+            Text.assemble(
+                ("intact", "green"),
+                f": {opened.name}: {report.size} entries, "
+                f"{report.checkpoints_checked} checkpoints ({stored} stored, "
+                f"{summary['checkpoints_kept']} kept elsewhere; {signed}); "
+                f"root {report.root_hash.hex()}",
+            )
         )
     else:
         where = "" if report.first_bad_index is None else f" at entry {report.first_bad_index}"
-        stdout.print(f"[bold red]damaged{where}[/] ({summary['problem']}): {report.reason}")
+        stdout.print(
+            Text.assemble(
+                (f"damaged{where}", "bold red"),
+                f" ({summary['problem']}): {opened.name}: {report.reason}",
+            )
+        )
     if not report.ok:
         raise typer.Exit(EXIT_FINDINGS)
 
 
 @app.command()
 def checkpoint(
-    log: LogDir = DEFAULT_LOG_DIR,
+    context: typer.Context,
+    log: LogDir = None,
+    plan: PlanPath = DEFAULT_PLAN,
     keys_dir: KeysDir = DEFAULT_KEYS_DIR,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
     out: Annotated[
         Path | None, typer.Option(help="Also write the signed note to this file.")
     ] = None,
+    if_due: Annotated[
+        bool,
+        typer.Option(
+            "--if-due",
+            help="Only if the vault's schedule says one is due (for cron or a timer unit).",
+        ),
+    ] = False,
 ) -> None:
-    """Sign a checkpoint of the whole log (C2SP signed note) and print it.
+    """Sign a checkpoint of the whole log (C2SP signed note), keep it, and print it.
 
-    Keep a copy somewhere the server cannot write: with it, `verify` detects a
-    log that was cut short or rewritten.
+    For the vault's log the log is verified first (exit 1, nothing signed, if it is
+    damaged) and the note is also copied to the witness folder, if one is set. Keep a
+    copy somewhere the server cannot write: with it, `verify` detects a log that was
+    cut short or rewritten.
     """
     with user_errors():
-        _require_log(log)
-        key = _signing_key(keys_dir)
-        note = AuditLog(FileAuditStore(log)).checkpoint(key)
+        opened = _open(context, log, plan, keys_dir, data_dir, database_url)
+        note = _sign(opened, keys_dir, if_due=if_due)
+        if note is None:
+            stdout.print("no checkpoint due: nothing new, or not enough since the last one")
+            return
         if out is not None:
             _write_text(out, note)
     typer.echo(note, nl=False)
 
 
+def _sign(opened: OpenedLog, keys_dir: Path, *, if_due: bool = False) -> str | None:
+    if not opened.in_vault:
+        if if_due:
+            raise StewardError("--if-due follows the vault's schedule; a file log has none")
+        return AuditLog(opened.store).checkpoint(_signing_key(keys_dir))
+    from steward.vault.audit_store import DatabaseAuditStore
+    from steward.vault.services.checkpoints import (
+        CheckpointRefused,
+        configured_policy,
+        sign_now,
+        store_checkpoint_if_due,
+    )
+
+    assert isinstance(opened.store, DatabaseAuditStore)
+    try:
+        if if_due:
+            return store_checkpoint_if_due(opened.store)
+        policy = configured_policy()
+        return sign_now(opened.store, _signing_key(keys_dir), clock.now(), policy.witness_dir)
+    except CheckpointRefused as error:
+        stderr.print(Text.assemble(("refused:", "bold red"), " ", str(error)))
+        raise typer.Exit(EXIT_FINDINGS) from None
+
+
+@app.command()
+def checkpoints(
+    context: typer.Context,
+    log: LogDir = None,
+    plan: PlanPath = DEFAULT_PLAN,
+    keys_dir: KeysDir = DEFAULT_KEYS_DIR,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Copy every stored checkpoint into this folder (one .note file each)."),
+    ] = None,
+    output_json: JsonOutput = False,
+) -> None:
+    """List the stored checkpoints, and copy them all elsewhere with --out.
+
+    Files already in the folder are left alone; a different checkpoint of the same
+    size already there is refused (exit 2): the log was rewritten since that copy.
+    """
+    with user_errors():
+        opened = _open(context, log, plan, keys_dir, data_dir, database_url)
+        notes = opened.store.checkpoints()
+        times = _stored_times(opened)
+        written = write_checkpoint_copies(notes, out) if out is not None else []
+    rows = []
+    for note in notes:
+        try:
+            parsed: Checkpoint | None = parse_checkpoint(note)
+        except AuditError:
+            parsed = None
+        rows.append(
+            {
+                "size": parsed.size if parsed else None,
+                "root": parsed.root_hash.hex() if parsed else None,
+                "stored": times.get(note),
+            }
+        )
+    if output_json:
+        typer.echo(json.dumps({"log": opened.name, "checkpoints": rows}, indent=2))
+    else:
+        stdout.print(f"{len(rows)} checkpoints stored in {opened.name}")
+        for row in rows:
+            when = f", stored {row['stored']}" if row["stored"] else ""
+            stdout.print(f"  {row['size']} entries, root {row['root']}{when}")
+    if out is not None:
+        stdout.print(f"copied {len(written)} new checkpoints to {out!s}")
+
+
+def _stored_times(opened: OpenedLog) -> dict[str, str]:
+    if not opened.in_vault:
+        return {}
+    from steward.vault.audit_store import DatabaseAuditStore
+
+    assert isinstance(opened.store, DatabaseAuditStore)
+    return {note: when.isoformat() for note, when in opened.store.checkpoint_times()}
+
+
 @app.command()
 def prove(
-    log: LogDir = DEFAULT_LOG_DIR,
+    context: typer.Context,
+    log: LogDir = None,
+    plan: PlanPath = DEFAULT_PLAN,
+    keys_dir: KeysDir = DEFAULT_KEYS_DIR,
+    data_dir: DataDir = None,
+    database_url: DatabaseUrl = None,
     index: Annotated[
         int | None, typer.Option(help="Prove entry INDEX is in the log (inclusion).")
     ] = None,
@@ -124,47 +321,137 @@ def prove(
         int | None, typer.Option("--old-size", help="Prove the first N entries are unchanged.")
     ] = None,
     size: Annotated[
-        int | None, typer.Option(help="The tree size to prove against (default: the whole log).")
+        int | None,
+        typer.Option(
+            help="The size of a stored checkpoint to prove against (default: the newest "
+            "stored checkpoint that covers what is proved, or one signed now)."
+        ),
     ] = None,
+    out: Annotated[Path | None, typer.Option(help="Write the proof file here.")] = None,
 ) -> None:
-    """Print an inclusion proof (--index) or a consistency proof (--old-size) as JSON."""
+    """Write a proof file: inclusion (--index) or consistency (--old-size).
+
+    The file carries the signed checkpoints the proof rests on, so that
+    `steward audit check-proof` can check it offline.
+    """
     if (index is None) == (old_size is None):
         stderr.print("error: give exactly one of --index or --old-size")
         raise typer.Exit(EXIT_UNUSABLE)
     with user_errors():
-        _require_log(log)
-        audit_log = AuditLog(FileAuditStore(log))
-        result: dict[str, Any]
-        if index is not None:
-            proof = audit_log.prove_inclusion(index, size)
-            verify_inclusion(proof.index, proof.size, proof.leaf_hash, list(proof.path), proof.root)
-            result = {
-                "kind": "inclusion",
-                "index": proof.index,
-                "tree_size": proof.size,
-                "leaf_hash": proof.leaf_hash.hex(),
-                "root": proof.root.hex(),
-                "path": [h.hex() for h in proof.path],
-            }
-        else:
-            assert old_size is not None
-            consistency = audit_log.prove_consistency(old_size, size)
-            verify_consistency(
-                consistency.old_size,
-                consistency.new_size,
-                consistency.old_root,
-                consistency.new_root,
-                list(consistency.path),
+        opened = _open(context, log, plan, keys_dir, data_dir, database_url)
+        try:
+            document = _proof(opened, keys_dir, index, old_size, size)
+        except LogDamaged as error:
+            stderr.print(Text.assemble(("refused:", "bold red"), " ", str(error)))
+            raise typer.Exit(EXIT_FINDINGS) from None
+        text = json.dumps(document, indent=2) + "\n"
+        if out is not None:
+            _write_text(out, text)
+    typer.echo(text, nl=False)
+
+
+def _proof(
+    opened: OpenedLog, keys_dir: Path, index: int | None, old_size: int | None, size: int | None
+) -> dict[str, Any]:
+    least = index + 1 if index is not None else old_size or 0
+    held = opened.store.size()
+    if least > held or (size is not None and not least <= size <= held):
+        wanted = f"entry {index}" if index is not None else f"the first {old_size} entries"
+        upto = f" up to size {size}" if size is not None else ""
+        raise StewardError(f"cannot prove {wanted}{upto}: the log holds {held} entries")
+    note = _checkpoint_for(opened, keys_dir, size, least)
+    anchor = parse_checkpoint(note)
+    audit_log = AuditLog(opened.store)
+    if index is not None:
+        proof = audit_log.prove_inclusion(index, anchor.size)
+        _matches(anchor, proof.root)
+        entry = next(iter(opened.store.read(index, index + 1)))
+        return inclusion_document(proof, entry, note)
+    assert old_size is not None
+    consistency = audit_log.prove_consistency(old_size, anchor.size)
+    _matches(anchor, consistency.new_root)
+    return consistency_document(consistency, note, _stored_of_size(opened, old_size))
+
+
+def _matches(anchor: Checkpoint, root: bytes) -> None:
+    if anchor.root_hash != root:
+        raise LogDamaged(
+            f"the log no longer matches its checkpoint of {anchor.size} entries; "
+            "run 'steward audit verify'"
+        )
+
+
+def _stored_of_size(opened: OpenedLog, size: int) -> str | None:
+    for note in reversed(opened.store.checkpoints()):
+        try:
+            if parse_checkpoint(note).size == size:
+                return note
+        except AuditError:
+            continue
+    return None
+
+
+def _checkpoint_for(opened: OpenedLog, keys_dir: Path, size: int | None, least: int) -> str:
+    """A signed checkpoint for a proof: of ``size`` entries if given, else the newest
+    stored one covering ``least`` entries, else one signed now over the whole log."""
+    if size is not None:
+        note = _stored_of_size(opened, size)
+        if note is not None:
+            return note
+        if size != opened.store.size():
+            raise StewardError(
+                f"no stored checkpoint covers exactly {size} entries; give the size of a "
+                "stored checkpoint (steward audit checkpoints), or omit --size"
             )
-            result = {
-                "kind": "consistency",
-                "old_size": consistency.old_size,
-                "new_size": consistency.new_size,
-                "old_root": consistency.old_root.hex(),
-                "new_root": consistency.new_root.hex(),
-                "path": [h.hex() for h in consistency.path],
-            }
-    typer.echo(json.dumps(result, indent=2))
+    else:
+        for note in reversed(opened.store.checkpoints()):
+            try:
+                if parse_checkpoint(note).size >= least:
+                    return note
+            except AuditError:
+                continue
+    signed = _sign(opened, keys_dir)
+    assert signed is not None
+    return signed
+
+
+@app.command("check-proof")
+def check_proof(
+    proof: Annotated[Path, typer.Argument(help="A proof file written by 'steward audit prove'.")],
+    public_key: Annotated[
+        Path, typer.Option(help="The vault's checkpoint verifier key (audit-signing.pub).")
+    ],
+    checkpoint: KeptCheckpoints = None,
+    output_json: JsonOutput = False,
+) -> None:
+    """Check a proof file offline: no database, no log, only the verifier key.
+
+    The proof must rest on a checkpoint signed by that key, carried in the file or
+    given with --checkpoint (a copy you kept; every one of the same size must agree).
+    Exit 0: the proof holds; 1: it does not; 2: the file or key cannot be used.
+    """
+    with user_errors():
+        key = load_public_key(public_key)
+        kept = _kept(checkpoint)
+        document = _read_json(proof)
+    try:
+        result = check_proof_document(document, key, kept)
+    except ProofFileError as error:
+        print_error(f"{proof}: {error}")
+        raise typer.Exit(EXIT_UNUSABLE) from None
+    except (ProofVerificationError, SignatureError, NoteFormatError) as error:
+        _print_check(output_json, False, str(error))
+        raise typer.Exit(EXIT_FINDINGS) from None
+    _print_check(output_json, True, result.summary)
+
+
+def _print_check(output_json: bool, valid: bool, text: str) -> None:
+    if output_json:
+        typer.echo(json.dumps({"valid": valid, "reason": text}, indent=2))
+    elif valid:
+        stdout.print(Text.assemble(("valid", "green"), ": ", text))
+    else:
+        stdout.print(Text.assemble(("INVALID", "bold red"), ": ", text))
 
 
 def _signing_key(keys_dir: Path) -> SigningKey:
@@ -172,16 +459,13 @@ def _signing_key(keys_dir: Path) -> SigningKey:
     return load_private_key(keys_dir / SIGNING_KEY_FILE, verifier.name)
 
 
-def _require_log(log: Path) -> None:
-    if not (log / "entries.jsonl").exists():
-        raise StewardError(f"{log}: no audit log here (expected {log / 'entries.jsonl'})")
-
-
-def _read_text(path: Path) -> str:
+def _read_json(path: Path) -> object:
     try:
-        return path.read_text(encoding="utf-8")
+        return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
         raise StewardError(f"{path}: cannot be read ({error})") from None
+    except ValueError:
+        raise StewardError(f"{path}: not a proof file (not JSON)") from None
 
 
 def _write_text(path: Path, text: str) -> None:

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from steward.cli.deid_options import Delimiter, Encoding
 from steward.cli.errors import stderr, user_errors
@@ -223,14 +224,21 @@ def _share(value: float | None) -> str:
 def print_report(report: RiskReport, console: Console) -> None:
     """Print ``report`` for people: k, class sizes, risks, l and t, small cells."""
     console.print(
-        f"[bold]{report.records:,} records[/], {report.classes:,} classes over "
-        f"{escape(', '.join(report.qi))}"
+        Text.assemble(
+            (f"{report.records:,} records", "bold"),
+            f", {report.classes:,} classes over {', '.join(report.qi)}",
+        )
     )
-    verdict = "[green]met[/]" if report.k_anonymous else "[red]not met[/]"
+    verdict = ("met", "green") if report.k_anonymous else ("not met", "red")
     console.print(
-        f"k-anonymity: k = [bold]{report.k}[/] (target {report.k_target}: {verdict}); "
-        f"{report.records_below_k:,} records in {report.classes_below_k:,} classes "
-        f"smaller than {report.k_target}"
+        Text.assemble(
+            "k-anonymity: k = ",
+            (str(report.k), "bold"),
+            f" (target {report.k_target}: ",
+            verdict,
+            f"); {report.records_below_k:,} records in {report.classes_below_k:,} classes "
+            f"smaller than {report.k_target}",
+        )
     )
     console.print(
         f"sample uniqueness: {_share(report.sample_uniqueness)} "

@@ -45,9 +45,15 @@ class DatabaseUnavailable(StewardError):
 
 
 def setup_django(
-    plan: Path, keys_dir: Path, database_url: str | None, data_dir: Path | None
+    plan: Path,
+    keys_dir: Path,
+    database_url: str | None,
+    data_dir: Path | None,
+    *,
+    migrate: bool = True,
 ) -> None:
-    """Configure and start Django for ``plan``, then apply migrations quietly.
+    """Configure and start Django for ``plan``, then apply migrations quietly
+    (unless ``migrate`` is false: commands that only read an existing vault).
 
     Sets ``STEWARD_PLAN``, ``STEWARD_KEYS_DIR`` and, when given, ``STEWARD_DATABASE_URL``
     and ``STEWARD_DATA_DIR`` (the embedded SQLite database lives there when no URL is
@@ -71,6 +77,8 @@ def setup_django(
     from django.db import DatabaseError
 
     django.setup()
+    if not migrate:
+        return
     try:
         call_command("migrate", interactive=False, verbosity=0)
     except DatabaseError as error:

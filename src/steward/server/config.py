@@ -44,6 +44,8 @@ class ServerConfig:
     secure_cookies: bool
     lockout: LockoutPolicy = field(default_factory=LockoutPolicy)
     backup_dir: Path = Path("steward-backups")
+    lock_timeout: float = 20.0
+    """Seconds a request waits for SQLite's write lock or the audit log's lock (PostgreSQL)."""
 
     @classmethod
     def from_environ(cls, environ: dict[str, str] | None = None) -> ServerConfig:
@@ -67,6 +69,7 @@ class ServerConfig:
             secure_cookies=env.get("STEWARD_INSECURE_COOKIES", "") != "1",
             lockout=lockout_policy(env),
             backup_dir=Path(env.get("STEWARD_BACKUP_DIR", "steward-backups")),
+            lock_timeout=float(whole_number(env, "STEWARD_DB_LOCK_TIMEOUT", 20)),
         )
 
 
@@ -77,34 +80,80 @@ def lockout_policy(env: dict[str, str]) -> LockoutPolicy:
         StewardError: a value is not a whole number from 1 up (the cool-off: up to a week).
     """
     default_minutes = int(DEFAULT_COOL_OFF.total_seconds()) // 60
-    minutes = _positive(env, LOCKOUT_MINUTES_VARIABLE, default_minutes, most=WEEK_MINUTES)
+    minutes = whole_number(
+        env, LOCKOUT_MINUTES_VARIABLE, default_minutes, least=1, most=WEEK_MINUTES
+    )
     return LockoutPolicy(
-        account_failures=_positive(env, ACCOUNT_FAILURES_VARIABLE, DEFAULT_ACCOUNT_FAILURES),
-        address_failures=_positive(env, ADDRESS_FAILURES_VARIABLE, DEFAULT_ADDRESS_FAILURES),
+        account_failures=whole_number(
+            env, ACCOUNT_FAILURES_VARIABLE, DEFAULT_ACCOUNT_FAILURES, least=1
+        ),
+        address_failures=whole_number(
+            env, ADDRESS_FAILURES_VARIABLE, DEFAULT_ADDRESS_FAILURES, least=1
+        ),
         cool_off=timedelta(minutes=minutes),
     )
 
 
-def _positive(env: dict[str, str], name: str, default: int, most: int = MOST) -> int:
+@dataclass(frozen=True)
+class AuditCheckpointConfig:
+    """When the vault signs checkpoints of its audit log on its own, and where it copies them.
+
+    A checkpoint is due when ``every_entries`` entries were added since the last one,
+    or ``every_minutes`` passed and at least one entry was added (0 turns either off).
+    ``witness_dir``, if set, receives a copy of every checkpoint note.
+    """
+
+    every_entries: int = 1000
+    every_minutes: int = 60
+    witness_dir: Path | None = None
+
+    @classmethod
+    def from_environ(cls, environ: dict[str, str] | None = None) -> AuditCheckpointConfig:
+        """Read ``STEWARD_AUDIT_CHECKPOINT_ENTRIES``, ``..._MINUTES`` and ``..._WITNESS_DIR``.
+
+        Raises:
+            StewardError: a number is not a whole number of at least 0.
+        """
+        env = dict(os.environ if environ is None else environ)
+        witness = env.get("STEWARD_AUDIT_WITNESS_DIR", "")
+        return cls(
+            every_entries=whole_number(env, "STEWARD_AUDIT_CHECKPOINT_ENTRIES", 1000),
+            every_minutes=whole_number(env, "STEWARD_AUDIT_CHECKPOINT_MINUTES", 60),
+            witness_dir=Path(witness) if witness else None,
+        )
+
+
+def whole_number(
+    env: dict[str, str], name: str, default: int, *, least: int = 0, most: int = MOST
+) -> int:
+    """The whole number in ``env[name]``, or ``default`` when it is unset or blank.
+
+    Raises:
+        StewardError: the value is not a whole number from ``least`` to ``most``; the
+            message names the variable.
+    """
     text = env.get(name, "").strip()
     if not text:
         return default
-    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= most:
-        raise StewardError(f"{name} must be a whole number from 1 to {most}, not '{text}'")
+    if not (text.isascii() and text.isdigit()) or not least <= int(text) <= most:
+        raise StewardError(
+            f"{name} must be a whole number from {least} to {most}, not '{text[:20]}'"
+        )
     return int(text)
 
 
-def database_settings(url: str) -> dict[str, Any]:
+def database_settings(url: str, lock_timeout: float = 20.0) -> dict[str, Any]:
     """Django ``DATABASES['default']`` for ``sqlite:///path`` or ``postgresql://...``.
+
+    SQLite waits up to ``lock_timeout`` seconds for the database's write lock
+    (every transaction takes it as it begins) before giving up.
 
     Raises:
         StewardError: the URL's scheme is neither sqlite nor postgresql.
     """
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
-        path = unquote(parsed.path)
-        if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
-            path = path.lstrip("/")
+        path = sqlite_path(url)
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         return {
@@ -113,6 +162,7 @@ def database_settings(url: str) -> dict[str, Any]:
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL;",
+                "timeout": lock_timeout,
             },
         }
     if parsed.scheme in ("postgres", "postgresql"):
@@ -128,6 +178,14 @@ def database_settings(url: str) -> dict[str, Any]:
     raise StewardError(
         f"unsupported database URL scheme '{parsed.scheme}'; use sqlite:///PATH or postgresql://..."
     )
+
+
+def sqlite_path(url: str) -> str:
+    """The file (or ``:memory:``) a ``sqlite:///PATH`` URL names; relative unless ``////``."""
+    path = unquote(urlparse(url).path)
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        path = path.lstrip("/")
+    return path
 
 
 def secret_key(keys_dir: Path) -> str:

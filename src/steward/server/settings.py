@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from csp.constants import NONE, SELF
 
-from steward.server.config import ServerConfig, database_settings, secret_key
+from steward.server.config import (
+    AuditCheckpointConfig,
+    ServerConfig,
+    database_settings,
+    secret_key,
+)
 
 CONFIG = ServerConfig.from_environ()
+AUDIT_CHECKPOINTS = AuditCheckpointConfig.from_environ()
 
 SECRET_KEY = secret_key(CONFIG.keys_dir)
 DEBUG = CONFIG.debug
@@ -61,7 +67,7 @@ TEMPLATES = [
     }
 ]
 
-DATABASES = {"default": database_settings(CONFIG.database_url)}
+DATABASES = {"default": database_settings(CONFIG.database_url, CONFIG.lock_timeout)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Passwords: Argon2 first; the others only verify hashes made before a migration.

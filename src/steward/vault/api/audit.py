@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 from contextlib import suppress
-from pathlib import Path
 from typing import Final
 
-from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from ninja import Router
 
-from steward.audit import Outcome, VerifierKey, load_public_key, verify_log
+from steward.audit import Outcome, verify_log
+from steward.audit.checkpoint_files import read_checkpoint_notes
 from steward.vault.api.auth import actor_of
 from steward.vault.api.schemas import AuditReportOut, ErrorOut
 from steward.vault.runtime import Vault, get_vault
 from steward.vault.services.access import AccessDenied
 from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import AuditUnavailable, audit
+from steward.vault.services.checkpoints import configured_policy, keys_dir, verifier_key
 
 router = Router(tags=["audit"])
 
-VERIFIER_KEY_FILE: Final = "audit-signing.pub"
 ACTION: Final = "audit.verify"
 TARGET: Final = "audit/log"
 
@@ -33,15 +32,17 @@ TARGET: Final = "audit/log"
     operation_id="verifyAuditLog",
 )
 def verify(request: HttpRequest) -> AuditReportOut:
-    """Check every audit entry and the stored checkpoints (signatures too, when the
-    vault's keys folder holds the checkpoint verifier key). Only roles with
-    ``reads_audit`` may ask; the verification is itself audited."""
+    """Check every audit entry against the stored checkpoints and the witness folder's
+    copies (signatures too, when the vault's keys folder holds the checkpoint verifier
+    key). Only roles with ``reads_audit`` may ask; the verification is itself audited."""
     actor = actor_of(request)
     vault = get_vault()
     _gate(vault, actor)
-    key = _verifier()
+    key = verifier_key(keys_dir())
+    witness = configured_policy().witness_dir
+    kept = read_checkpoint_notes(witness) if witness is not None and witness.is_dir() else []
     with transaction.atomic():
-        report = verify_log(vault.audit.store, public_key=key)
+        report = verify_log(vault.audit.store, public_key=key, kept=kept)
         audit(vault, actor=actor.ref, action=ACTION, obj=TARGET)
     return AuditReportOut(
         ok=report.ok,
@@ -69,11 +70,3 @@ def _gate(vault: Vault, actor: Actor) -> None:
     with suppress(AuditUnavailable), transaction.atomic():
         audit(vault, actor=actor.ref, action=ACTION, obj=TARGET, outcome=Outcome.DENIED)
     raise AccessDenied(reason)
-
-
-def _verifier() -> VerifierKey | None:
-    config = getattr(settings, "CONFIG", None)
-    keys_dir: Path | None = getattr(config, "keys_dir", None)
-    if keys_dir is None or not (keys_dir / VERIFIER_KEY_FILE).exists():
-        return None
-    return load_public_key(keys_dir / VERIFIER_KEY_FILE)

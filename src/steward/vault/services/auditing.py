@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Final
 
 from django.db import transaction
 
 from steward.audit import AuditEvent, Outcome
-from steward.audit.errors import AuditConflictError, AuditError, AuditWriteError
+from steward.audit.errors import AuditError, AuditWriteError
 from steward.vault.runtime import Vault
-
-ATTEMPTS: Final = 5
+from steward.vault.services.checkpoints import checkpoint_in_background, crossed_entry_threshold
 
 
 class AuditUnavailable(AuditWriteError):
@@ -30,7 +28,11 @@ def audit(
 ) -> None:
     """Append an audit entry; must run inside the action's ``transaction.atomic()``.
 
-    A concurrent writer taking the same entry number is retried a few times.
+    The log's lock (see :mod:`steward.vault.audit_store`) is taken here and held until
+    the action's transaction ends, so concurrent actions, in this process or another,
+    wait for each other's entries instead of failing. An entry that completes a
+    multiple of the checkpoint schedule's entry count has a checkpoint signed in the
+    background once the action commits (:mod:`steward.vault.services.checkpoints`).
 
     Raises:
         AuditUnavailable: the entry could not be written; roll the action back.
@@ -45,12 +47,9 @@ def audit(
         purpose=purpose,
         outcome=outcome,
     )
-    for _ in range(ATTEMPTS):
-        try:
-            vault.audit.append(event)
-            return
-        except AuditConflictError:
-            continue
-        except AuditError as error:
-            raise AuditUnavailable(f"the action was not carried out: {error}") from None
-    raise AuditUnavailable("the action was not carried out: the audit log is too busy")
+    try:
+        entry = vault.audit.append(event)
+    except AuditError as error:
+        raise AuditUnavailable(f"the action was not carried out: {error}") from None
+    if crossed_entry_threshold(entry.seq):
+        transaction.on_commit(lambda: checkpoint_in_background(vault))

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Final
 
-from steward.audit import AuditWriteError, leaf_hash, root_hash
+from steward.audit import AuditWriteError, RecordBuilder, leaf_hash, root_hash
 from steward.vault.services.backups_db import (
     DatabaseProblem,
     DatabaseRef,
@@ -85,6 +85,10 @@ class SnapshotAuditStore:
         cursor = self.connection.cursor()
         cursor.execute(f"SELECT note FROM {CHECKPOINT_TABLE} ORDER BY id")  # noqa: S608
         return [str(row[0]) for row in cursor.fetchall()]
+
+    def append_next(self, build: RecordBuilder) -> int:
+        """Refused: a snapshot is read-only."""
+        raise AuditWriteError("a backup's audit log is read-only")
 
     def append(self, index: int, record: bytes) -> None:
         """Refused: a snapshot is read-only."""

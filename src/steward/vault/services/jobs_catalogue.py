@@ -8,12 +8,19 @@
   take a backup, then delete those past ``operations.backups.retention``.
 * ``restore-drill``: every ``operations.backups.restore_tested_every``, restore the
   newest backup into a temporary place and check it (``steward backup verify``).
+* ``audit-checkpoint``: every ``STEWARD_AUDIT_CHECKPOINT_MINUTES`` (60 by default),
+  sign a checkpoint of the audit log if anything was added since the last one
+  (checkpoints are also signed every ``STEWARD_AUDIT_CHECKPOINT_ENTRIES`` entries as
+  the log grows; see ``docs/audit.md``).
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import connection
 
+from steward.audit import parse_checkpoint
 from steward.policy import Plan
 from steward.vault.rules.schedule import (
     DEFAULT_INTERVAL,
@@ -25,10 +32,12 @@ from steward.vault.services.backups_create import create_backup, prune_backups
 from steward.vault.services.backups_db import DatabaseRef
 from steward.vault.services.backups_format import prepare_backup_dir, stored_backups
 from steward.vault.services.backups_verify import verify_backup
+from steward.vault.services.checkpoints import checkpoint_if_due, configured_policy
 from steward.vault.services.jobs import Job, JobContext, JobFailed, JobRegistry, Schedule
 
 BACKUP_JOB_NAME = "backup"
 DRILL_JOB_NAME = "restore-drill"
+CHECKPOINT_JOB_NAME = "audit-checkpoint"
 
 
 def backup_schedule(plan: Plan) -> Schedule:
@@ -96,10 +105,38 @@ def run_drill(context: JobContext) -> str:
     return report.summary()
 
 
+def checkpoint_schedule(plan: Plan) -> Schedule:
+    """Every ``STEWARD_AUDIT_CHECKPOINT_MINUTES``; none when that is 0 (checkpoints are
+    then signed only as entries accumulate)."""
+    del plan  # the server's configuration decides, not the plan
+    minutes = configured_policy().schedule.every_minutes
+    if not minutes:
+        return Schedule(
+            None, "STEWARD_AUDIT_CHECKPOINT_MINUTES is 0: signed only as entries accumulate"
+        )
+    return Schedule(
+        timedelta(minutes=minutes), f"every {minutes} minutes (STEWARD_AUDIT_CHECKPOINT_MINUTES)"
+    )
+
+
+def run_checkpoint(context: JobContext) -> str:
+    """Sign a checkpoint of the audit log if one is due; one sentence for the record.
+
+    Raises:
+        CheckpointRefused: the log was cut short or changed since a checkpoint; the
+            run fails with that reason, so the privacy officer sees it.
+    """
+    note = checkpoint_if_due(context.vault)
+    if note is None:
+        return "no checkpoint due: nothing was added since the last one"
+    return f"signed a checkpoint of {parse_checkpoint(note).size} audit entries"
+
+
 BACKUP = Job(BACKUP_JOB_NAME, "Backup", backup_schedule, run_backup)
 RESTORE_DRILL = Job(DRILL_JOB_NAME, "Restore drill", drill_schedule, run_drill)
+AUDIT_CHECKPOINT = Job(CHECKPOINT_JOB_NAME, "Audit checkpoint", checkpoint_schedule, run_checkpoint)
 
 
 def standard_jobs() -> JobRegistry:
     """Every job Steward schedules, in the order a runner starts them."""
-    return JobRegistry([BACKUP, RESTORE_DRILL])
+    return JobRegistry([BACKUP, RESTORE_DRILL, AUDIT_CHECKPOINT])

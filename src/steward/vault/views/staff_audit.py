@@ -6,21 +6,22 @@ cannot be written, nothing is shown.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET, require_POST
 
-from steward.audit import AuditEntry, AuditError, VerifierKey, load_public_key, verify_log
+from steward.audit import AuditEntry, AuditError, parse_checkpoint, verify_log
+from steward.audit.checkpoint_files import read_checkpoint_notes
+from steward.vault.audit_store import DatabaseAuditStore
 from steward.vault.runtime import Vault, get_vault
 from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import AuditUnavailable, audit
+from steward.vault.services.checkpoints import configured_policy, keys_dir, verifier_key
 from steward.vault.services.staff_sessions import record_refusal
 from steward.vault.views.staff_common import error_page, page, staff_page
 
 PAGE_SIZE = 50
 AUDIT_OBJECT = "audit/log"
-VERIFIER_KEY_FILE = "audit-signing.pub"
 UNAUDITED = "refused because it could not be audited; nothing was shown. Try again later."
 
 
@@ -71,16 +72,11 @@ def audit_browser(request: HttpRequest, actor: Actor) -> HttpResponse:
     return page(request, "steward/staff/audit.html", context, actor=actor)
 
 
-def _verifier() -> VerifierKey | None:
-    """The audit verifier key kept beside the vault's keys, if there is one."""
-    path = settings.CONFIG.keys_dir / VERIFIER_KEY_FILE
-    return load_public_key(path) if path.exists() else None
-
-
 @require_POST
 @staff_page
 def audit_verify(request: HttpRequest, actor: Actor) -> HttpResponse:
-    """Check the whole audit log (chain, tree and stored checkpoints) and show the report."""
+    """Check the whole audit log against every stored checkpoint and the witness folder's
+    copies, and show the report with how many checkpoints there are."""
     refused = _refused(request, actor, "audit.verify")
     if refused is not None:
         return refused
@@ -91,9 +87,31 @@ def audit_verify(request: HttpRequest, actor: Actor) -> HttpResponse:
     except AuditUnavailable:
         return error_page(request, 503, "Not available", UNAUDITED, actor)
     try:
-        key = _verifier()
+        key = verifier_key(keys_dir())
+        witness = configured_policy().witness_dir
+        kept = read_checkpoint_notes(witness) if witness is not None and witness.is_dir() else []
+        report = verify_log(vault.audit.store, public_key=key, kept=kept)
+        stored = _stored(vault)
     except AuditError as error:
         return error_page(request, 503, "Not available", str(error), actor)
-    report = verify_log(vault.audit.store, public_key=key)
-    context = {"report": report, "root": report.root_hash.hex(), "signed": key is not None}
+    context = {
+        "report": report,
+        "root": report.root_hash.hex(),
+        "signed": key is not None,
+        "stored": len(stored),
+        "newest": stored[-1] if stored else None,
+        "witness": witness,
+        "kept": len(kept),
+    }
     return page(request, "steward/staff/audit_verify.html", context, actor=actor)
+
+
+def _stored(vault: Vault) -> list[dict[str, object]]:
+    """The stored checkpoints, oldest first: size and when each was stored."""
+    store = vault.audit.store
+    if not isinstance(store, DatabaseAuditStore):
+        return [{"size": parse_checkpoint(note).size, "time": None} for note in store.checkpoints()]
+    return [
+        {"size": parse_checkpoint(note).size, "time": when}
+        for note, when in store.checkpoint_times()
+    ]
