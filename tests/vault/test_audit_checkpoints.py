@@ -17,6 +17,7 @@ from steward.audit.schedule import CheckpointSchedule, LastCheckpoint, checkpoin
 from steward.cli.keys import create_signing_key
 from steward.clock import ManualClock, use_clock
 from steward.server.config import AuditCheckpointConfig
+from steward.vault.audit_actions import AuditAction
 from steward.vault.audit_store import DatabaseAuditStore
 from steward.vault.models import AuditCheckpointRow, AuditEntryRow
 from steward.vault.runtime import Vault
@@ -45,7 +46,7 @@ def schedule(settings: Settings, tmp_path: Path) -> Path:
 def _act(vault: Vault, count: int = 1) -> None:
     for number in range(count):
         with transaction.atomic():
-            audit(vault, actor="test/actor", action="record.read", obj=f"record/{number}")
+            audit(vault, actor="test/actor", action=AuditAction.RECORD_READ, obj=f"record/{number}")
 
 
 def _sizes(vault: Vault) -> list[int]:

@@ -13,6 +13,7 @@ from steward.audit import Outcome, verify_log
 from steward.audit.checkpoint_files import read_checkpoint_notes
 from steward.vault.api.auth import actor_of
 from steward.vault.api.schemas import AuditReportOut, ErrorOut
+from steward.vault.audit_actions import AuditAction
 from steward.vault.runtime import Vault, get_vault
 from steward.vault.services.access import AccessDenied
 from steward.vault.services.actors import Actor
@@ -21,7 +22,7 @@ from steward.vault.services.checkpoints import configured_policy, keys_dir, veri
 
 router = Router(tags=["audit"])
 
-ACTION: Final = "audit.verify"
+ACTION: Final = AuditAction.AUDIT_VERIFY
 TARGET: Final = "audit/log"
 
 

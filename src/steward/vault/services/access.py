@@ -19,6 +19,7 @@ from steward.audit import Outcome
 from steward.errors import StewardError
 from steward.policy.access import decide
 from steward.policy.model import Action, Dataset, FieldSpec, Scope
+from steward.vault.audit_actions import AuditAction
 from steward.vault.models import FieldValue, Record
 from steward.vault.rules.intake import value_problem
 from steward.vault.rules.reveal import decide_reveal
@@ -137,7 +138,7 @@ class AccessService:
             audit(
                 self.vault,
                 actor=actor.ref,
-                action="record.list",
+                action=AuditAction.RECORD_LIST,
                 obj=f"dataset/{dataset.id}",
                 fields=[f.name for f in fields],
                 purpose="unassigned queue" if unassigned else "",
@@ -168,7 +169,7 @@ class AccessService:
             audit(
                 self.vault,
                 actor=actor.ref,
-                action="record.read",
+                action=AuditAction.RECORD_READ,
                 obj=f"record/{row.id}",
                 fields=[f.name for f in fields],
             )
@@ -204,17 +205,17 @@ class AccessService:
             today=actor.today(),
         )
         if not verdict.allowed:
-            self._deny(actor, "field.reveal", target, [field], verdict.message)
+            self._deny(actor, AuditAction.FIELD_REVEAL, target, [field], verdict.message)
         try:
             value = self._plaintext(row, dataset, spec)
         except ValueUnreadable:
-            self._record_failure(actor, "field.reveal", target, [field])
+            self._record_failure(actor, AuditAction.FIELD_REVEAL, target, [field])
             raise
         with transaction.atomic():
             audit(
                 self.vault,
                 actor=actor.ref,
-                action="field.reveal",
+                action=AuditAction.FIELD_REVEAL,
                 obj=target,
                 fields=[field],
                 purpose=f"{purpose}: {verdict.reason}",
@@ -241,7 +242,9 @@ class AccessService:
         spec = self._field(dataset, field)
         target = f"dataset/{dataset.id}"
         if not spec.searchable:
-            self._deny(actor, "record.search", target, [field], f"'{field}' is not searchable")
+            self._deny(
+                actor, AuditAction.RECORD_SEARCH, target, [field], f"'{field}' is not searchable"
+            )
         self._gate(actor, dataset, Action.READ, target, only=spec)
         fields = self._gate(actor, dataset, Action.READ, target)
         index = blind_index_for(self.vault, dataset.id, field, value)
@@ -268,7 +271,13 @@ class AccessService:
                 views.append(
                     render_view(self.vault.keyring, revealable, dataset, fields, row, values)
                 )
-            audit(self.vault, actor=actor.ref, action="record.search", obj=target, fields=[field])
+            audit(
+                self.vault,
+                actor=actor.ref,
+                action=AuditAction.RECORD_SEARCH,
+                obj=target,
+                fields=[field],
+            )
         return views
 
     def export(self, actor: Actor, dataset_id: str) -> Export:
@@ -295,7 +304,7 @@ class AccessService:
             audit(
                 self.vault,
                 actor=actor.ref,
-                action="dataset.export",
+                action=AuditAction.DATASET_EXPORT,
                 obj=f"dataset/{dataset.id}",
                 fields=[f.name for f in fields],
             )
@@ -345,7 +354,13 @@ class AccessService:
             else:
                 row.clear_values = {**row.clear_values, field: value}
                 row.save(update_fields=["clear_values", "updated"])
-            audit(self.vault, actor=actor.ref, action="field.write", obj=target, fields=[field])
+            audit(
+                self.vault,
+                actor=actor.ref,
+                action=AuditAction.FIELD_WRITE,
+                obj=target,
+                fields=[field],
+            )
 
     # -- decisions ----------------------------------------------------------------------
 
@@ -359,10 +374,10 @@ class AccessService:
     ) -> list[FieldSpec]:
         """The fields ``action`` reaches, or an audited denial."""
         verb = {
-            Action.READ: "record.read",
-            Action.REVEAL: "field.reveal",
-            Action.WRITE: "field.write",
-            Action.EXPORT: "dataset.export",
+            Action.READ: AuditAction.RECORD_READ,
+            Action.REVEAL: AuditAction.FIELD_REVEAL,
+            Action.WRITE: AuditAction.FIELD_WRITE,
+            Action.EXPORT: AuditAction.DATASET_EXPORT,
         }[action]
         names = [only.name] if only else []
         if actor.expired():
@@ -377,7 +392,7 @@ class AccessService:
         return allowed
 
     def _deny(
-        self, actor: Actor, action: str, target: str, fields: Iterable[str], reason: str
+        self, actor: Actor, action: AuditAction, target: str, fields: Iterable[str], reason: str
     ) -> NoReturn:
         """Audit a refused attempt (best effort: refusal never depends on it) and refuse."""
         self._record_failure(actor, action, target, fields, Outcome.DENIED)
@@ -386,7 +401,7 @@ class AccessService:
     def _record_failure(
         self,
         actor: Actor,
-        action: str,
+        action: AuditAction,
         target: str,
         fields: Iterable[str],
         outcome: Outcome = Outcome.FAILED,

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from steward.errors import StewardError
 from steward.policy.model import Plan, Role
+from steward.vault.audit_actions import AuditAction
 from steward.vault.models import StaffMember
 from steward.vault.rules.scope import missing_team
 from steward.vault.runtime import Vault, get_vault
@@ -197,7 +198,7 @@ def create_account(
         StaffMember.objects.create(
             user=user, role=role.id, team=team, access_until=until, must_change_password=True
         )
-        audit(vault, actor=by, action="account.create", obj=f"staff/{user.id}")
+        audit(vault, actor=by, action=AuditAction.ACCOUNT_CREATE, obj=f"staff/{user.id}")
     no_team = missing_team(role.scope, role.id, team, "this account")
     return NewPassword(username, password, (no_team,) if no_team else ())
 
@@ -228,7 +229,12 @@ def reset_password(vault: Vault, username: str, *, by: str = "cli") -> NewPasswo
         member.save(update_fields=["must_change_password"])
         end_sessions(member.user)
         lift_account_lock(member.user.username)
-        audit(vault, actor=by, action="account.password_reset", obj=f"staff/{member.user.id}")
+        audit(
+            vault,
+            actor=by,
+            action=AuditAction.ACCOUNT_PASSWORD_RESET,
+            obj=f"staff/{member.user.id}",
+        )
     return NewPassword(username, password)
 
 
@@ -249,7 +255,7 @@ def unlock_account(vault: Vault, username: str, *, by: str = "cli") -> LiftedLoc
         audit(
             vault,
             actor=by,
-            action="account.unlock",
+            action=AuditAction.ACCOUNT_UNLOCK,
             obj=f"staff/{member.user.id}",
             purpose="locked" if lifted.was_locked_until else "not locked",
         )
@@ -268,7 +274,7 @@ def disable_account(vault: Vault, username: str, *, by: str = "cli") -> int:
         member.user.is_active = False
         member.user.save(update_fields=["is_active"])
         ended = end_sessions(member.user)
-        audit(vault, actor=by, action="account.disable", obj=f"staff/{member.user.id}")
+        audit(vault, actor=by, action=AuditAction.ACCOUNT_DISABLE, obj=f"staff/{member.user.id}")
     return ended
 
 

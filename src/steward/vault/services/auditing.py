@@ -8,6 +8,7 @@ from django.db import transaction
 
 from steward.audit import AuditEvent, Outcome
 from steward.audit.errors import AuditError, AuditWriteError
+from steward.vault.audit_actions import AuditAction
 from steward.vault.runtime import Vault
 from steward.vault.services.checkpoints import checkpoint_in_background, crossed_entry_threshold
 
@@ -20,7 +21,7 @@ def audit(
     vault: Vault,
     *,
     actor: str,
-    action: str,
+    action: AuditAction,
     obj: str,
     fields: Iterable[str] = (),
     purpose: str = "",

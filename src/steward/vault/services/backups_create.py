@@ -28,6 +28,7 @@ from steward import __version__
 from steward.clock import now
 from steward.crypto import KekVersion, KeyProvider
 from steward.crypto.backup import encrypt_stream
+from steward.vault.audit_actions import AuditAction
 from steward.vault.rules.backup_pruning import backups_to_prune
 from steward.vault.rules.schedule import duration_interval
 from steward.vault.services.auditing import audit
@@ -209,7 +210,12 @@ def create_backup(context: JobContext) -> CreatedBackup:
         raise
     write_private(manifest_path(path), manifest.to_json() + b"\n")
     with transaction.atomic():
-        audit(context.vault, actor=context.actor, action="backup.create", obj=f"backup/{name}")
+        audit(
+            context.vault,
+            actor=context.actor,
+            action=AuditAction.BACKUP_CREATE,
+            obj=f"backup/{name}",
+        )
     return CreatedBackup(path, path.stat().st_size, manifest)
 
 
@@ -239,5 +245,10 @@ def prune_backups(context: JobContext) -> PruneResult:
             raise BackupError(f"cannot delete backup {name}: {error.strerror}") from None
     for name in decision.delete:
         with transaction.atomic():
-            audit(context.vault, actor=context.actor, action="backup.prune", obj=f"backup/{name}")
+            audit(
+                context.vault,
+                actor=context.actor,
+                action=AuditAction.BACKUP_PRUNE,
+                obj=f"backup/{name}",
+            )
     return PruneResult(decision.delete, decision.kept_past_retention, undated)

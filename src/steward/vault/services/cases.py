@@ -17,6 +17,7 @@ from django.db import transaction
 
 from steward.audit import Outcome
 from steward.policy.model import Scope
+from steward.vault.audit_actions import AuditAction
 from steward.vault.models import Record, StaffMember
 from steward.vault.rules.assignment import (
     Assigner,
@@ -33,7 +34,7 @@ from steward.vault.services.accounts import access_ended
 from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import AuditUnavailable, audit
 
-ACTION = "record.assign"
+ACTION = AuditAction.RECORD_ASSIGN
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from steward.crypto.sealed_batch import SealedSubmission as SealedBlob
 from steward.crypto.sealed_batch import seal_submission, unseal_batch
 from steward.errors import StewardError
 from steward.policy.model import Dataset
+from steward.vault.audit_actions import AuditAction
 from steward.vault.models import (
     AccessCode,
     Consent,
@@ -169,7 +170,7 @@ def store_record(
     audit(
         vault,
         actor=actor,
-        action="record.create",
+        action=AuditAction.RECORD_CREATE,
         obj=f"record/{record.id}",
         fields=sorted([*secret, *clear]),
         purpose=destination.note,
@@ -204,7 +205,11 @@ def _store_sealed(
     row.sealed = seal_submission(str(row.id), dataset.id, payload, vault.intake_public_key).sealed
     row.save()
     audit(
-        vault, actor=PUBLIC_ACTOR, action="sealed.receive", obj=f"sealed/{row.id}", purpose="intake"
+        vault,
+        actor=PUBLIC_ACTOR,
+        action=AuditAction.SEALED_RECEIVE,
+        obj=f"sealed/{row.id}",
+        purpose="intake",
     )
     return str(row.id)
 

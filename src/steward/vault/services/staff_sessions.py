@@ -14,6 +14,7 @@ from typing import Final
 from django.db import transaction
 
 from steward.audit import Outcome
+from steward.vault.audit_actions import AuditAction
 from steward.vault.runtime import Vault
 from steward.vault.services.auditing import AuditUnavailable, audit
 
@@ -30,7 +31,7 @@ def staff_actor(user_id: int) -> str:
     return f"staff/{user_id}"
 
 
-def record_success(vault: Vault, actor: str, action: str, reason: str = "") -> None:
+def record_success(vault: Vault, actor: str, action: AuditAction, reason: str = "") -> None:
     """Audit a successful session step (``session.login``, ``session.mfa``...).
 
     Fails closed: the caller must not complete the step when this raises.
@@ -42,7 +43,7 @@ def record_success(vault: Vault, actor: str, action: str, reason: str = "") -> N
         audit(vault, actor=actor, action=action, obj=SESSION_OBJECT, purpose=reason)
 
 
-def record_refusal(vault: Vault, actor: str, action: str, reason: str) -> None:
+def record_refusal(vault: Vault, actor: str, action: AuditAction, reason: str) -> None:
     """Audit a refused step (a failed sign-in, a wrong code, a page the role may not see).
 
     Best effort: a refusal stands even when it cannot be audited.

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from steward.errors import StewardError
 from steward.policy.model import Plan, Role, Scope
+from steward.vault.audit_actions import AuditAction
 from steward.vault.models import ServiceToken
 from steward.vault.rules.scope import missing_team
 from steward.vault.runtime import Vault
@@ -123,7 +124,13 @@ def create_token(
             ServiceToken.objects.create(
                 name=name, role=role, team=team, token_hash=hash_token(token), expires=expires
             )
-            audit(vault, actor=actor, action="token.create", obj=f"token/{name}", purpose=role)
+            audit(
+                vault,
+                actor=actor,
+                action=AuditAction.TOKEN_CREATE,
+                obj=f"token/{name}",
+                purpose=role,
+            )
     except IntegrityError:
         raise TokenError(f"there is already a token named '{name}'") from None
     return IssuedToken(name, role, team, expires, token, _warnings(spec, team))
@@ -144,7 +151,7 @@ def revoke_token(vault: Vault, name: str, *, actor: str = "cli/tokens") -> bool:
             return False
         row.revoked = timezone.now()
         row.save(update_fields=["revoked"])
-        audit(vault, actor=actor, action="token.revoke", obj=f"token/{name}")
+        audit(vault, actor=actor, action=AuditAction.TOKEN_REVOKE, obj=f"token/{name}")
     return True
 
 

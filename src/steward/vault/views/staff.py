@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from steward.policy.access import explain
 from steward.policy.model import FieldSpec
+from steward.vault.audit_actions import AuditAction
 from steward.vault.models import Record
 from steward.vault.rules.unreadable import Unreadable
 from steward.vault.runtime import get_vault
@@ -140,7 +141,7 @@ def _reveal_form(request: HttpRequest, actor: Actor, record_id: UUID, field: str
     if shown.unreadable is not None:
         return unreadable_page(request, ValueUnreadable(shown.unreadable), actor)
     if not shown.can_reveal:
-        record_refusal(vault, actor.ref, "field.reveal", "reveal form refused")
+        record_refusal(vault, actor.ref, AuditAction.FIELD_REVEAL, "reveal form refused")
         reason = f"the role '{actor.role.id}' may not reveal this field"
         return error_page(request, 403, "Not allowed", reason, actor)
     context = {**_reveal_context(actor, record_id, spec), "masked": shown.shown}

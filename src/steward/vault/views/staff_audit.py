@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from steward.audit import AuditEntry, AuditError, parse_checkpoint, verify_log
 from steward.audit.checkpoint_files import read_checkpoint_notes
+from steward.vault.audit_actions import AuditAction
 from steward.vault.audit_store import DatabaseAuditStore
 from steward.vault.runtime import Vault, get_vault
 from steward.vault.services.actors import Actor
@@ -25,7 +26,7 @@ AUDIT_OBJECT = "audit/log"
 UNAUDITED = "refused because it could not be audited; nothing was shown. Try again later."
 
 
-def _refused(request: HttpRequest, actor: Actor, action: str) -> HttpResponse | None:
+def _refused(request: HttpRequest, actor: Actor, action: AuditAction) -> HttpResponse | None:
     """A 403 (audited) unless the actor's role reads the audit log."""
     if actor.role.reads_audit:
         return None
@@ -46,7 +47,7 @@ def _page(vault: Vault, number: int) -> tuple[list[AuditEntry], int]:
 @staff_page
 def audit_browser(request: HttpRequest, actor: Actor) -> HttpResponse:
     """A page of audit entries, newest first: references are keyed hashes, shown short."""
-    refused = _refused(request, actor, "audit.read")
+    refused = _refused(request, actor, AuditAction.AUDIT_READ)
     if refused is not None:
         return refused
     raw = request.GET.get("page", "1")
@@ -56,7 +57,7 @@ def audit_browser(request: HttpRequest, actor: Actor) -> HttpResponse:
     vault = get_vault()
     try:
         with transaction.atomic():
-            audit(vault, actor=actor.ref, action="audit.read", obj=AUDIT_OBJECT)
+            audit(vault, actor=actor.ref, action=AuditAction.AUDIT_READ, obj=AUDIT_OBJECT)
         entries, size = _page(vault, number)
     except AuditUnavailable:
         return error_page(request, 503, "Not available", UNAUDITED, actor)
@@ -77,13 +78,13 @@ def audit_browser(request: HttpRequest, actor: Actor) -> HttpResponse:
 def audit_verify(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Check the whole audit log against every stored checkpoint and the witness folder's
     copies, and show the report with how many checkpoints there are."""
-    refused = _refused(request, actor, "audit.verify")
+    refused = _refused(request, actor, AuditAction.AUDIT_VERIFY)
     if refused is not None:
         return refused
     vault = get_vault()
     try:
         with transaction.atomic():
-            audit(vault, actor=actor.ref, action="audit.verify", obj=AUDIT_OBJECT)
+            audit(vault, actor=actor.ref, action=AuditAction.AUDIT_VERIFY, obj=AUDIT_OBJECT)
     except AuditUnavailable:
         return error_page(request, 503, "Not available", UNAUDITED, actor)
     try:

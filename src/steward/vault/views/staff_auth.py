@@ -24,6 +24,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from steward.vault.audit_actions import AuditAction
 from steward.vault.models import StaffMember
 from steward.vault.rules.sign_in import SignInLock
 from steward.vault.runtime import get_vault
@@ -91,11 +92,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
     lock = request_lock(request)
     if lock.locked:  # refused without trying the password, and not counted
         reason = "account locked" if lock.account_until else "address throttled"
-        record_refusal(vault, login_actor(username), "session.login_failed", reason)
+        record_refusal(vault, login_actor(username), AuditAction.SESSION_LOGIN_FAILED, reason)
         return locked_page(request, lock)
     user = authenticate(request, username=username, password=form.cleaned_data["password"])
     if user is None:
-        record_refusal(vault, login_actor(username), "session.login_failed", "bad credentials")
+        record_refusal(
+            vault, login_actor(username), AuditAction.SESSION_LOGIN_FAILED, "bad credentials"
+        )
         lock = request_lock(request)
         if lock.locked:  # this failure reached a limit
             return locked_page(request, lock)
@@ -104,10 +107,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
     account = user
     refusal = _refusal_reason(account)
     if refusal:
-        record_refusal(vault, staff_actor(account.pk), "session.login_failed", refusal)
+        record_refusal(vault, staff_actor(account.pk), AuditAction.SESSION_LOGIN_FAILED, refusal)
         return error_page(request, 403, "Sign-in refused", refusal)
     try:
-        record_success(vault, staff_actor(account.pk), "session.login")
+        record_success(vault, staff_actor(account.pk), AuditAction.SESSION_LOGIN)
     except AuditUnavailable:
         return error_page(request, 503, "Sign-in refused", UNAUDITED)
     login(request, account)
@@ -152,7 +155,9 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     """Sign out (POST only, so no link or image can sign anyone out)."""
     if request.user.is_authenticated:
         with suppress(AuditUnavailable):  # signing out is always allowed
-            record_success(get_vault(), staff_actor(int(request.user.pk)), "session.logout")
+            record_success(
+                get_vault(), staff_actor(int(request.user.pk)), AuditAction.SESSION_LOGOUT
+            )
     logout(request)
     messages.info(request, "You are signed out.")
     return HttpResponseRedirect(LOGIN_URL)
@@ -174,7 +179,9 @@ def password_view(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return page(request, "steward/staff/password.html", context)
     if not form.is_valid():
-        record_refusal(get_vault(), actor.ref, "account.password_change_failed", "form refused")
+        record_refusal(
+            get_vault(), actor.ref, AuditAction.ACCOUNT_PASSWORD_CHANGE_FAILED, "form refused"
+        )
         return page(request, "steward/staff/password.html", context, status=400)
     try:
         with transaction.atomic():
@@ -182,7 +189,10 @@ def password_view(request: HttpRequest) -> HttpResponse:
             member.must_change_password = False
             member.save(update_fields=["must_change_password"])
             audit(
-                get_vault(), actor=actor.ref, action="account.password_change", obj=SESSION_OBJECT
+                get_vault(),
+                actor=actor.ref,
+                action=AuditAction.ACCOUNT_PASSWORD_CHANGE,
+                obj=SESSION_OBJECT,
             )
     except AuditUnavailable:
         return error_page(request, 503, "Password not changed", UNAUDITED)

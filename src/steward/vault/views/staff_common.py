@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from steward.vault.audit_actions import AuditAction
 from steward.vault.models import StaffMember
 from steward.vault.runtime import get_vault
 from steward.vault.services.accounts import (
@@ -101,7 +102,7 @@ def current_staff(request: HttpRequest) -> tuple[StaffMember, Actor] | HttpRespo
             reason = "this account's role is not a staff role of the plan"
     user_id = request.user.pk
     logout(request)
-    record_refusal(get_vault(), staff_actor(int(user_id)), "session.refused", reason)
+    record_refusal(get_vault(), staff_actor(int(user_id)), AuditAction.SESSION_REFUSED, reason)
     return error_page(request, 403, "Access refused", reason)
 
 

@@ -11,6 +11,7 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
+from steward.vault.audit_actions import AuditAction
 from steward.vault.runtime import get_vault
 from steward.vault.services.actors import Actor
 from steward.vault.services.backups_format import BackupError, prepare_backup_dir, stored_backups
@@ -25,7 +26,9 @@ from steward.vault.views.staff_common import error_page, page, staff_page
 def jobs_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Each job's state, the recent runs and the backups on disk."""
     if not actor.role.reads_audit:
-        record_refusal(get_vault(), actor.ref, "jobs.read", "role does not read the audit log")
+        record_refusal(
+            get_vault(), actor.ref, AuditAction.JOBS_READ, "role does not read the audit log"
+        )
         reason = f"the role '{actor.role.id}' may not see scheduled work"
         return error_page(request, 403, "Not allowed", reason, actor)
     folder = settings.CONFIG.backup_dir

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from steward.vault.audit_actions import AuditAction
 from steward.vault.runtime import get_vault
 from steward.vault.services.auditing import AuditUnavailable, audit
 from steward.vault.services.staff_sessions import SESSION_OBJECT, record_refusal
@@ -89,7 +90,7 @@ def mfa_view(request: HttpRequest) -> HttpResponse:
         return page(request, "steward/staff/mfa.html", context)
     vault = get_vault()
     if not (form.is_valid() and _verify(device, form.cleaned_data["code"])):
-        record_refusal(vault, actor.ref, "session.mfa_failed", "wrong code")
+        record_refusal(vault, actor.ref, AuditAction.SESSION_MFA_FAILED, "wrong code")
         context["error"] = "That code is not right, or came too late. Try the next one."
         return page(request, "steward/staff/mfa.html", context, status=400)
     try:
@@ -101,7 +102,7 @@ def mfa_view(request: HttpRequest) -> HttpResponse:
             audit(
                 vault,
                 actor=actor.ref,
-                action="session.mfa",
+                action=AuditAction.SESSION_MFA,
                 obj=SESSION_OBJECT,
                 purpose="enrolled" if enrolling else "",
             )

@@ -1,0 +1,98 @@
+"""Every action the vault records in its audit log, by one name each.
+
+The audit log stores the value (``record.read``); code names the member
+(``AuditAction.RECORD_READ``), so a misspelt action is a type error, not a new kind of
+entry nobody searches for.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class AuditAction(StrEnum):
+    """What an audit entry records."""
+
+    RECORD_CREATE = "record.create"
+    """A record was stored (intake, unsealing)."""
+
+    RECORD_LIST = "record.list"
+    """A page of records was listed, masked."""
+
+    RECORD_READ = "record.read"
+    """One record was read, masked."""
+
+    RECORD_SEARCH = "record.search"
+    """Records were searched by a blind index."""
+
+    RECORD_ASSIGN = "record.assign"
+    """A case was assigned or handed to another team."""
+
+    FIELD_REVEAL = "field.reveal"
+    """One field was revealed in clear, with a purpose and a reason."""
+
+    FIELD_WRITE = "field.write"
+    """One field was changed."""
+
+    DATASET_EXPORT = "dataset.export"
+    """A dataset was exported in clear."""
+
+    SEALED_RECEIVE = "sealed.receive"
+    """A sealed submission was received."""
+
+    ACCOUNT_CREATE = "account.create"
+    """A staff account was created."""
+
+    ACCOUNT_PASSWORD_RESET = "account.password_reset"  # noqa: S105 - an action name
+    """A one-time password was issued."""
+
+    ACCOUNT_UNLOCK = "account.unlock"
+    """A locked user name was unlocked."""
+
+    ACCOUNT_DISABLE = "account.disable"
+    """A staff account was disabled."""
+
+    ACCOUNT_PASSWORD_CHANGE = "account.password_change"  # noqa: S105 - an action name
+    """A person changed their password."""
+
+    ACCOUNT_PASSWORD_CHANGE_FAILED = "account.password_change_failed"  # noqa: S105
+    """A password change was refused."""
+
+    SESSION_LOGIN = "session.login"
+    """A staff member signed in."""
+
+    SESSION_LOGIN_FAILED = "session.login_failed"
+    """A sign-in was refused."""
+
+    SESSION_LOGOUT = "session.logout"
+    """A staff member signed out."""
+
+    SESSION_REFUSED = "session.refused"
+    """A signed-in session was ended and refused."""
+
+    SESSION_MFA = "session.mfa"
+    """A second factor was passed."""
+
+    SESSION_MFA_FAILED = "session.mfa_failed"
+    """A second-factor code was wrong."""
+
+    TOKEN_CREATE = "token.create"  # noqa: S105 - an action name
+    """A service token was created."""
+
+    TOKEN_REVOKE = "token.revoke"  # noqa: S105 - an action name
+    """A service token was revoked."""
+
+    AUDIT_READ = "audit.read"
+    """The audit log was browsed."""
+
+    AUDIT_VERIFY = "audit.verify"
+    """The audit log was verified."""
+
+    JOBS_READ = "jobs.read"
+    """The scheduled-jobs page was opened."""
+
+    BACKUP_CREATE = "backup.create"
+    """A backup was taken."""
+
+    BACKUP_PRUNE = "backup.prune"
+    """A backup past the plan's retention was deleted."""
