@@ -155,8 +155,8 @@ def _write_marker(folder: Path, *, complete: bool) -> None:
 
 
 def _populate(folder: Path, residents: int, seed: int, passphrase: str, url: str) -> None:
-    from steward.vault.runtime import get_vault
-    from steward.vault.services.demo_data import create_demo_accounts, load_residents
+    from steward.vault import get_vault
+    from steward.vault.services import create_demo_accounts, load_residents
 
     vault = get_vault()
     with user_errors():
