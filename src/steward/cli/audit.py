@@ -16,26 +16,23 @@ from rich.text import Text
 
 from steward import clock
 from steward.audit import (
+    AuditError,
     AuditLog,
     Checkpoint,
-    SigningKey,
-    load_private_key,
-    load_public_key,
-    parse_checkpoint,
-    verify_log,
-)
-from steward.audit.checkpoint_files import read_checkpoint_notes, write_checkpoint_copies
-from steward.audit.errors import (
-    AuditError,
     NoteFormatError,
     ProofFileError,
     ProofVerificationError,
     SignatureError,
-)
-from steward.audit.proof_file import (
+    SigningKey,
     check_proof_document,
     consistency_document,
     inclusion_document,
+    load_private_key,
+    load_public_key,
+    parse_checkpoint,
+    read_checkpoint_notes,
+    verify_log,
+    write_checkpoint_copies,
 )
 from steward.cli.audit_logs import (
     LogDir,

@@ -18,8 +18,7 @@ from urllib.parse import urlparse
 
 import typer
 
-from steward.audit import AuditStore, FileAuditStore
-from steward.audit.errors import AuditError
+from steward.audit import AuditError, AuditStore, FileAuditStore
 from steward.cli.django_setup import DEFAULT_PLAN
 from steward.errors import StewardError
 

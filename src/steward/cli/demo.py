@@ -29,8 +29,12 @@ from steward.cli.serve import (
     run_server,
     start_vault,
 )
-from steward.crypto import FileKeyProvider, SqliteSubjectKeyStore
-from steward.crypto.sealed import public_key_to_text, save_private_key
+from steward.crypto import (
+    FileKeyProvider,
+    SqliteSubjectKeyStore,
+    public_key_to_text,
+    save_private_key,
+)
 
 stdout = Console(highlight=False, soft_wrap=True, markup=False)
 

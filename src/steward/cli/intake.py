@@ -10,7 +10,7 @@ from rich.console import Console
 from steward.cli.django_setup import DEFAULT_PLAN, DatabaseUrl, DataDir, PlanOption, open_vault
 from steward.cli.errors import EXIT_FINDINGS, stderr, user_errors
 from steward.cli.keys import DEFAULT_KEYS_DIR, INTAKE_KEY_FILE, KeysDir, passphrase_for_use
-from steward.crypto.sealed import load_private_key
+from steward.crypto import load_private_key
 
 app = typer.Typer(help="Sealed intake: open submissions with the intake key.", no_args_is_help=True)
 stdout = Console(highlight=False, soft_wrap=True, markup=False)
