@@ -22,8 +22,8 @@ from steward.policy.scaffold import (
     Scaffold,
     parse_answers,
     scaffold,
-    subject_id,
 )
+from steward.policy.scaffold.answers import subject_id
 from steward.policy.taxonomy import BUILT_IN_CATEGORIES
 from steward.policy.tiers import Tier
 

@@ -56,7 +56,13 @@ from steward.audit.proof_file import (
 )
 from steward.audit.proofs import verify_consistency, verify_inclusion
 from steward.audit.schedule import CheckpointSchedule, LastCheckpoint, checkpoint_due
-from steward.audit.store import AuditStore, FileAuditStore, MemoryAuditStore, RecordBuilder
+from steward.audit.store import (
+    AuditStore,
+    FileAuditStore,
+    MemoryAuditStore,
+    RecordBuilder,
+    exactly,
+)
 from steward.audit.verify import Problem, VerificationReport, verify_log
 
 __all__ = [
@@ -98,6 +104,7 @@ __all__ = [
     "check_proof_document",
     "checkpoint_due",
     "consistency_document",
+    "exactly",
     "extend_prefix",
     "hash_prefix",
     "inclusion_document",

@@ -30,8 +30,7 @@ from cryptography.hazmat.primitives.serialization import (
 
 from steward.audit.errors import KeyFileError
 from steward.audit.merkle import sha256
-from steward.crypto.errors import KeyStoreError
-from steward.crypto.private_files import read_private_file, write_private_file
+from steward.crypto import KeyStoreError, read_private_file, write_private_file
 
 ED25519_TYPE: Final = b"\x01"
 """The signed-note signature type byte for Ed25519."""

@@ -16,26 +16,23 @@ from rich.text import Text
 
 from steward import clock
 from steward.audit import (
+    AuditError,
     AuditLog,
     Checkpoint,
-    SigningKey,
-    load_private_key,
-    load_public_key,
-    parse_checkpoint,
-    verify_log,
-)
-from steward.audit.checkpoint_files import read_checkpoint_notes, write_checkpoint_copies
-from steward.audit.errors import (
-    AuditError,
     NoteFormatError,
     ProofFileError,
     ProofVerificationError,
     SignatureError,
-)
-from steward.audit.proof_file import (
+    SigningKey,
     check_proof_document,
     consistency_document,
     inclusion_document,
+    load_private_key,
+    load_public_key,
+    parse_checkpoint,
+    read_checkpoint_notes,
+    verify_log,
+    write_checkpoint_copies,
 )
 from steward.cli.audit_logs import (
     LogDir,
@@ -104,7 +101,7 @@ def _vault_extras(opened: OpenedLog, keys_dir: Path) -> tuple[list[tuple[str, st
     """The vault's witness copies (if it writes any) and its verifier key file."""
     if not opened.in_vault:
         return [], None
-    from steward.vault.services.checkpoints import configured_policy
+    from steward.vault.services import configured_policy
 
     witness = configured_policy().witness_dir
     kept = read_checkpoint_notes(witness) if witness is not None and witness.is_dir() else []
@@ -230,8 +227,8 @@ def _sign(opened: OpenedLog, keys_dir: Path, *, if_due: bool = False) -> str | N
         if if_due:
             raise StewardError("--if-due follows the vault's schedule; a file log has none")
         return AuditLog(opened.store).checkpoint(_signing_key(keys_dir))
-    from steward.vault.audit_store import DatabaseAuditStore
-    from steward.vault.services.checkpoints import (
+    from steward.vault import DatabaseAuditStore
+    from steward.vault.services import (
         CheckpointRefused,
         configured_policy,
         sign_now,
@@ -300,7 +297,7 @@ def checkpoints(
 def _stored_times(opened: OpenedLog) -> dict[str, str]:
     if not opened.in_vault:
         return {}
-    from steward.vault.audit_store import DatabaseAuditStore
+    from steward.vault import DatabaseAuditStore
 
     assert isinstance(opened.store, DatabaseAuditStore)
     return {note: when.isoformat() for note, when in opened.store.checkpoint_times()}

@@ -18,8 +18,7 @@ from urllib.parse import urlparse
 
 import typer
 
-from steward.audit import AuditStore, FileAuditStore
-from steward.audit.errors import AuditError
+from steward.audit import AuditError, AuditStore, FileAuditStore
 from steward.cli.django_setup import DEFAULT_PLAN
 from steward.errors import StewardError
 
@@ -107,7 +106,7 @@ def open_vault_log(
     Raises:
         StewardError: no vault database is there, or it cannot be read.
     """
-    from steward.server.config import ServerConfig, sqlite_path
+    from steward.server import ServerConfig, sqlite_path
 
     env = dict(os.environ)
     if database_url:
@@ -130,7 +129,7 @@ def open_vault_log(
     from steward.cli.django_setup import setup_django
 
     setup_django(plan or DEFAULT_PLAN, keys_dir, database_url, data_dir, migrate=False)
-    from steward.vault.audit_store import DatabaseAuditStore
+    from steward.vault import DatabaseAuditStore
 
     store = DatabaseAuditStore()
     try:

@@ -27,8 +27,7 @@ from steward.cli.keys import DEFAULT_KEYS_DIR, KEK_FILE, KeysDir
 from steward.errors import StewardError
 
 if TYPE_CHECKING:
-    from steward.vault.services.backups_create import CreatedBackup
-    from steward.vault.services.jobs import JobContext
+    from steward.vault.services import CreatedBackup, JobContext
 
 app = typer.Typer(
     help="Take, list, restore, verify and prune encrypted backups of the vault.",
@@ -63,8 +62,8 @@ def job_context(
     """Start Django for the vault (as ``serve`` would) and return a job context for a
     command acting as ``actor``, writing backups to ``folder``."""
     setup_django(plan, keys_dir, url, data_dir)
-    from steward.vault.runtime import get_vault
-    from steward.vault.services.jobs import JobContext
+    from steward.vault import get_vault
+    from steward.vault.services import JobContext
 
     return JobContext(get_vault(), keys_dir, folder, actor)
 
@@ -85,9 +84,7 @@ def create(
     """
     with user_errors():
         context = job_context(plan, keys_dir, database_url, data_dir, backup_dir)
-        from steward.vault.services.backups_create import create_backup
-        from steward.vault.services.jobs_catalogue import BACKUP_JOB_NAME
-        from steward.vault.services.jobs_runner import record_run, runner_name
+        from steward.vault.services import BACKUP_JOB_NAME, create_backup, record_run, runner_name
 
         def describe(made: CreatedBackup) -> str:
             return f"backup {made.manifest.name}: {made.size:,} bytes (taken by hand)"
@@ -118,7 +115,7 @@ def list_backups(
     as_json: Annotated[bool, typer.Option("--json", help="Print the manifests as JSON.")] = False,
 ) -> None:
     """List the backups in --backup-dir, oldest first (needs no keys)."""
-    from steward.vault.services.backups_format import prepare_backup_dir, stored_backups
+    from steward.vault.services import prepare_backup_dir, stored_backups
 
     with user_errors():
         prepare_backup_dir(backup_dir, create=False)
@@ -172,8 +169,7 @@ def restore(
     it with 'steward serve' and the same keys.
     """
     from steward.crypto import FileKeyProvider
-    from steward.vault.services.backups_db import DatabaseRef
-    from steward.vault.services.backups_restore import restore_backup
+    from steward.vault.services import DatabaseRef, restore_backup
 
     with user_errors():
         if (data_dir is None) == (database_url is None):
@@ -191,7 +187,7 @@ def restore(
 
 
 def _newest(folder: Path) -> Path:
-    from steward.vault.services.backups_format import stored_backups
+    from steward.vault.services import stored_backups
 
     found = stored_backups(folder)
     if not found:
@@ -232,10 +228,14 @@ def verify(
         context = job_context(plan, keys_dir, database_url, data_dir, backup_dir)
         from django.db import connection
 
-        from steward.vault.services.backups_db import DatabaseRef
-        from steward.vault.services.backups_verify import VerifyReport, verify_backup
-        from steward.vault.services.jobs_catalogue import DRILL_JOB_NAME
-        from steward.vault.services.jobs_runner import record_run, runner_name
+        from steward.vault.services import (
+            DRILL_JOB_NAME,
+            DatabaseRef,
+            VerifyReport,
+            record_run,
+            runner_name,
+            verify_backup,
+        )
 
         chosen = backup or _newest(backup_dir)
         server = DatabaseRef.from_settings(connection.settings_dict)
@@ -278,7 +278,7 @@ def prune(
     """Delete the backups older than the plan's backups.retention (never the newest)."""
     with user_errors():
         context = job_context(plan, keys_dir, database_url, data_dir, backup_dir)
-        from steward.vault.services.backups_create import prune_backups
+        from steward.vault.services import prune_backups
 
         result = prune_backups(context)
     for name in result.deleted:

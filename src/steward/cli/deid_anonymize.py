@@ -14,12 +14,16 @@ from rich.table import Table
 from steward.cli.deid_options import Delimiter, Encoding
 from steward.cli.errors import stderr, user_errors
 from steward.cli.progress import counter
-from steward.deid.errors import DataFileError, DeidError
-from steward.deid.io import collect, read_table
-from steward.deid.report.html import write as write_report
-from steward.deid.search.anonymize import Anonymization, Settings, anonymize
-from steward.deid.search.hierarchies import find_hierarchies
-from steward.deid.search.loss import METRICS, MetricName
+from steward.deid import DataFileError, DeidError, collect, read_table
+from steward.deid.report import write as write_report
+from steward.deid.search import (
+    METRICS,
+    Anonymization,
+    MetricName,
+    Settings,
+    anonymize,
+    find_hierarchies,
+)
 
 stdout = Console(highlight=False, soft_wrap=True)
 OUTPUT_SUFFIXES = (".csv", ".tsv", ".parquet", ".pq")

@@ -13,7 +13,7 @@ from steward.cli.deid_options import Delimiter, Encoding
 from steward.cli.errors import user_errors
 from steward.cli.keys import DEFAULT_KEYS_DIR, KeysDir
 from steward.cli.progress import stages
-from steward.deid.transforms.run import manifest_path, run_recipe
+from steward.deid.transforms import manifest_path, run_recipe
 
 stdout = Console(highlight=False, soft_wrap=True)
 

@@ -15,10 +15,15 @@ from rich.text import Text
 
 from steward.cli.deid_options import Delimiter, Encoding
 from steward.cli.errors import stderr, user_errors
-from steward.deid.classes import ClassTable
-from steward.deid.engine import PolarsEngine
-from steward.deid.errors import DataFileError, DeidError
-from steward.deid.io import column_names, read_table, require_columns
+from steward.deid import (
+    ClassTable,
+    DataFileError,
+    DeidError,
+    PolarsEngine,
+    column_names,
+    read_table,
+    require_columns,
+)
 from steward.deid.risk import RiskReport, measure_risk
 
 RISK_COLUMN = "reid_risk"

@@ -13,10 +13,8 @@ from rich.console import Console
 
 from steward.cli.deid_options import Delimiter, Encoding
 from steward.cli.errors import user_errors
-from steward.deid.errors import DeidError
-from steward.deid.io import collect, read_table
-from steward.deid.scan import DEFAULT_SAMPLE, scan_file
-from steward.deid.scan.report import masked_examples, to_json, to_table
+from steward.deid import DeidError, collect, read_table
+from steward.deid.scan import DEFAULT_SAMPLE, masked_examples, scan_file, to_json, to_table
 
 stdout = Console(highlight=False, soft_wrap=True, markup=False)
 

@@ -29,8 +29,12 @@ from steward.cli.serve import (
     run_server,
     start_vault,
 )
-from steward.crypto import FileKeyProvider, SqliteSubjectKeyStore
-from steward.crypto.sealed import public_key_to_text, save_private_key
+from steward.crypto import (
+    FileKeyProvider,
+    SqliteSubjectKeyStore,
+    public_key_to_text,
+    save_private_key,
+)
 
 stdout = Console(highlight=False, soft_wrap=True, markup=False)
 
@@ -155,8 +159,8 @@ def _write_marker(folder: Path, *, complete: bool) -> None:
 
 
 def _populate(folder: Path, residents: int, seed: int, passphrase: str, url: str) -> None:
-    from steward.vault.runtime import get_vault
-    from steward.vault.services.demo_data import create_demo_accounts, load_residents
+    from steward.vault import get_vault
+    from steward.vault.services import create_demo_accounts, load_residents
 
     vault = get_vault()
     with user_errors():

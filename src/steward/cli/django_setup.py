@@ -16,7 +16,7 @@ import typer
 from steward.errors import StewardError
 
 if TYPE_CHECKING:
-    from steward.vault.runtime import Vault
+    from steward.vault import Vault
 
 SETTINGS_MODULE = "steward.server.settings"
 DEFAULT_PLAN = Path("plan.yaml")
@@ -96,7 +96,7 @@ def open_vault(
         StewardError: as :func:`setup_django`, or the plan or keys cannot be used.
     """
     setup_django(plan, keys_dir, database_url, data_dir)
-    from steward.vault.runtime import get_vault
+    from steward.vault import get_vault
 
     return get_vault()
 

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.text import Text
 
 from steward.errors import StewardError
-from steward.policy.loader import PlanLoadError, PlanSyntaxError, PlanUnreadableError
+from steward.policy import PlanLoadError, PlanSyntaxError, PlanUnreadableError
 
 EXIT_OK: Final = 0
 EXIT_FINDINGS: Final = 1

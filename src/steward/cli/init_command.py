@@ -12,11 +12,9 @@ from rich.text import Text
 
 from steward.cli.errors import EXIT_UNUSABLE, plain_console, print_error, stderr, user_errors
 from steward.errors import StewardError
-from steward.policy.checks import CheckReport, Finding, Severity, run_checks
-from steward.policy.checks.placeholders import RULES as PLACEHOLDER_RULES
-from steward.policy.loader import load_plan_text
-from steward.policy.model import HostedBy, LegalBasis, OrganizationKind, Origin
-from steward.policy.model.questionnaire import Lawfulness
+from steward.policy import BUILT_IN_CATEGORIES, load_plan_text
+from steward.policy.checks import PLACEHOLDER_RULES, CheckReport, Finding, Severity, run_checks
+from steward.policy.model import HostedBy, Lawfulness, LegalBasis, OrganizationKind, Origin
 from steward.policy.scaffold import (
     Answers,
     HostingAnswer,
@@ -27,7 +25,6 @@ from steward.policy.scaffold import (
     scaffold,
     split_list,
 )
-from steward.policy.taxonomy import BUILT_IN_CATEGORIES
 
 stdout = plain_console()
 PLAN_NAME = "plan.yaml"

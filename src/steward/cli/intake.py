@@ -10,7 +10,7 @@ from rich.console import Console
 from steward.cli.django_setup import DEFAULT_PLAN, DatabaseUrl, DataDir, PlanOption, open_vault
 from steward.cli.errors import EXIT_FINDINGS, stderr, user_errors
 from steward.cli.keys import DEFAULT_KEYS_DIR, INTAKE_KEY_FILE, KeysDir, passphrase_for_use
-from steward.crypto.sealed import load_private_key
+from steward.crypto import load_private_key
 
 app = typer.Typer(help="Sealed intake: open submissions with the intake key.", no_args_is_help=True)
 stdout = Console(highlight=False, soft_wrap=True, markup=False)
@@ -35,7 +35,7 @@ def unseal(
     with user_errors():
         vault = open_vault(plan, keys_dir, database_url, data_dir)
         private_key = load_private_key(keys_dir / INTAKE_KEY_FILE, passphrase_for_use())
-        from steward.vault.services.collect import open_sealed
+        from steward.vault.services import open_sealed
 
         outcome = open_sealed(vault, private_key, actor=actor)
     for submission, reason in outcome.failed:

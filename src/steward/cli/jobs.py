@@ -20,7 +20,7 @@ from steward.cli.errors import EXIT_FINDINGS, plain_console, user_errors
 from steward.cli.keys import DEFAULT_KEYS_DIR, KeysDir
 
 if TYPE_CHECKING:
-    from steward.vault.services.jobs_runner import JobRunnerThread
+    from steward.vault.services import JobRunnerThread
 
 app = typer.Typer(
     help="Run due scheduled jobs (backups, drills) and show how they stand.", no_args_is_help=True
@@ -47,9 +47,8 @@ def run_due(
     """
     with user_errors():
         context = job_context(plan, keys_dir, database_url, data_dir, backup_dir, JOBS_ACTOR)
-        from steward.vault.services.jobs_catalogue import standard_jobs
-        from steward.vault.services.jobs_runner import run_due as run
-        from steward.vault.services.jobs_runner import runner_name
+        from steward.vault.services import run_due as run
+        from steward.vault.services import runner_name, standard_jobs
 
         report = run(standard_jobs(), context, runner_name("jobs run-due"))
     if report.locked_out:
@@ -74,9 +73,8 @@ def status(
     (overdue, failing or never run), so monitoring can call it."""
     with user_errors():
         setup_django(plan, keys_dir, database_url, data_dir)
-        from steward.vault.runtime import get_vault
-        from steward.vault.services.jobs_catalogue import standard_jobs
-        from steward.vault.services.jobs_status import job_statuses
+        from steward.vault import get_vault
+        from steward.vault.services import job_statuses, standard_jobs
 
         statuses = job_statuses(standard_jobs(), get_vault().plan)
     for item in statuses:
@@ -110,8 +108,7 @@ def use_backup_dir(folder: Path) -> None:
 
 def start_scheduled_jobs() -> JobRunnerThread:
     """Start the background runner of ``steward serve``, once the vault is set up."""
-    from steward.vault.services.jobs_catalogue import standard_jobs
-    from steward.vault.services.jobs_runner import JobRunnerThread
+    from steward.vault.services import JobRunnerThread, standard_jobs
 
     thread = JobRunnerThread(standard_jobs())
     thread.start()

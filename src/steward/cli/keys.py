@@ -15,7 +15,8 @@ from rich.table import Table
 from rich.text import Text
 
 from steward.audit import SigningKey, VerifierKey
-from steward.audit import keys as audit_keys
+from steward.audit import save_private_key as save_signing_key
+from steward.audit import save_public_key as save_verifier_key
 from steward.cli.errors import EXIT_FINDINGS, stderr, user_errors
 from steward.crypto import KEK_FILE as KEK_FILE  # re-exported for the other commands
 from steward.crypto import SUBJECT_KEYS_FILE as SUBJECT_KEYS_FILE
@@ -23,16 +24,16 @@ from steward.crypto import (
     FileKeyProvider,
     KeyRingStatus,
     SqliteSubjectKeyStore,
-)
-from steward.crypto import open_keyring as open_keyring
-from steward.crypto.private_files import write_private_file
-from steward.crypto.sealed import (
+    UnsealResult,
     load_private_key,
     public_key_to_text,
+    read_batch,
     read_public_key,
     save_private_key,
+    unseal_batch,
+    write_private_file,
 )
-from steward.crypto.sealed_batch import UnsealResult, read_batch, unseal_batch
+from steward.crypto import open_keyring as open_keyring
 
 app = typer.Typer(
     help="Create, inspect, rotate and retire keys; unseal intake.", no_args_is_help=True
@@ -65,8 +66,8 @@ def create_signing_key(keys_dir: Path, origin: str = DEFAULT_ORIGIN) -> Verifier
     """
     key = SigningKey.generate(origin)
     keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    audit_keys.save_private_key(keys_dir / SIGNING_KEY_FILE, key)
-    audit_keys.save_public_key(keys_dir / VERIFIER_KEY_FILE, key.verifier)
+    save_signing_key(keys_dir / SIGNING_KEY_FILE, key)
+    save_verifier_key(keys_dir / VERIFIER_KEY_FILE, key.verifier)
     return key.verifier
 
 

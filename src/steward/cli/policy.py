@@ -11,9 +11,8 @@ import typer
 from rich.text import Text
 
 from steward.cli.errors import EXIT_FINDINGS, EXIT_OK, plain_console, stderr, user_errors
-from steward.policy import load_plan
+from steward.policy import load_plan, plan_json_schema
 from steward.policy.checks import CheckReport, Severity, run_checks
-from steward.policy.schema import plan_json_schema
 
 app = typer.Typer(
     help="Check a data management plan, export its schema, write its documents.",

@@ -16,7 +16,7 @@ from steward.cli.jobs import start_scheduled_jobs, use_backup_dir
 from steward.cli.keys import DEFAULT_KEYS_DIR, KEK_FILE, KeysDir
 from steward.policy import LoadedPlan, load_plan
 from steward.policy.checks import Severity, run_checks
-from steward.server.proxies import (
+from steward.server import (
     DEFAULT_HEADERS,
     ProxySettingError,
     TrustedProxies,
@@ -178,7 +178,7 @@ def start_vault(
         setup_django(plan, keys_dir, database_url, data_dir)
         from django.db import DatabaseError
 
-        from steward.vault.runtime import PlanHasErrors, get_vault
+        from steward.vault import PlanHasErrors, get_vault
 
         try:
             get_vault().plan_version_id()  # records this plan text, if it is new

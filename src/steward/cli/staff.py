@@ -26,7 +26,7 @@ from steward.cli.errors import EXIT_UNUSABLE, stderr, user_errors, warn
 from steward.cli.keys import DEFAULT_KEYS_DIR, KeysDir
 
 if TYPE_CHECKING:
-    from steward.vault.runtime import Vault
+    from steward.vault import Vault
 
 app = typer.Typer(
     help="Personal staff accounts: add, disable, reset a password, lift a sign-in lock, list.",
@@ -84,7 +84,7 @@ def add(
     with user_errors():
         vault = _vault(plan, keys_dir, database_url, data_dir)
         end = parse_until(until)
-        from steward.vault.services.accounts import create_account
+        from steward.vault.services import create_account
 
         new = create_account(
             vault, username, role, team=team, access_until=end, name=name, by=CLI_ACTOR
@@ -105,7 +105,7 @@ def disable(
     """Disable an account and end every session it has, at once."""
     with user_errors():
         vault = _vault(plan, keys_dir, database_url, data_dir)
-        from steward.vault.services.accounts import disable_account
+        from steward.vault.services import disable_account
 
         ended = disable_account(vault, username, by=CLI_ACTOR)
     stdout.print(f"Disabled '{username}'; ended {ended} session{'s' if ended != 1 else ''}.")
@@ -122,7 +122,7 @@ def reset_password(
     """Give an account a new one-time password, end its sessions and lift any lockout."""
     with user_errors():
         vault = _vault(plan, keys_dir, database_url, data_dir)
-        from steward.vault.services.accounts import reset_password as reset
+        from steward.vault.services import reset_password as reset
 
         new = reset(vault, username, by=CLI_ACTOR)
     _print_password(new.username, new.password, "Reset")
@@ -139,7 +139,7 @@ def unlock(
     """Lift the sign-in lock on an account at once (audited); says what it lifted."""
     with user_errors():
         vault = _vault(plan, keys_dir, database_url, data_dir)
-        from steward.vault.services.accounts import unlock_account
+        from steward.vault.services import unlock_account
 
         lifted = unlock_account(vault, username, by=CLI_ACTOR)
     forgot = lifted.failures_forgotten
@@ -165,7 +165,7 @@ def list_accounts(
     """List the staff accounts, their roles and state (no secrets)."""
     with user_errors():
         _vault(plan, keys_dir, database_url, data_dir)
-        from steward.vault.services.accounts import list_accounts as accounts
+        from steward.vault.services import list_accounts as accounts
 
         rows = accounts()
     table = Table("user name", "role", "team", "state", "access until", "MFA", "last sign-in")

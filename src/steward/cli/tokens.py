@@ -24,7 +24,7 @@ from steward.cli.errors import stderr, user_errors, warn
 from steward.cli.keys import DEFAULT_KEYS_DIR, KeysDir
 
 if TYPE_CHECKING:
-    from steward.vault.runtime import Vault
+    from steward.vault import Vault
 
 app = typer.Typer(help="Create, revoke and list API service tokens.", no_args_is_help=True)
 stdout = Console(highlight=False, soft_wrap=True, markup=False)
@@ -54,7 +54,7 @@ def create(
     """
     with user_errors():
         vault = _vault(plan, keys_dir, database_url, data_dir)
-        from steward.vault.services.tokens import create_token
+        from steward.vault.services import create_token
 
         issued = create_token(vault, name, role, team=team, days=days, actor=CLI_ACTOR)
     stderr.print(
@@ -78,7 +78,7 @@ def revoke(
     """Revoke a token at once; requests carrying it are refused from now on."""
     with user_errors():
         vault = _vault(plan, keys_dir, database_url, data_dir)
-        from steward.vault.services.tokens import revoke_token
+        from steward.vault.services import revoke_token
 
         changed = revoke_token(vault, name, actor=CLI_ACTOR)
     stdout.print(f"revoked token '{name}'" if changed else f"token '{name}' was already revoked")
@@ -94,7 +94,7 @@ def list_command(
     """List tokens: name, role, team, dates and state (never the token itself)."""
     with user_errors():
         _vault(plan, keys_dir, database_url, data_dir)
-        from steward.vault.services.tokens import list_tokens
+        from steward.vault.services import list_tokens
 
         tokens = list_tokens()
     if not tokens:

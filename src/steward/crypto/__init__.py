@@ -1,7 +1,15 @@
 """Keys and encryption: versioned KEKs, per-subject data keys, field encryption,
 blind indexes, sealed intake and encrypted backups. Plain Python on ``cryptography``.
+
+The sealed-intake names (:func:`seal_submission`, :func:`unseal_batch`, the intake key
+files) are imported when first used (:mod:`steward._lazy`): they load the public-key
+parts of ``cryptography`` that nothing else here needs.
 """
 
+from typing import TYPE_CHECKING
+
+from steward._lazy import lazy_exports
+from steward.crypto.backup import decrypt_stream, encrypt_stream
 from steward.crypto.blind_index import BlindIndexer, Normalization
 from steward.crypto.env_provider import EnvKeyProvider
 from steward.crypto.errors import (
@@ -15,10 +23,12 @@ from steward.crypto.errors import (
     StaleKekVersionError,
     UnknownKeyError,
 )
+from steward.crypto.field_format import key_id_of
 from steward.crypto.file_provider import FileKeyProvider
 from steward.crypto.key_folder import KEK_FILE, SUBJECT_KEYS_FILE, open_keyring
 from steward.crypto.key_status import KekStatus, KeyRingStatus
 from steward.crypto.keyring import KeyRing
+from steward.crypto.private_files import read_private_file, write_private_file
 from steward.crypto.providers import KekVersion, KeyProvider, RotatableKeyProvider
 from steward.crypto.sqlite_subject_keys import SqliteSubjectKeyStore
 from steward.crypto.subject_keys import (
@@ -28,6 +38,40 @@ from steward.crypto.subject_keys import (
     SubjectKeyStore,
     WrappedKey,
 )
+
+if TYPE_CHECKING:
+    from steward.crypto.sealed import (
+        load_private_key,
+        public_key_to_text,
+        read_public_key,
+        save_private_key,
+    )
+    from steward.crypto.sealed_batch import (
+        SealedSubmission,
+        UnsealResult,
+        read_batch,
+        seal_submission,
+        unseal_batch,
+    )
+else:
+    __getattr__, __dir__ = lazy_exports(
+        __name__,
+        {
+            "sealed": [
+                "load_private_key",
+                "public_key_to_text",
+                "read_public_key",
+                "save_private_key",
+            ],
+            "sealed_batch": [
+                "SealedSubmission",
+                "UnsealResult",
+                "read_batch",
+                "seal_submission",
+                "unseal_batch",
+            ],
+        },
+    )
 
 __all__ = [
     "KEK_FILE",
@@ -52,10 +96,24 @@ __all__ = [
     "ReadOnlyKeyProviderError",
     "Rewrap",
     "RotatableKeyProvider",
+    "SealedSubmission",
     "SqliteSubjectKeyStore",
     "StaleKekVersionError",
     "SubjectKeyStore",
     "UnknownKeyError",
+    "UnsealResult",
     "WrappedKey",
+    "decrypt_stream",
+    "encrypt_stream",
+    "key_id_of",
+    "load_private_key",
     "open_keyring",
+    "public_key_to_text",
+    "read_batch",
+    "read_private_file",
+    "read_public_key",
+    "save_private_key",
+    "seal_submission",
+    "unseal_batch",
+    "write_private_file",
 ]

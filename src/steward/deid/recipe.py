@@ -18,8 +18,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from steward.deid.errors import DeidError
 from steward.deid.hierarchy import Hierarchy, HierarchyError, load_hierarchy
-from steward.policy.loader import Problem, format_location, schema_problems
-from steward.policy.positions import Position, PositionMap, parse_yaml
+from steward.policy import (
+    Position,
+    PositionMap,
+    Problem,
+    format_location,
+    parse_yaml,
+    schema_problems,
+)
 
 MAX_RECIPE_BYTES: Final = 1024 * 1024
 Location = tuple[str | int, ...]

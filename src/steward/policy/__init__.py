@@ -1,26 +1,56 @@
 """The data management plan: models, loading, classification, checks and documents.
 
 This package is plain Python: it imports no web framework and needs no database.
+The plan's models are in :mod:`steward.policy.model`, its checks in
+:mod:`steward.policy.checks`, its documents in :mod:`steward.policy.documents`.
+Here are loading (with line-numbered problems), the access and consent decisions,
+durations and the built-in categories.
 """
 
+from steward.policy.access import Decision, decide, explain, held_purposes
+from steward.policy.consent import consent_purposes, needed_consents, only_consent
+from steward.policy.duration import Duration, parse_duration
 from steward.policy.loader import (
     LoadedPlan,
     PlanLoadError,
+    PlanSyntaxError,
     PlanUnreadableError,
     Problem,
+    format_location,
     load_plan,
     load_plan_text,
+    schema_problems,
 )
 from steward.policy.model import Plan
+from steward.policy.positions import Position, PositionMap, parse_yaml
+from steward.policy.schema import plan_json_schema
+from steward.policy.taxonomy import BUILT_IN_CATEGORIES
 from steward.policy.tiers import Tier
 
 __all__ = [
+    "BUILT_IN_CATEGORIES",
+    "Decision",
+    "Duration",
     "LoadedPlan",
     "Plan",
     "PlanLoadError",
+    "PlanSyntaxError",
     "PlanUnreadableError",
+    "Position",
+    "PositionMap",
     "Problem",
     "Tier",
+    "consent_purposes",
+    "decide",
+    "explain",
+    "format_location",
+    "held_purposes",
     "load_plan",
     "load_plan_text",
+    "needed_consents",
+    "only_consent",
+    "parse_duration",
+    "parse_yaml",
+    "plan_json_schema",
+    "schema_problems",
 ]

@@ -17,8 +17,8 @@ from django.core.signals import got_request_exception
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
-from steward.vault.rules.busy import RETRY_AFTER_SECONDS, is_busy
-from steward.vault.runtime import get_vault
+from steward.vault import get_vault
+from steward.vault.rules import RETRY_AFTER_SECONDS, is_busy
 
 _FLAG: Final = "_steward_database_busy"
 API_PREFIX: Final = "/api/"

@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from steward.crypto.errors import KeyStoreError
-from steward.crypto.private_files import read_private_file, write_private_file
+from steward.crypto import KeyStoreError, read_private_file, write_private_file
 from steward.errors import StewardError
-from steward.vault.rules.sign_in import (
+from steward.vault.rules import (
     DEFAULT_ACCOUNT_FAILURES,
     DEFAULT_ADDRESS_FAILURES,
     DEFAULT_COOL_OFF,

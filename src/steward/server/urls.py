@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from steward.vault.api.router import api
+from steward.vault.api import api
 
 urlpatterns = [
     path("", include("steward.vault.views.intake_urls")),

@@ -26,14 +26,15 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 
 from steward import clock
-from steward.audit.checkpoint import parse_checkpoint
-from steward.audit.errors import (
+from steward.audit import (
     AuditConflictError,
     AuditError,
     AuditReadError,
     AuditWriteError,
+    RecordBuilder,
+    exactly,
+    parse_checkpoint,
 )
-from steward.audit.store import RecordBuilder, exactly
 from steward.vault.models import AuditCheckpointRow, AuditEntryRow
 
 LOCK_KEY: Final = int.from_bytes(b"StAudit1", "big")

@@ -15,8 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from steward.audit import AuditLog, ReferenceHasher
-from steward.crypto import BlindIndexer, KeyRing, open_keyring
-from steward.crypto.sealed import read_public_key
+from steward.crypto import BlindIndexer, KeyRing, open_keyring, read_public_key
 from steward.errors import StewardError
 from steward.policy import LoadedPlan, Plan, load_plan
 from steward.policy.checks import Severity, run_checks

@@ -2,7 +2,7 @@
 
 Main entry point::
 
-    from steward.deid.engine import PolarsEngine
+    from steward.deid import PolarsEngine
     from steward.deid.risk import measure_risk
 
     classes = PolarsEngine().classes(table, qi=["age", "zip"], sensitive=["diagnosis"])

@@ -11,7 +11,7 @@ from steward.deid.transforms.mask import drop, mask
 from steward.deid.transforms.noise import add_noise
 from steward.deid.transforms.pipeline import Applied, apply_recipe
 from steward.deid.transforms.pseudonymize import pseudonym, pseudonymize
-from steward.deid.transforms.run import run_recipe
+from steward.deid.transforms.run import manifest_path, run_recipe
 from steward.deid.transforms.suppression import suppress
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "derive_keys",
     "drop",
     "load_keys",
+    "manifest_path",
     "mask",
     "offset_days",
     "pseudonym",

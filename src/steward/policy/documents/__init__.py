@@ -4,6 +4,10 @@
 Markdown: the data management plan, the impact assessment, a privacy notice per
 dataset, the public data-sharing policy, the record of processing activities, and
 an index naming the plan version and digest.
+
+The vault's intake pages show the privacy notice of one dataset with the same
+pieces: :func:`build_context`, :func:`notice_view`, :func:`render_markdown` and
+:func:`markdown_to_html`, and the helpers :func:`contact_line` and :func:`purpose_labels`.
 """
 
 from __future__ import annotations
@@ -11,11 +15,23 @@ from __future__ import annotations
 from pathlib import Path
 
 from steward.policy.documents.build import PlanContext, build_context
-from steward.policy.documents.render import Raw, render_html, render_markdown
+from steward.policy.documents.context import contact_line, purpose_labels
+from steward.policy.documents.notice import notice_view
+from steward.policy.documents.render import Raw, markdown_to_html, render_html, render_markdown
 from steward.policy.documents.writer import DocumentWriteError, prepare_folder, write_atomically
 from steward.policy.loader import LoadedPlan
 
-__all__ = ["DocumentWriteError", "render_documents", "write_documents"]
+__all__ = [
+    "DocumentWriteError",
+    "build_context",
+    "contact_line",
+    "markdown_to_html",
+    "notice_view",
+    "purpose_labels",
+    "render_documents",
+    "render_markdown",
+    "write_documents",
+]
 
 _PLAN_WIDE = (
     ("management-plan", "Data management plan"),

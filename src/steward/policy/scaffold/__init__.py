@@ -22,11 +22,9 @@ from steward.policy.scaffold.answers import (
     PrivacyOfficerAnswer,
     SourceAnswer,
     answer_message,
-    data_kind,
     load_answers,
     parse_answers,
     split_list,
-    subject_id,
 )
 from steward.policy.scaffold.builder import Scaffold, scaffold
 from steward.policy.scaffold.render import render
@@ -40,11 +38,9 @@ __all__ = [
     "Scaffold",
     "SourceAnswer",
     "answer_message",
-    "data_kind",
     "load_answers",
     "parse_answers",
     "render",
     "scaffold",
     "split_list",
-    "subject_id",
 ]

@@ -9,8 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from ninja import Router
 
-from steward.audit import Outcome, verify_log
-from steward.audit.checkpoint_files import read_checkpoint_notes
+from steward.audit import Outcome, read_checkpoint_notes, verify_log
 from steward.vault.api.auth import actor_of
 from steward.vault.api.schemas import AuditReportOut, ErrorOut
 from steward.vault.audit_actions import AuditAction

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from steward.policy.access import Decision, decide
+from steward.policy import Decision, decide
 from steward.policy.model import ASSIGNING_SCOPES, Action, Plan, Role, Scope
 
 

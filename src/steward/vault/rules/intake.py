@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
-from steward.policy.consent import consent_purposes as consent_purposes  # re-exported
-from steward.policy.consent import only_consent
+from steward.policy import consent_purposes as consent_purposes  # re-exported
+from steward.policy import only_consent
 from steward.policy.model import (
     Dataset,
     DatasetKind,

@@ -25,7 +25,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Final
 
-from steward.policy.access import decide, held_purposes
+from steward.policy import decide, held_purposes
 from steward.policy.model import Action, FieldSpec, LegalBasis, Plan, Role
 
 MIN_REASON_CHARS: Final = 8

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Final
 
-from steward.policy.duration import Duration, parse_duration
+from steward.policy import Duration, parse_duration
 
 DEFAULT_INTERVAL: Final = timedelta(days=1)
 MAX_GRACE: Final = timedelta(hours=6)

@@ -1,1 +1,205 @@
-"""Vault services: collect, access, auditing. Views and the API call these, never the cipher."""
+"""Vault services: collect, access, cases, accounts, tokens, backups, checkpoints, jobs.
+
+Views, the API and the command line call these, never the cipher. Every read of personal
+data goes through :class:`AccessService`; every submission through :func:`submit`.
+
+The services use the database, so each is imported only when first used
+(:mod:`steward._lazy`): the command line reads this package before it starts Django.
+"""
+
+from typing import TYPE_CHECKING
+
+from steward._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from steward.vault.services.access import (
+        MAX_OFFSET,
+        MAX_PAGE,
+        AccessDenied,
+        AccessService,
+        InvalidValue,
+        NotFound,
+    )
+    from steward.vault.services.accounts import (
+        AccountError,
+        UnknownRole,
+        access_ended,
+        account_of,
+        actor_from_request,
+        create_account,
+        disable_account,
+        list_accounts,
+        reset_password,
+        staff_role,
+        unlock_account,
+    )
+    from steward.vault.services.actors import Actor
+    from steward.vault.services.auditing import AuditUnavailable, audit
+    from steward.vault.services.backups_create import CreatedBackup, create_backup, prune_backups
+    from steward.vault.services.backups_db import DatabaseRef
+    from steward.vault.services.backups_format import (
+        BackupError,
+        prepare_backup_dir,
+        stored_backups,
+    )
+    from steward.vault.services.backups_restore import restore_backup
+    from steward.vault.services.backups_verify import VerifyReport, verify_backup
+    from steward.vault.services.cases import CaseService
+    from steward.vault.services.checkpoints import (
+        CheckpointRefused,
+        configured_policy,
+        keys_dir,
+        sign_now,
+        store_checkpoint_if_due,
+        verifier_key,
+    )
+    from steward.vault.services.collect import MinorRefused, SubmissionRejected, open_sealed, submit
+    from steward.vault.services.consents import reveal_choices
+    from steward.vault.services.dataset_views import DatasetAccess
+    from steward.vault.services.demo_data import create_demo_accounts, load_residents
+    from steward.vault.services.jobs import JobContext
+    from steward.vault.services.jobs_catalogue import BACKUP_JOB_NAME, DRILL_JOB_NAME, standard_jobs
+    from steward.vault.services.jobs_runner import JobRunnerThread, record_run, run_due, runner_name
+    from steward.vault.services.jobs_status import job_statuses, recent_runs
+    from steward.vault.services.record_views import RecordView, ValueUnreadable
+    from steward.vault.services.sign_in_locks import lockout_policy, request_lock
+    from steward.vault.services.staff_sessions import (
+        SESSION_OBJECT,
+        login_actor,
+        record_refusal,
+        record_success,
+        staff_actor,
+    )
+    from steward.vault.services.tokens import authenticate, create_token, list_tokens, revoke_token
+else:
+    __getattr__, __dir__ = lazy_exports(
+        __name__,
+        {
+            "access": [
+                "AccessDenied",
+                "AccessService",
+                "InvalidValue",
+                "MAX_OFFSET",
+                "MAX_PAGE",
+                "NotFound",
+            ],
+            "accounts": [
+                "AccountError",
+                "UnknownRole",
+                "access_ended",
+                "account_of",
+                "actor_from_request",
+                "create_account",
+                "disable_account",
+                "list_accounts",
+                "reset_password",
+                "staff_role",
+                "unlock_account",
+            ],
+            "actors": ["Actor"],
+            "auditing": ["AuditUnavailable", "audit"],
+            "backups_create": ["CreatedBackup", "create_backup", "prune_backups"],
+            "backups_db": ["DatabaseRef"],
+            "backups_format": ["BackupError", "prepare_backup_dir", "stored_backups"],
+            "backups_restore": ["restore_backup"],
+            "backups_verify": ["VerifyReport", "verify_backup"],
+            "cases": ["CaseService"],
+            "checkpoints": [
+                "CheckpointRefused",
+                "configured_policy",
+                "keys_dir",
+                "sign_now",
+                "store_checkpoint_if_due",
+                "verifier_key",
+            ],
+            "collect": ["MinorRefused", "SubmissionRejected", "open_sealed", "submit"],
+            "consents": ["reveal_choices"],
+            "dataset_views": ["DatasetAccess"],
+            "demo_data": ["create_demo_accounts", "load_residents"],
+            "jobs": ["JobContext"],
+            "jobs_catalogue": ["BACKUP_JOB_NAME", "DRILL_JOB_NAME", "standard_jobs"],
+            "jobs_runner": ["JobRunnerThread", "record_run", "run_due", "runner_name"],
+            "jobs_status": ["job_statuses", "recent_runs"],
+            "record_views": ["RecordView", "ValueUnreadable"],
+            "sign_in_locks": ["lockout_policy", "request_lock"],
+            "staff_sessions": [
+                "SESSION_OBJECT",
+                "login_actor",
+                "record_refusal",
+                "record_success",
+                "staff_actor",
+            ],
+            "tokens": ["authenticate", "create_token", "list_tokens", "revoke_token"],
+        },
+    )
+
+__all__ = [
+    "BACKUP_JOB_NAME",
+    "DRILL_JOB_NAME",
+    "MAX_OFFSET",
+    "MAX_PAGE",
+    "SESSION_OBJECT",
+    "AccessDenied",
+    "AccessService",
+    "AccountError",
+    "Actor",
+    "AuditUnavailable",
+    "BackupError",
+    "CaseService",
+    "CheckpointRefused",
+    "CreatedBackup",
+    "DatabaseRef",
+    "DatasetAccess",
+    "InvalidValue",
+    "JobContext",
+    "JobRunnerThread",
+    "MinorRefused",
+    "NotFound",
+    "RecordView",
+    "SubmissionRejected",
+    "UnknownRole",
+    "ValueUnreadable",
+    "VerifyReport",
+    "access_ended",
+    "account_of",
+    "actor_from_request",
+    "audit",
+    "authenticate",
+    "configured_policy",
+    "create_account",
+    "create_backup",
+    "create_demo_accounts",
+    "create_token",
+    "disable_account",
+    "job_statuses",
+    "keys_dir",
+    "list_accounts",
+    "list_tokens",
+    "load_residents",
+    "lockout_policy",
+    "login_actor",
+    "open_sealed",
+    "prepare_backup_dir",
+    "prune_backups",
+    "recent_runs",
+    "record_refusal",
+    "record_run",
+    "record_success",
+    "request_lock",
+    "reset_password",
+    "restore_backup",
+    "reveal_choices",
+    "revoke_token",
+    "run_due",
+    "runner_name",
+    "sign_now",
+    "staff_actor",
+    "staff_role",
+    "standard_jobs",
+    "store_checkpoint_if_due",
+    "stored_backups",
+    "submit",
+    "unlock_account",
+    "verifier_key",
+    "verify_backup",
+]

@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 
 from steward.audit import Outcome
 from steward.errors import StewardError
-from steward.policy.access import decide
+from steward.policy import decide
 from steward.policy.model import Action, Dataset, FieldSpec, Scope
 from steward.vault.audit_actions import AuditAction
 from steward.vault.models import FieldValue, Record

@@ -6,8 +6,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from steward.audit import AuditEvent, Outcome
-from steward.audit.errors import AuditError, AuditWriteError
+from steward.audit import AuditError, AuditEvent, AuditWriteError, Outcome
 from steward.vault.audit_actions import AuditAction
 from steward.vault.runtime import Vault
 from steward.vault.services.checkpoints import checkpoint_in_background, crossed_entry_threshold

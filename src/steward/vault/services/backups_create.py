@@ -26,8 +26,7 @@ from django.db import connection, transaction
 
 from steward import __version__
 from steward.clock import now
-from steward.crypto import KekVersion, KeyProvider
-from steward.crypto.backup import encrypt_stream
+from steward.crypto import KekVersion, KeyProvider, encrypt_stream
 from steward.vault.audit_actions import AuditAction
 from steward.vault.rules.backup_pruning import backups_to_prune
 from steward.vault.rules.schedule import duration_interval

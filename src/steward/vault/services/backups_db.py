@@ -73,7 +73,7 @@ class DatabaseRef:
         Raises:
             StewardError: the URL's scheme is neither sqlite nor postgresql.
         """
-        from steward.server.config import database_settings
+        from steward.server import database_settings
 
         url = database_url or f"sqlite:///{(data_dir or Path('steward-data')) / SQLITE_FILE}"
         return cls.from_settings(database_settings(url))

@@ -20,8 +20,7 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
-from steward.crypto import KeyProvider
-from steward.crypto.backup import decrypt_stream
+from steward.crypto import KeyProvider, decrypt_stream
 from steward.errors import StewardError
 from steward.vault.services.backups_db import (
     DatabaseProblem,

@@ -29,19 +29,23 @@ from steward import clock
 from steward.audit import (
     AuditError,
     Checkpoint,
+    CheckpointSchedule,
+    LastCheckpoint,
+    LogIntegrityError,
     SigningKey,
+    VerifiedPrefix,
     VerifierKey,
+    checkpoint_due,
+    extend_prefix,
+    hash_prefix,
     load_private_key,
     load_public_key,
     open_checkpoint,
     parse_checkpoint,
     sign_checkpoint,
     verify_log,
+    write_checkpoint_copies,
 )
-from steward.audit.checkpoint_files import write_checkpoint_copies
-from steward.audit.errors import LogIntegrityError
-from steward.audit.prefix import VerifiedPrefix, extend_prefix, hash_prefix
-from steward.audit.schedule import CheckpointSchedule, LastCheckpoint, checkpoint_due
 from steward.vault.audit_store import DatabaseAuditStore
 from steward.vault.runtime import Vault
 

@@ -20,8 +20,8 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from django.db import transaction
 from django.utils import timezone
 
-from steward.crypto.sealed_batch import SealedSubmission as SealedBlob
-from steward.crypto.sealed_batch import seal_submission, unseal_batch
+from steward.crypto import SealedSubmission as SealedBlob
+from steward.crypto import seal_submission, unseal_batch
 from steward.errors import StewardError
 from steward.policy.model import Dataset
 from steward.vault.audit_actions import AuditAction

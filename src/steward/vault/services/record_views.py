@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from steward.crypto import CryptoError, KeyRing
-from steward.crypto.field_format import key_id_of
+from steward.crypto import CryptoError, KeyRing, key_id_of
 from steward.errors import StewardError
 from steward.policy.model import Dataset, FieldSpec
 from steward.vault.models import FieldValue, Record

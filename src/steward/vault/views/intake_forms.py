@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
-from steward.policy.consent import needed_consents
-from steward.policy.documents.context import purpose_labels
+from steward.policy import needed_consents
+from steward.policy.documents import purpose_labels
 from steward.policy.model import Dataset, FieldSpec, InputKind, MinorsPolicy, Plan
 from steward.vault.rules.intake import Submission, asks_age, consent_purposes
 

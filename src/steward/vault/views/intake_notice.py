@@ -12,10 +12,13 @@ import threading
 from dataclasses import dataclass
 
 from steward.policy import LoadedPlan
-from steward.policy.documents.build import build_context
-from steward.policy.documents.context import contact_line
-from steward.policy.documents.notice import notice_view
-from steward.policy.documents.render import markdown_to_html, render_markdown
+from steward.policy.documents import (
+    build_context,
+    contact_line,
+    markdown_to_html,
+    notice_view,
+    render_markdown,
+)
 from steward.policy.model import Dataset, Plan
 
 

@@ -12,7 +12,7 @@ from uuid import UUID
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from steward.policy.access import explain
+from steward.policy import explain
 from steward.policy.model import FieldSpec
 from steward.vault.audit_actions import AuditAction
 from steward.vault.models import Record

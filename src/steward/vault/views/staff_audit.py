@@ -10,8 +10,13 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET, require_POST
 
-from steward.audit import AuditEntry, AuditError, parse_checkpoint, verify_log
-from steward.audit.checkpoint_files import read_checkpoint_notes
+from steward.audit import (
+    AuditEntry,
+    AuditError,
+    parse_checkpoint,
+    read_checkpoint_notes,
+    verify_log,
+)
 from steward.vault.audit_actions import AuditAction
 from steward.vault.audit_store import DatabaseAuditStore
 from steward.vault.runtime import Vault, get_vault
