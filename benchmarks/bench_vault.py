@@ -129,9 +129,11 @@ def run_engine(engine: str, args: argparse.Namespace) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="steward-bench-"))
     keys = work / "keys"
     os.environ["STEWARD_SECRET_KEY"] = secrets.token_urlsafe(40)
+    from steward.cli.keys import create_signing_key
     from steward.crypto import FileKeyProvider
 
     FileKeyProvider.create(keys / "kek.json")
+    create_signing_key(keys)  # the vault signs audit checkpoints as it grows, as in production
     if engine == "sqlite":
         url = f"sqlite:///{work / 'bench.sqlite3'}"
     else:
