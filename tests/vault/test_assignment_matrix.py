@@ -283,3 +283,22 @@ def test_who_may_not_assign_learns_nothing_about_user_names(
     }
     assert answers["sam.rivera"] == answers["nobody.here"]
     assert "does not let the role 'analyst' assign" in answers["nobody.here"]["detail"]
+
+
+@pytest.mark.parametrize("name", list(PEOPLE))
+def test_the_record_page_offers_assigning_only_to_those_who_may(
+    city_vault: Vault, staff: dict[str, User], client: Client, name: str
+) -> None:
+    record = intake(client)
+    Record.objects.filter(pk=record.pk).update(assigned_to=staff["sam.rivera"])
+    who = PEOPLE[name]
+    response = session(member(f"{who.role}.{who.team or 'all'}", who.role, who.team)).get(
+        f"/staff/records/{record.id}/"
+    )
+    sees, may, _ = TABLE[name]  # the case is sam.rivera's, not this caseworker account's
+    if not sees:
+        assert response.status_code == 404
+        return
+    assert response.status_code == 200
+    link = f'href="/staff/records/{record.id}/assign/"'
+    assert (link in response.content.decode()) is may

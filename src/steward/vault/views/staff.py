@@ -21,6 +21,7 @@ from steward.vault.runtime import get_vault
 from steward.vault.services.access import AccessDenied, AccessService, NotFound
 from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import AuditUnavailable
+from steward.vault.services.cases import CaseService
 from steward.vault.services.consents import reveal_choices
 from steward.vault.services.record_views import ValueUnreadable
 from steward.vault.services.staff_sessions import record_refusal
@@ -94,7 +95,8 @@ def record_page(request: HttpRequest, actor: Actor, record_id: UUID) -> HttpResp
     dataset = vault.plan.dataset(view.dataset)
     today = actor.today()
     rows = [(f, explain(actor.role, dataset.field(f.name), today=today)) for f in view.fields]
-    context = {"record": view, "rows": rows}
+    assigns = CaseService(vault).assigns(actor, view.dataset, view.team)
+    context = {"record": view, "rows": rows, "assigns": assigns}
     return page(request, "steward/staff/record.html", context, actor=actor)
 
 
