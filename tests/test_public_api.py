@@ -118,7 +118,8 @@ SURFACES: dict[str, str] = {
         SignInLock Submission Unreadable asks_age assess backups_to_prune check_submission
         decide_assignment decide_reveal default_grace duration_interval explained in_scope is_busy
         is_due mask may_assign missing_team needs_plaintext parse_frequency reveal_purposes route
-        short_reason shown_as sign_in_lock spec_normalization unreadable_because value_problem
+        short_reason shown_as sign_in_lock spec_normalization unknown_team unreadable_because
+        value_problem
         window_start
     """,
     "steward.vault.services": """

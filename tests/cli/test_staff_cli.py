@@ -186,3 +186,12 @@ def test_end_to_end_in_a_fresh_process(tmp_path: Path) -> None:
     assert "ana.lima" in listed.stdout
     assert "supervisor" in listed.stdout
     assert (data / "steward.sqlite3").exists()
+
+
+def test_add_refuses_a_team_the_plan_does_not_declare(setup_calls: mock.MagicMock) -> None:
+    refused = _run("add", "lee.chen", "--role", "supervisor", "--team", "nroth")
+    assert refused.exit_code == 2
+    text = " ".join(refused.output.split())
+    assert "the plan declares no team 'nroth'" in text
+    assert "north" in text
+    assert not User.objects.filter(username="lee.chen").exists()

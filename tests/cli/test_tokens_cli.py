@@ -143,3 +143,10 @@ def test_the_real_command_sets_django_up_from_its_options(tmp_path: Path) -> Non
     assert refused.returncode == 2
     assert "not a staff role" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_create_refuses_a_team_the_plan_does_not_declare(vault: Vault) -> None:
+    result = _run("create", "reporting", "--role", "supervisor", "--team", "nowhere")
+    assert result.exit_code == 2
+    assert "the plan declares no team 'nowhere'" in " ".join(result.output.split())
+    assert not ServiceToken.objects.filter(name="reporting").exists()

@@ -7,7 +7,7 @@ from uuid import UUID
 import pytest
 
 from steward.policy.model import Scope
-from steward.vault.rules.scope import Reach, RecordFacts, in_scope
+from steward.vault.rules.scope import Reach, RecordFacts, in_scope, unknown_team
 
 ME, OTHER = UUID(int=1), UUID(int=2)
 RECORD = RecordFacts(assigned_to=7, team="north", subject_id=ME)
@@ -32,3 +32,21 @@ UNASSIGNED = RecordFacts(assigned_to=None, team="", subject_id=OTHER)
 )
 def test_in_scope(reach: Reach, record: RecordFacts, expected: bool) -> None:
     assert in_scope(reach, record) is expected
+
+
+@pytest.mark.parametrize(
+    ("declared", "team", "refused"),
+    [
+        (frozenset({"north", "south"}), "north", False),
+        (frozenset({"north", "south"}), " south ", False),
+        (frozenset({"north", "south"}), "", False),  # no team: the warning's business
+        (frozenset({"north", "south"}), "nroth", True),
+        (frozenset(), "anything", False),  # a plan that declares no teams
+    ],
+)
+def test_unknown_team(declared: frozenset[str], team: str, refused: bool) -> None:
+    message = unknown_team(declared, team)
+    assert (message is not None) is refused
+    if message:
+        assert team.strip() in message
+        assert all(name in message for name in declared)

@@ -43,7 +43,13 @@ if TYPE_CHECKING:
         is_due,
         parse_frequency,
     )
-    from steward.vault.rules.scope import Reach, RecordFacts, in_scope, missing_team
+    from steward.vault.rules.scope import (
+        Reach,
+        RecordFacts,
+        in_scope,
+        missing_team,
+        unknown_team,
+    )
     from steward.vault.rules.search import spec_normalization
     from steward.vault.rules.sign_in import (
         DEFAULT_ACCOUNT_FAILURES,
@@ -98,7 +104,7 @@ else:
                 "is_due",
                 "parse_frequency",
             ],
-            "scope": ["Reach", "RecordFacts", "in_scope", "missing_team"],
+            "scope": ["Reach", "RecordFacts", "in_scope", "missing_team", "unknown_team"],
             "search": ["spec_normalization"],
             "sign_in": [
                 "DEFAULT_ACCOUNT_FAILURES",
@@ -167,6 +173,7 @@ __all__ = [
     "shown_as",
     "sign_in_lock",
     "spec_normalization",
+    "unknown_team",
     "unreadable_because",
     "value_problem",
     "window_start",

@@ -56,3 +56,15 @@ def missing_team(scope: Scope, role_id: str, team: str, holder: str) -> str | No
             "will reach no records"
         )
     return None
+
+
+def unknown_team(declared: frozenset[str], team: str) -> str | None:
+    """Why ``team`` cannot be given to an account or token, or ``None`` if it can.
+
+    A plan that declares its teams routes records only to those; a holder put in any
+    other team would reach no records. A plan that declares no teams accepts any name.
+    """
+    name = team.strip()
+    if not name or not declared or name in declared:
+        return None
+    return f"the plan declares no team '{name}' (its teams: {', '.join(sorted(declared))})"

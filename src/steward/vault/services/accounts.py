@@ -26,7 +26,7 @@ from steward.errors import StewardError
 from steward.policy.model import Plan, Role
 from steward.vault.audit_actions import AuditAction
 from steward.vault.models import StaffMember
-from steward.vault.rules.scope import missing_team
+from steward.vault.rules.scope import missing_team, unknown_team
 from steward.vault.runtime import Vault, get_vault
 from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import audit
@@ -180,12 +180,16 @@ def create_account(
 
     Raises:
         UnknownRole: the role is not a staff role of the plan.
-        AccountError: the user name is malformed or generic, or the end date is wrong.
+        AccountError: the user name is malformed or generic, the team is not one the plan
+            declares, or the end date is wrong.
         DuplicateAccount: the user name is taken.
         AuditUnavailable: the creation could not be audited; nothing was created.
     """
     role = staff_role(vault.plan, role_id)
     check_username(vault.plan, username)
+    wrong_team = unknown_team(vault.plan.team_ids(), team)
+    if wrong_team:
+        raise AccountError(wrong_team)
     until = access_end(role, access_until)
     password = one_time_password()
     first, _, last = name.strip().partition(" ")

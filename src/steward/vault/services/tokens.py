@@ -31,7 +31,7 @@ from steward.errors import StewardError
 from steward.policy.model import Plan, Role, Scope
 from steward.vault.audit_actions import AuditAction
 from steward.vault.models import ServiceToken
-from steward.vault.rules.scope import missing_team
+from steward.vault.rules.scope import missing_team, unknown_team
 from steward.vault.runtime import Vault
 from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import audit
@@ -101,7 +101,8 @@ def create_token(
 
     Raises:
         TokenError: the name is malformed or taken, the role does not exist or is not
-            a staff role, or ``days`` is not between 1 and 365.
+            a staff role, the team is not one the plan declares, or ``days`` is not
+            between 1 and 365.
         AuditUnavailable: the creation could not be audited; no token exists.
     """
     if not _NAME.match(name):
@@ -113,6 +114,9 @@ def create_token(
     if not 1 <= days <= MAX_DAYS:
         raise TokenError(f"a token lasts between 1 and {MAX_DAYS} days, not {days}")
     team = team.strip()
+    wrong_team = unknown_team(vault.plan.team_ids(), team)
+    if wrong_team:
+        raise TokenError(wrong_team)
     token = PREFIX + secrets.token_urlsafe(32)
     expires = timezone.now() + timedelta(days=days)
     try:
