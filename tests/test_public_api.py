@@ -50,7 +50,8 @@ SURFACES: dict[str, str] = {
         KeyStoreError MalformedCiphertextError MemorySubjectKeyStore Normalization
         ReadOnlyKeyProviderError Rewrap RotatableKeyProvider SUBJECT_KEYS_FILE SealedSubmission
         SqliteSubjectKeyStore StaleKekVersionError SubjectKeyStore UnknownKeyError UnsealResult
-        WrappedKey decrypt_stream encrypt_stream key_id_of load_private_key open_keyring
+        WrappedKey backup_kek_version decrypt_stream encrypt_stream key_id_of load_private_key
+        open_keyring
         public_key_to_text read_batch read_private_file read_public_key save_private_key
         seal_submission unseal_batch write_private_file
     """,

@@ -204,3 +204,31 @@ def test_the_old_file_copy_commands_are_gone(tmp_path: Path) -> None:
         result = steward("backup", old, "x", "--out", "y", cwd=tmp_path)
         assert result.returncode == 2
         assert "No such command" in result.stderr
+
+
+def test_retiring_a_kek_that_backups_need_is_refused(tmp_path: Path) -> None:
+    made = steward(
+        "demo", "--no-serve", "--residents", "3", "--dir", str(tmp_path / "demo"), cwd=tmp_path
+    )
+    assert made.returncode == 0, made.stderr
+    options = _options(tmp_path)
+    keys = ["--keys-dir", str(tmp_path / "demo" / "keys")]
+    assert steward("backup", "create", *options, cwd=tmp_path).returncode == 0
+    assert steward("keys", "rotate", *keys, cwd=tmp_path).returncode == 0
+    assert steward("keys", "rewrap", *keys, cwd=tmp_path).returncode == 0
+    retire = ["keys", "retire", "--below", "2", *keys, "--backup-dir", str(tmp_path / "backups")]
+    refused = steward(*retire, cwd=tmp_path)
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    text = " ".join(refused.stderr.split())
+    assert "1 backups in" in text
+    assert "(KEK version 1)" in text
+    assert "Traceback" not in refused.stderr
+    assert '"1"' in (tmp_path / "demo" / "keys" / "kek.json").read_text()  # nothing retired
+    # the backup still restores and checks out, then may be given up on purpose
+    assert steward("backup", "verify", *options, cwd=tmp_path).returncode == 0
+    given_up = steward(*retire, "--abandon-backups", cwd=tmp_path)
+    assert given_up.returncode == 0, given_up.stderr
+    assert "1 backups encrypted under them can no longer be restored" in given_up.stdout
+    unreadable = steward("backup", "verify", *options, cwd=tmp_path)
+    assert unreadable.returncode != 0
+    assert "Traceback" not in unreadable.stderr

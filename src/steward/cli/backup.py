@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, Annotated, Final
 
 import typer
 
-from steward.cli.django_setup import DatabaseUrl, DataDir, PlanOption, setup_django
+from steward.cli.django_setup import (
+    DEFAULT_BACKUP_DIR,
+    BackupDir,
+    DatabaseUrl,
+    DataDir,
+    PlanOption,
+    setup_django,
+)
 from steward.cli.errors import (
     EXIT_FINDINGS,
     EXIT_UNUSABLE,
@@ -35,15 +42,6 @@ app = typer.Typer(
 )
 stdout = plain_console()
 
-DEFAULT_BACKUP_DIR: Final = Path("steward-backups")
-BackupDir = Annotated[
-    Path,
-    typer.Option(
-        "--backup-dir",
-        envvar="STEWARD_BACKUP_DIR",
-        help="Folder of the encrypted backups (made owner-only).",
-    ),
-]
 BackupFile = Annotated[
     Path | None,
     typer.Argument(help="A backup file (NAME.stwbk); default: the newest in --backup-dir."),

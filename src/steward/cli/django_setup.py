@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Final
 
 import typer
 
@@ -36,6 +36,16 @@ DataDir = Annotated[
     Path | None,
     typer.Option(
         "--data-dir", envvar="STEWARD_DATA_DIR", help="Folder of the embedded SQLite database."
+    ),
+]
+
+DEFAULT_BACKUP_DIR: Final = Path("steward-backups")
+BackupDir = Annotated[
+    Path,
+    typer.Option(
+        "--backup-dir",
+        envvar="STEWARD_BACKUP_DIR",
+        help="Folder of the encrypted backups (made owner-only).",
     ),
 ]
 

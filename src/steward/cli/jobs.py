@@ -14,8 +14,15 @@ from typing import TYPE_CHECKING
 import typer
 from rich.text import Text
 
-from steward.cli.backup import DEFAULT_BACKUP_DIR, BackupDir, job_context
-from steward.cli.django_setup import DatabaseUrl, DataDir, PlanOption, setup_django
+from steward.cli.backup import job_context
+from steward.cli.django_setup import (
+    DEFAULT_BACKUP_DIR,
+    BackupDir,
+    DatabaseUrl,
+    DataDir,
+    PlanOption,
+    setup_django,
+)
 from steward.cli.errors import EXIT_FINDINGS, plain_console, user_errors
 from steward.cli.keys import DEFAULT_KEYS_DIR, KeysDir
 

@@ -17,7 +17,8 @@ from rich.text import Text
 from steward.audit import SigningKey, VerifierKey
 from steward.audit import save_private_key as save_signing_key
 from steward.audit import save_public_key as save_verifier_key
-from steward.cli.errors import EXIT_FINDINGS, stderr, user_errors
+from steward.cli.django_setup import DEFAULT_BACKUP_DIR, BackupDir
+from steward.cli.errors import EXIT_FINDINGS, print_error, stderr, user_errors
 from steward.crypto import KEK_FILE as KEK_FILE  # re-exported for the other commands
 from steward.crypto import SUBJECT_KEYS_FILE as SUBJECT_KEYS_FILE
 from steward.crypto import (
@@ -25,6 +26,7 @@ from steward.crypto import (
     KeyRingStatus,
     SqliteSubjectKeyStore,
     UnsealResult,
+    backup_kek_version,
     load_private_key,
     public_key_to_text,
     read_batch,
@@ -34,6 +36,7 @@ from steward.crypto import (
     write_private_file,
 )
 from steward.crypto import open_keyring as open_keyring
+from steward.vault.services import stored_backups
 
 app = typer.Typer(
     help="Create, inspect, rotate and retire keys; unseal intake.", no_args_is_help=True
@@ -176,15 +179,53 @@ def rewrap(keys_dir: KeysDir = DEFAULT_KEYS_DIR) -> None:
 def retire(
     below: Annotated[int, typer.Option("--below", help="Retire every version below this one.")],
     keys_dir: KeysDir = DEFAULT_KEYS_DIR,
+    backup_dir: BackupDir = DEFAULT_BACKUP_DIR,
+    abandon_backups: Annotated[
+        bool,
+        typer.Option(
+            "--abandon-backups",
+            help="Retire even though backups in --backup-dir are encrypted under a version "
+            "being retired: they can never be restored afterwards.",
+        ),
+    ] = False,
 ) -> None:
     """Retire old KEK versions and erase them from the key file (after a rewrap).
 
     Refuses, changing nothing, while any data key (one a running server created a
-    moment ago included) is still wrapped under a version being retired.
+    moment ago included) is still wrapped under a version being retired, and (exit 1)
+    while backups in --backup-dir are encrypted under one, unless --abandon-backups.
     """
     with user_errors():
+        stranded = backups_under(backup_dir, below)
+        if stranded and not abandon_backups:
+            listed = ", ".join(f"{name} (KEK version {version})" for name, version in stranded)
+            print_error(
+                f"{len(stranded)} backups in {backup_dir} are encrypted under a KEK version "
+                f"below {below} and could never be restored after it is erased: {listed}. "
+                "Retire once they have aged out (steward backup prune), or pass "
+                "--abandon-backups to give them up."
+            )
+            raise typer.Exit(EXIT_FINDINGS)
         open_keyring(keys_dir).retire_below(below)
     stdout.print(f"KEK versions below {below} are retired and erased")
+    if stranded:
+        stdout.print(f"{len(stranded)} backups encrypted under them can no longer be restored")
+
+
+def backups_under(folder: Path, below: int) -> list[tuple[str, int]]:
+    """The backups in ``folder`` encrypted under a KEK version below ``below``: name and
+    version, read from each backup's clear header (no key needed).
+
+    Raises:
+        MalformedCiphertextError: a file named as a backup is not one.
+        KeyStoreError: a backup cannot be read.
+    """
+    found = []
+    for backup in stored_backups(folder):
+        version = backup_kek_version(backup.path)
+        if version < below:
+            found.append((backup.name, version))
+    return found
 
 
 @app.command()

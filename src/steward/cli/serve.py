@@ -9,8 +9,7 @@ from typing import Annotated, Final
 
 import typer
 
-from steward.cli.backup import DEFAULT_BACKUP_DIR, BackupDir
-from steward.cli.django_setup import DatabaseUrl, DataDir, PlanOption
+from steward.cli.django_setup import DEFAULT_BACKUP_DIR, BackupDir, DatabaseUrl, DataDir, PlanOption
 from steward.cli.errors import EXIT_FINDINGS, EXIT_UNUSABLE, plain_console, stderr, user_errors
 from steward.cli.jobs import start_scheduled_jobs, use_backup_dir
 from steward.cli.keys import DEFAULT_KEYS_DIR, KEK_FILE, KeysDir

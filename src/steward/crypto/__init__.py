@@ -9,7 +9,7 @@ parts of ``cryptography`` that nothing else here needs.
 from typing import TYPE_CHECKING
 
 from steward._lazy import lazy_exports
-from steward.crypto.backup import decrypt_stream, encrypt_stream
+from steward.crypto.backup import backup_kek_version, decrypt_stream, encrypt_stream
 from steward.crypto.blind_index import BlindIndexer, Normalization
 from steward.crypto.env_provider import EnvKeyProvider
 from steward.crypto.errors import (
@@ -103,6 +103,7 @@ __all__ = [
     "UnknownKeyError",
     "UnsealResult",
     "WrappedKey",
+    "backup_kek_version",
     "decrypt_stream",
     "encrypt_stream",
     "key_id_of",

@@ -23,7 +23,12 @@ from typing import Any, BinaryIO, Final
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from steward.crypto.errors import CryptoError, DecryptionError, MalformedCiphertextError
+from steward.crypto.errors import (
+    CryptoError,
+    DecryptionError,
+    KeyStoreError,
+    MalformedCiphertextError,
+)
 from steward.crypto.providers import KeyProvider
 
 MAGIC: Final = b"STWDBK01"
@@ -118,6 +123,26 @@ def encrypt_file(source: Path, target: Path, provider: KeyProvider) -> int:
 def decrypt_file(source: Path, target: Path, provider: KeyProvider) -> int:
     """Decrypt backup ``source`` to ``target``; nothing is left at ``target`` on failure."""
     return _transform(source, target, lambda s, t: decrypt_stream(s, t, provider))
+
+
+def backup_kek_version(path: Path) -> int:
+    """The KEK version a backup file is encrypted under, read from its clear header.
+
+    Reads only the header: no key is needed and nothing is decrypted.
+
+    Raises:
+        MalformedCiphertextError: the file is not a Steward encrypted backup.
+        KeyStoreError: the file cannot be read.
+    """
+    try:
+        with path.open("rb") as source:
+            _, fields = _read_header(source)
+    except OSError as error:
+        raise KeyStoreError(f"{path}: cannot be read ({error.strerror})") from None
+    try:
+        return int(fields["kek_version"])
+    except (TypeError, ValueError):
+        raise MalformedCiphertextError("the backup header is damaged") from None
 
 
 def _transform(source: Path, target: Path, work: Any) -> int:
