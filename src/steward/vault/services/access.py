@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from steward.audit import Outcome
 from steward.errors import StewardError
 from steward.policy import decide
-from steward.policy.model import Action, Dataset, FieldSpec, Scope
+from steward.policy.model import Action, Dataset, FieldSpec, LegalBasis, Scope
 from steward.vault.audit_actions import AuditAction
 from steward.vault.models import FieldValue, Record
 from steward.vault.rules.intake import value_problem
@@ -201,7 +201,7 @@ class AccessService:
             spec,
             purpose,
             reason,
-            consent_states(row),
+            consent_states(row) if self._rests_on_consent(purpose) else {},
             today=actor.today(),
         )
         if not verdict.allowed:
@@ -467,6 +467,14 @@ class AccessService:
             return ""
         return decrypt_value(
             self.vault.keyring, bytes(value.ciphertext), dataset.id, str(row.id), spec.name
+        )
+
+    def _rests_on_consent(self, purpose: str) -> bool:
+        """Whether ``purpose`` is one of the plan's consent-based purposes (only then
+        does a reveal need the person's consent answers, so only then are they read)."""
+        return any(
+            p.id == purpose and p.legal_basis is LegalBasis.CONSENT
+            for p in self.vault.plan.purposes
         )
 
     @staticmethod
