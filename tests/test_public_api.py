@@ -47,7 +47,7 @@ SURFACES: dict[str, str] = {
     "steward.crypto": """
         BlindIndexer CryptoError DecryptionError EnvKeyProvider FileKeyProvider KEK_FILE KekStatus
         KekVersion KeyProvider KeyRetiredError KeyRing KeyRingStatus KeyShreddedError KeyState
-        KeyStoreError MalformedCiphertextError MemorySubjectKeyStore Normalization
+        KeyStoreBusyError KeyStoreError MalformedCiphertextError MemorySubjectKeyStore Normalization
         ReadOnlyKeyProviderError Rewrap RotatableKeyProvider SUBJECT_KEYS_FILE SealedSubmission
         SqliteSubjectKeyStore StaleKekVersionError SubjectKeyStore UnknownKeyError UnsealResult
         WrappedKey backup_kek_version decrypt_stream encrypt_stream key_id_of load_private_key

@@ -27,6 +27,7 @@ import pytest
 from django.db import OperationalError
 from django.test import Client
 
+from steward.crypto import KeyStoreBusyError, KeyStoreError
 from steward.vault.rules.busy import RETRY_AFTER_SECONDS, is_busy
 from steward.vault.runtime import Vault
 from tests.cli.live_vault import clean_env as _clean_env
@@ -70,6 +71,8 @@ def _wrapped(cause: BaseException) -> OperationalError:
         (OperationalError("no such table: vault_record"), False),
         (OperationalError("disk I/O error"), False),
         (RuntimeError("database is locked"), False),  # not a database error
+        (KeyStoreBusyError("the subject key store is busy"), True),
+        (KeyStoreError("not a subject key store"), False),
     ],
 )
 def test_which_database_errors_are_busy(error: BaseException, busy: bool) -> None:
@@ -89,6 +92,16 @@ def test_a_busy_api_view_is_503_with_retry_after(client: Client, city_vault: Vau
     assert response.status_code == 503
     assert response["Retry-After"] == str(RETRY_AFTER_SECONDS)
     assert "try again" in response.json()["detail"]
+
+
+def test_a_busy_subject_key_store_at_intake_is_503(client: Client, city_vault: Vault) -> None:
+    busy = KeyStoreBusyError("another process kept the subject key store busy; try again")
+    with mock.patch.object(city_vault.keyring, "encrypt_record", side_effect=busy):
+        response = client.post(
+            "/api/intake/service_request", json.dumps(INTAKE), content_type="application/json"
+        )
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(RETRY_AFTER_SECONDS)
 
 
 def test_a_busy_page_is_a_503_page(client: Client, city_vault: Vault) -> None:

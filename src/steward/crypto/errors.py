@@ -13,6 +13,10 @@ class KeyStoreError(CryptoError):
     """A key file or key store is missing, malformed or has unsafe permissions."""
 
 
+class KeyStoreBusyError(KeyStoreError):
+    """Another process kept the subject key store busy beyond the wait; try again."""
+
+
 class MalformedCiphertextError(CryptoError):
     """The bytes are not a Steward ciphertext of a known format."""
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from steward.clock import now
-from steward.crypto.errors import KeyStoreError
+from steward.crypto.errors import KeyStoreBusyError, KeyStoreError
 from steward.crypto.subject_keys import (
     KeyState,
     Rewrap,
@@ -282,7 +282,7 @@ def _store_errors(path: Path, what: str, busy_seconds: float) -> Iterator[None]:
 def _store_error(path: Path, what: str, busy_seconds: float, error: sqlite3.Error) -> KeyStoreError:
     text = str(error)
     if isinstance(error, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
-        return KeyStoreError(
+        return KeyStoreBusyError(
             f"{path}: cannot {what}: another process kept the subject key store busy "
             f"for more than {busy_seconds:g} s; try again"
         )

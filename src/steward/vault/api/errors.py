@@ -9,7 +9,7 @@
 | :class:`ValueUnreadable` (a reveal of an erased value) | 410 | ``{"detail": why}`` |
 | a malformed request or body | 422 | ``{"detail": ..., "problems": {where: message}}`` |
 | a body over the size limit | 413 | ``{"detail": ...}`` |
-| :class:`AuditUnavailable`, a busy database | 503 | ``{"detail": ...}``, ``Retry-After`` |
+| :class:`AuditUnavailable`, a busy database or subject key store | 503 | ``{"detail": ...}``, ``Retry-After`` |
 | anything else | 500 | ``{"detail": ...}``; only the error's type is logged |
 
 Messages of these errors never carry personal data (the services promise it), and
@@ -121,6 +121,8 @@ def install(api: NinjaAPI) -> None:
         return unexpected(request, exc)
 
     def unexpected(request: HttpRequest, exc: Any) -> HttpResponse:
+        if is_busy(exc):  # e.g. the subject key store, busy in another process
+            return unavailable(request, BUSY)
         match = request.resolver_match
         logger.error(
             "API error %s in %s", type(exc).__name__, match.url_name if match else "unknown"

@@ -1,14 +1,17 @@
 """Whether a database error means "busy, try again shortly" rather than a fault.
 
 A locked SQLite database (another process holds the write lock beyond the wait), a
-PostgreSQL lock or serialization conflict, or a server refusing connections for now
-are answered 503 with ``Retry-After``: nothing was done, and the same request will
-probably succeed in a moment. Every other database error stays a fault (500).
+PostgreSQL lock or serialization conflict, a server refusing connections for now, or
+a subject key store kept busy by another process are answered 503 with
+``Retry-After``: nothing was done, and the same request will probably succeed in a
+moment. Every other database error stays a fault (500).
 """
 
 from __future__ import annotations
 
 from typing import Final
+
+from steward.crypto import KeyStoreBusyError
 
 RETRY_AFTER_SECONDS: Final = 5
 """What ``Retry-After`` tells a client to wait, in seconds."""
@@ -36,6 +39,8 @@ def is_busy(error: BaseException) -> bool:
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         if getattr(current, "sqlstate", None) in POSTGRES_BUSY:
+            return True
+        if isinstance(current, KeyStoreBusyError):
             return True
         if type(current).__name__ in ("OperationalError", "DatabaseError") and any(
             text in str(current).lower() for text in SQLITE_BUSY
