@@ -9,7 +9,7 @@
 | :class:`ValueUnreadable` (a reveal of an erased value) | 410 | ``{"detail": why}`` |
 | a malformed request or body | 422 | ``{"detail": ..., "problems": {where: message}}`` |
 | a body over the size limit | 413 | ``{"detail": ...}`` |
-| :class:`AuditUnavailable`, a busy database or subject key store | 503 | ``{"detail": ...}``, ``Retry-After`` |
+| :class:`AuditUnavailable`, a busy database or key store | 503 | ``{"detail": ...}`` |
 | anything else | 500 | ``{"detail": ...}``; only the error's type is logged |
 
 Messages of these errors never carry personal data (the services promise it), and
