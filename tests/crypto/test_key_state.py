@@ -317,3 +317,43 @@ def test_a_key_file_made_readable_by_others_is_refused_by_a_running_server(
     (folder / "kek.json").chmod(0o644)
     with pytest.raises(KeyStoreError, match="let others read it"):
         server.encrypt("bo", b"v", **PLACE)
+
+
+class CountingStore:
+    """A subject key store that counts how often its key state is read."""
+
+    def __init__(self, inner: SqliteSubjectKeyStore) -> None:
+        self.inner = inner
+        self.state_reads = 0
+
+    def state(self):
+        self.state_reads += 1
+        return self.inner.state()
+
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)
+
+
+def test_one_state_read_serves_a_page_and_a_shred_counts_from_the_next(
+    folder: Path, admin: KeyRing
+) -> None:
+    counting = CountingStore(SqliteSubjectKeyStore(folder / "subject-keys.sqlite3"))
+    server = KeyRing(FileKeyProvider(folder / "kek.json"), counting)
+    sealed = {
+        subject: server.encrypt(subject, subject.encode(), **PLACE) for subject in ("a", "b", "c")
+    }
+    counting.state_reads = 0
+    for value in sealed.values():
+        server.decrypt(value, **PLACE)
+    assert counting.state_reads == 3  # outside a block: once a call
+    counting.state_reads = 0
+    with server.one_state_read(), server.one_state_read():  # nested: the outer one reads
+        for subject, value in sealed.items():
+            assert server.decrypt(value, **PLACE) == subject.encode()
+        assert admin.shred("a")
+        assert server.decrypt(sealed["a"], **PLACE) == b"a"  # the page began before the shred
+    assert counting.state_reads == 1
+    with server.one_state_read(), pytest.raises(KeyShreddedError):
+        server.decrypt(sealed["a"], **PLACE)
+    assert server.decrypt(sealed["b"], **PLACE) == b"b"
+    counting.inner.close()

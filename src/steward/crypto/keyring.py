@@ -2,16 +2,18 @@
 
 The subject key store is the source of truth for key state, in every process. The
 ring caches unwrapped data keys, but checks the store's generation on every decrypt
-(one small read) and forgets everything it holds when another process shredded a key
-or retired a KEK version; new keys are wrapped under the KEK version the provider
-names now, and stored only if the store still accepts that version.
+(one small read; once a page inside :meth:`KeyRing.one_state_read`) and forgets
+everything it holds when another process shredded a key or retired a KEK version; new
+keys are wrapped under the KEK version the provider names now, and stored only if the
+store still accepts that version.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from os import urandom
 
@@ -68,6 +70,7 @@ class KeyRing:
         self._cache_size = cache_size
         self._generation = -1
         self._lock = threading.Lock()
+        self._pinned = threading.local()
 
     # -- field values -------------------------------------------------------------
 
@@ -268,10 +271,35 @@ class KeyRing:
         """Every KEK version the key file holds or a data key depends on, and what is wrong."""
         return key_ring_status(self.provider, self.store, at or now())
 
+    @contextmanager
+    def one_state_read(self) -> Iterator[None]:
+        """Read the store's key state once for every decryption in the block (this thread).
+
+        For one request's page of records: a key shredded or retired by another process
+        takes effect from the next block (or call outside one), not half-way through a
+        page. Without it every record reads the state again. Blocks may nest; the
+        outermost one reads.
+
+        Raises:
+            KeyStoreError: the subject key store cannot be read.
+        """
+        if getattr(self._pinned, "generation", None) is not None:
+            yield
+            return
+        self._pinned.generation = self._current_generation()
+        try:
+            yield
+        finally:
+            self._pinned.generation = None
+
     # -- internals ------------------------------------------------------------------
 
     def _current_generation(self) -> int:
-        """The store's generation; forgets every cached key if it moved on."""
+        """The store's generation (read once per :meth:`one_state_read` block); forgets
+        every cached key if it moved on."""
+        pinned: int | None = getattr(self._pinned, "generation", None)
+        if pinned is not None:
+            return pinned
         generation = self.store.state().generation
         if generation != self._generation:
             with self._lock:

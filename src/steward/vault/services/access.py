@@ -131,10 +131,11 @@ class AccessService:
             )
             values = load_ciphertexts(rows, fields)
             revealable = self._revealable(actor, fields)
-            views = [
-                render_view(self.vault.keyring, revealable, dataset, fields, row, values)
-                for row in rows
-            ]
+            with self.vault.keyring.one_state_read():
+                views = [
+                    render_view(self.vault.keyring, revealable, dataset, fields, row, values)
+                    for row in rows
+                ]
             audit(
                 self.vault,
                 actor=actor.ref,
@@ -296,11 +297,12 @@ class AccessService:
             rows = list(self._scoped(actor, Record.objects.filter(dataset=dataset.id)))
             values = load_ciphertexts(rows, fields)
             out = []
-            for row in rows:
-                clear = decrypt_row(
-                    self.vault.keyring, row, dataset, fields, values, all_fields=True
-                )
-                out.append({"id": str(row.id), **clear})
+            with self.vault.keyring.one_state_read():
+                for row in rows:
+                    clear = decrypt_row(
+                        self.vault.keyring, row, dataset, fields, values, all_fields=True
+                    )
+                    out.append({"id": str(row.id), **clear})
             audit(
                 self.vault,
                 actor=actor.ref,
