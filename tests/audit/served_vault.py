@@ -12,9 +12,7 @@ import http.client
 import json
 import os
 import secrets
-import socket
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -25,49 +23,19 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from tests.cli.live_vault import (
+    CITY,
+    PASSPHRASE,
+    PG_ADMIN,
+    clean_env,
+    free_port,
+    steward,
+    steward_command,
+)
+
 ROOT = Path(__file__).resolve().parents[2]
-CITY = ROOT / "examples" / "city-constituent-services.yaml"
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-PASSPHRASE = "a long enough passphrase for the test"
 DATASET = "service_request"
 INTAKE_PATH = f"/api/intake/{DATASET}"
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    """This environment without Django or Steward settings, with this tree's ``src`` first."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("STEWARD_") and k != "DJANGO_SETTINGS_MODULE"
-    }
-    env["PYTHONPATH"] = str(ROOT / "src")
-    env.update(extra)
-    return env
-
-
-def steward_command(*args: str) -> list[str]:
-    """The command line that runs ``steward ARGS`` from this tree."""
-    return [sys.executable, "-c", "from steward.cli.main import run; run()", *args]
-
-
-def steward(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    """Run ``steward ARGS`` to completion (3 minutes at most) and return what it printed."""
-    return subprocess.run(
-        steward_command(*args),
-        cwd=cwd,
-        env=clean_env(**env),
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-
-
-def free_port() -> int:
-    """A TCP port nothing listens on at this moment."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def suite_engine() -> str:

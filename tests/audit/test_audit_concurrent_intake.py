@@ -23,8 +23,8 @@ from tests.audit.served_vault import (
     ScratchDatabase,
     hammer,
     served,
-    steward,
 )
+from tests.cli.live_vault import steward
 
 pytestmark = pytest.mark.slow
 CLIENTS = 16

@@ -19,9 +19,9 @@ from tests.audit.served_vault import (
     hammer,
     scratch_database,
     served,
-    steward,
     suite_engine,
 )
+from tests.cli.live_vault import steward
 
 pytestmark = pytest.mark.slow
 NO_INLINE = {"STEWARD_AUDIT_CHECKPOINT_ENTRIES": "0"}

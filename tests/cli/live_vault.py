@@ -29,8 +29,9 @@ PASSPHRASE = "a long enough passphrase"
 COMMAND = [sys.executable, "-c", "from steward.cli.main import run; run()"]
 
 
-def clean_env() -> dict[str, str]:
-    """This environment without the test suite's Django and Steward settings."""
+def clean_env(**extra: str) -> dict[str, str]:
+    """This environment without the test suite's Django and Steward settings, with this
+    tree's ``src`` first, the intake passphrase, and ``extra`` variables."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -38,18 +39,25 @@ def clean_env() -> dict[str, str]:
     }
     env["PYTHONPATH"] = str(ROOT / "src")
     env["STEWARD_INTAKE_PASSPHRASE"] = PASSPHRASE
+    env.update(extra)
     return env
 
 
-def steward(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """Run ``steward ARGS`` in a new process and wait for it."""
+def steward_command(*args: str) -> list[str]:
+    """The command line that runs ``steward ARGS`` from this tree."""
+    return [*COMMAND, *args]
+
+
+def steward(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run ``steward ARGS`` in a new process (with ``env`` variables) and wait for it,
+    five minutes at most."""
     return subprocess.run(
-        [*COMMAND, *args],
+        steward_command(*args),
         cwd=cwd,
-        env=clean_env(),
+        env=clean_env(**env),
         capture_output=True,
         text=True,
-        timeout=timeout,
+        timeout=300,
         check=False,
     )
 
