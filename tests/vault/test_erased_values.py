@@ -195,3 +195,32 @@ def test_the_api_answers_erased_values_never_a_500(
     assert reveal.status_code == 410
     assert reveal["Cache-Control"] == "no-store"
     assert "erased" in reveal.json()["detail"]
+
+
+def test_nothing_new_is_recorded_about_an_erased_person(
+    city_vault: Vault, cases: tuple[Record, Record]
+) -> None:
+    from django.contrib.auth.models import User
+
+    gone, kept = cases
+    worker = User.objects.create(username="sam.rivera")
+    Record.objects.filter(pk__in=[gone.pk, kept.pk]).update(assigned_to=worker)
+    actor = actor_for(city_vault, "caseworker", user_id=worker.id)
+    service = AccessService(city_vault)
+    before = bytes(FieldValue.objects.get(record=gone, field="phone").ciphertext)
+    with pytest.raises(ValueUnreadable) as refused:
+        service.update(actor, gone.id, "phone", "555 010 0123")
+    assert refused.value.reason is Unreadable.ERASED
+    assert not city_vault.keyring.has_key(str(gone.subject_id))  # no new key was made
+    assert bytes(FieldValue.objects.get(record=gone, field="phone").ciphertext) == before
+    last = list(city_vault.audit.entries())[-1]
+    assert (last.action, last.outcome) == ("field.write", Outcome.FAILED)
+    service.update(actor, kept.id, "phone", "555 010 0123")  # the other person is unaffected
+    headers = bearer(token_for(city_vault, "supervisor", team="north"))
+    patch = {"field": "street_address", "value": "9 Oak Lane"}
+    answer = Client().patch(
+        f"/api/records/{gone.id}", patch, content_type="application/json", headers=headers
+    )
+    assert answer.status_code == 410
+    assert "erased" in answer.json()["detail"]
+    assert not city_vault.keyring.has_key(str(gone.subject_id))

@@ -124,12 +124,13 @@ def reveal(request: HttpRequest, record_id: UUID, body: RevealIn) -> RevealOut:
 
 @router.patch(
     "/records/{record_id}",
-    response={204: None, 400: ErrorOut, **READ_ERRORS},
+    response={204: None, 400: ErrorOut, 410: ErrorOut, **READ_ERRORS},
     summary="Change one field",
     operation_id="updateRecord",
 )
 def update_record(request: HttpRequest, record_id: UUID, body: UpdateIn) -> Status[None]:
-    """Replace one field's value, if the caller's role may write it (audited)."""
+    """Replace one field's value, if the caller's role may write it (audited). A person
+    whose data was erased gets nothing new recorded: 410."""
     _service().update(actor_of(request), record_id, body.field, body.value)
     return Status(204, None)
 

@@ -38,6 +38,7 @@ from steward.vault.services.record_views import (
     load_ciphertexts,
     render_view,
 )
+from steward.vault.services.record_writes import store_value
 
 MAX_PAGE = 200
 MAX_OFFSET = 2**31 - 1
@@ -321,10 +322,10 @@ class AccessService:
             AccessDenied: no write grant covers the field, or it is never recorded.
             InvalidValue: the value is not of the field's form (a choice, an email, ...).
             NotFound: no such record or field in scope.
+            ValueUnreadable: the person was erased; nothing new is recorded about them
+                (audited as failed).
             AuditUnavailable: the write could not be audited; nothing changes.
         """
-        from steward.vault.services.collect import blind_index_for
-
         row = self._record(actor, record_id)
         dataset = self._dataset(row.dataset)
         spec = self._field(dataset, field)
@@ -333,36 +334,19 @@ class AccessService:
         problem = value_problem(spec, value)
         if problem:
             raise InvalidValue(f"{dataset.id}.{field}: {problem}")
-        value = value.strip()
-        with transaction.atomic():
-            if spec.encrypted:
-                ciphertext = self.vault.keyring.encrypt(
-                    str(row.subject_id),
-                    value.encode("utf-8"),
-                    dataset=dataset.id,
-                    record=str(row.id),
-                    field=field,
+        try:
+            with transaction.atomic():
+                store_value(self.vault, row, dataset, spec, value.strip())
+                audit(
+                    self.vault,
+                    actor=actor.ref,
+                    action=AuditAction.FIELD_WRITE,
+                    obj=target,
+                    fields=[field],
                 )
-                index = (
-                    blind_index_for(self.vault, dataset.id, field, value)
-                    if spec.searchable
-                    else None
-                )
-                FieldValue.objects.update_or_create(
-                    record=row,
-                    field=field,
-                    defaults={"ciphertext": ciphertext, "blind_index": index},
-                )
-            else:
-                row.clear_values = {**row.clear_values, field: value}
-                row.save(update_fields=["clear_values", "updated"])
-            audit(
-                self.vault,
-                actor=actor.ref,
-                action=AuditAction.FIELD_WRITE,
-                obj=target,
-                fields=[field],
-            )
+        except ValueUnreadable:
+            self._record_failure(actor, AuditAction.FIELD_WRITE, target, [field])
+            raise
 
     # -- decisions ----------------------------------------------------------------------
 
