@@ -147,13 +147,17 @@ class LiveVault:
         return result.stdout.strip()
 
     def start(self) -> None:
-        """Start ``steward serve`` and wait until it answers."""
+        """Start ``steward serve`` and wait until it answers.
+
+        The server runs no scheduled jobs (``--no-jobs``): a backup it took would keep
+        ``keys retire`` from erasing the KEK version it is encrypted under, which the
+        backup tests cover on their own.
+        """
         self.port = free_port()
-        command = [
-            sys.executable, "-c", "from steward.cli.main import run; run()",
+        command = steward_command(
             "serve", "--plan", str(CITY), "--keys-dir", str(self.keys_dir), *self.database,
-            "--port", str(self.port), "--plain-http",
-        ]  # fmt: skip
+            "--port", str(self.port), "--plain-http", "--no-jobs",
+        )  # fmt: skip
         self.server = subprocess.Popen(
             command,
             cwd=self.folder,
