@@ -136,7 +136,7 @@ SURFACES: dict[str, str] = {
         request_lock reset_password restore_backup reveal_choices revoke_token run_due runner_name
         sign_now staff_actor staff_role standard_jobs store_checkpoint_if_due stored_backups submit
         unlock_account verifier_key verify_backup
-        AcknowledgementList account_standings acknowledgement_history plan_text
+        Acknowledgement AcknowledgementList account_standings acknowledgement_history plan_text
         read_acknowledgements
     """,
     "steward.vault.views": "",

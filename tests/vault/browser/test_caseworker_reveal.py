@@ -53,6 +53,8 @@ def test_a_caseworker_sees_the_case_masked_and_reveals_with_a_reason(
     device = TOTPDevice.objects.get(user=user)
     page.get_by_label("Six-digit code").fill(code_for(device))
     page.get_by_role("button", name=re.compile("Confirm the app|Continue")).click()
+    page.get_by_label(re.compile("I have read the data management plan")).check()
+    page.get_by_role("button", name="Acknowledge the plan").click()
 
     # The case list shows the case, masked: no clear name, email or address anywhere.
     page.goto(live_server.url + "/staff/?dataset=service_request")

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         unlock_account,
     )
     from steward.vault.services.acknowledgements import (
+        Acknowledgement,
         AcknowledgementList,
         account_standings,
         acknowledgement_history,
@@ -105,6 +106,7 @@ else:
                 "unlock_account",
             ],
             "acknowledgements": [
+                "Acknowledgement",
                 "AcknowledgementList",
                 "account_standings",
                 "acknowledgement_history",
@@ -157,6 +159,7 @@ __all__ = [
     "AccessDenied",
     "AccessService",
     "AccountError",
+    "Acknowledgement",
     "AcknowledgementList",
     "Actor",
     "AuditUnavailable",
