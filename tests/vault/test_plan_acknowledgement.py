@@ -204,9 +204,11 @@ def test_acknowledging_is_recorded_with_the_time_and_audited_once(city_vault: Va
     unticked = post({"digest": digest})
     assert unticked.status_code == 400
     assert "Tick the box" in body(unticked)
-    stale = post({"confirm": "on", "digest": "0" * 64})
-    assert stale.status_code == 409
-    assert "changed while you were reading" in body(stale)
+    for shown in ("0" * 64, "", "not a digest"):  # another plan text than the one in force
+        stale = post({"confirm": "on", "digest": shown})
+        assert stale.status_code == 409
+        assert "changed while you were reading" in body(stale)
+        assert f'value="{digest}"' in body(stale)
     assert PlanAcknowledgement.objects.count() == 0
     assert _gated(client.get("/staff/"))
 

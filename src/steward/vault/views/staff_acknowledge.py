@@ -58,7 +58,7 @@ class AcknowledgeForm(forms.Form):
         required=True,
         error_messages={"required": "Tick the box to confirm that you read the plan."},
     )
-    digest = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
+    digest = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
 
 
 _lock = threading.Lock()
