@@ -37,7 +37,7 @@ def vault(db: None, tmp_path: Path) -> Iterator[Vault]:
     use_vault(None)
 
 
-def _run(*args: str):  # type: ignore[no-untyped-def]
+def _run(*args: str):
     result = runner.invoke(app, ["staff", "acknowledgements", *args], env={"COLUMNS": "200"})
     assert "Traceback" not in result.output
     return result
@@ -69,7 +69,8 @@ def test_the_list_says_who_must_still_acknowledge(vault: Vault, tmp_path: Path) 
 
 
 def test_a_plan_that_asks_for_none(vault: Vault, tmp_path: Path) -> None:
-    under(vault, changed_plan(tmp_path, replace=("team_acknowledgement: true", "team_acknowledgement: false")))
+    never = ("team_acknowledgement: true", "team_acknowledgement: false")
+    under(vault, changed_plan(tmp_path, replace=never))
     staff_user("sam.new", "caseworker", acknowledged=False)
     result = _run()
     assert result.exit_code == 0, result.output

@@ -34,9 +34,7 @@ NOW, BEFORE, OTHER = "b" * 64, "a" * 64, "c" * 64
         (False, False, set(), Standing.NOT_ASKED),
     ],
 )
-def test_standing(
-    required: bool, person: bool, acknowledged: set[str], expected: Standing
-) -> None:
+def test_standing(required: bool, person: bool, acknowledged: set[str], expected: Standing) -> None:
     found = standing(required=required, person=person, current=NOW, acknowledged=acknowledged)
     assert found is expected
     assert found.must_acknowledge is (expected in (Standing.NEVER, Standing.CHANGED))

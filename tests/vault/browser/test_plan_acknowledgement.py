@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
@@ -17,17 +16,11 @@ from steward.audit import Outcome, verify_log
 from steward.vault.models import PlanAcknowledgement
 from steward.vault.runtime import Vault
 from steward.vault.services.accounts import create_account
+from tests.vault.browser.conftest import acknowledge_plan, first_sign_in
 from tests.vault.test_plan_acknowledgement import changed_plan, under
-from tests.vault.test_staff_support import DISTINCT, add_case, code_for
+from tests.vault.test_staff_support import DISTINCT, add_case
 
 pytestmark = pytest.mark.browser
-NEW_PASSWORD = "a long and private passphrase 7"
-CONFIRM = re.compile("I have read the data management plan")
-
-
-def _acknowledge(page: Page) -> None:
-    page.get_by_label(CONFIRM).check()
-    page.get_by_role("button", name="Acknowledge the plan").click()
 
 
 def test_a_new_caseworker_acknowledges_the_plan_before_the_case_list(
@@ -38,32 +31,22 @@ def test_a_new_caseworker_acknowledges_the_plan_before_the_case_list(
     add_case(live_city_vault, team="north", assigned_to=user)
 
     # Sign in with the one-time password, choose a new one, enroll the second factor.
-    page.goto(live_server.url + "/staff/login/")
-    page.get_by_label("User name").fill("sam.rivera")
-    page.get_by_label("Password").fill(account.password)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_label("Old password").fill(account.password)
-    page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
-    page.get_by_label("New password confirmation").fill(NEW_PASSWORD)
-    page.get_by_role("button", name="Save the password").click()
-    device = TOTPDevice.objects.get(user=user)
-    page.get_by_label("Six-digit code").fill(code_for(device))
-    page.get_by_role("button", name="Confirm the app").click()
+    first_sign_in(page, live_server.url, user, account.password)
 
     # The plan comes next: the role, the duties, the whole document, and a box to tick.
     expect(page).to_have_url(re.compile(r"/staff/acknowledge/\?next="))
     expect(page.get_by_role("heading", name="Your role: Caseworker")).to_be_visible()
     expect(page.get_by_role("heading", name="Your duties")).to_be_visible()
     page.get_by_text("The whole plan").click()
-    organization = live_city_vault.plan.organization.name
-    expect(page.get_by_role("heading", name=f"Data management plan: {organization}")).to_be_visible()
+    title = f"Data management plan: {live_city_vault.plan.organization.name}"
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
     page.screenshot(path=str(tmp_path / "acknowledge.png"), full_page=True)
     page.get_by_role("button", name="Acknowledge the plan").click()  # without the box
     expect(page.get_by_role("alert")).to_contain_text("Tick the box")
     assert not PlanAcknowledgement.objects.exists()
     page.goto(live_server.url + "/staff/?dataset=service_request")  # no way round it
     expect(page).to_have_url(re.compile(r"/staff/acknowledge/"))
-    _acknowledge(page)
+    acknowledge_plan(page)
 
     # Then the case list, with the case, masked.
     expect(page.get_by_role("heading", name="Cases")).to_be_visible()
@@ -77,7 +60,7 @@ def test_a_new_caseworker_acknowledges_the_plan_before_the_case_list(
     page.goto(live_server.url + "/staff/?dataset=service_request")
     expect(page).to_have_url(re.compile(r"/staff/acknowledge/"))
     expect(page.get_by_text("The plan has changed since you acknowledged")).to_be_visible()
-    _acknowledge(page)
+    acknowledge_plan(page)
     expect(page.get_by_role("heading", name="Cases")).to_be_visible()
 
     rows = PlanAcknowledgement.objects.filter(user=user).order_by("acknowledged")

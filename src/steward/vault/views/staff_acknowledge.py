@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import threading
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -37,10 +36,9 @@ from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import AuditUnavailable
 from steward.vault.views.staff_auth import UNAUDITED
 from steward.vault.views.staff_common import (
-    MFA_URL,
-    PASSWORD_URL,
     current_staff,
     error_page,
+    missing_step,
     page,
     safe_next,
     staff_page,
@@ -136,10 +134,9 @@ def acknowledge_view(request: HttpRequest) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     member, actor = found
-    if member.must_change_password:
-        return HttpResponseRedirect(PASSWORD_URL)
-    if actor.role.mfa and not actor.mfa_verified:
-        return HttpResponseRedirect(f"{MFA_URL}?{urlencode({'next': safe_next(request)})}")
+    step = missing_step(member, actor, safe_next(request))
+    if step is not None:
+        return step
     vault = get_vault()
     pending = standing_of(vault, member.user_id)
     posted = request.POST if request.method == "POST" else None

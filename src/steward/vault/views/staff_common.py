@@ -108,6 +108,17 @@ def current_staff(request: HttpRequest) -> tuple[StaffMember, Actor] | HttpRespo
     return error_page(request, 403, "Access refused", reason)
 
 
+def missing_step(member: StaffMember, actor: Actor, next_url: str) -> HttpResponse | None:
+    """The redirect to the first sign-in step still missing, or ``None``: a new password
+    after a one-time password, then the second factor for roles that need it (coming back
+    to ``next_url``)."""
+    if member.must_change_password:
+        return HttpResponseRedirect(PASSWORD_URL)
+    if actor.role.mfa and not actor.mfa_verified:
+        return HttpResponseRedirect(f"{MFA_URL}?{urlencode({'next': next_url})}")
+    return None
+
+
 def staff_page(view: StaffView[P]) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
     """Let through only a signed-in staff member who may act now, as an :class:`Actor`.
 
@@ -121,14 +132,12 @@ def staff_page(view: StaffView[P]) -> Callable[Concatenate[HttpRequest, P], Http
         if isinstance(found, HttpResponse):
             return found
         member, actor = found
-        if member.must_change_password:
-            return HttpResponseRedirect(PASSWORD_URL)
-        if actor.role.mfa and not actor.mfa_verified:
-            return HttpResponseRedirect(f"{MFA_URL}?{urlencode({'next': request.get_full_path()})}")
-        if standing_of(get_vault(), member.user_id).must_acknowledge:
-            return HttpResponseRedirect(
-                f"{ACKNOWLEDGE_URL}?{urlencode({'next': request.get_full_path()})}"
-            )
+        here = request.get_full_path()
+        step = missing_step(member, actor, here)
+        if step is None and standing_of(get_vault(), member.user_id).must_acknowledge:
+            step = HttpResponseRedirect(f"{ACKNOWLEDGE_URL}?{urlencode({'next': here})}")
+        if step is not None:
+            return step
         return private(view(request, actor, *args, **kwargs))
 
     update_wrapper(gate, view)
