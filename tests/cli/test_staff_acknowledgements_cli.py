@@ -14,6 +14,7 @@ import pytest
 from django.contrib.auth.models import User
 from typer.testing import CliRunner
 
+from steward.cli import staff as staff_cli
 from steward.cli.main import app
 from steward.clock import ManualClock, use_clock
 from steward.vault.runtime import Vault, use_vault
@@ -28,8 +29,11 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def vault(db: None, tmp_path: Path) -> Iterator[Vault]:
-    """The city vault; Django is already set up by pytest-django."""
+def vault(db: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Vault]:
+    """The city vault; Django is already set up by pytest-django. The tables print on a
+    wide console, so each row stays on one line."""
+    monkeypatch.setattr(staff_cli.stdout, "_width", 200)
+    monkeypatch.setattr(staff_cli.stdout, "_height", 50)
     made, _ = make_vault(PLAN, tmp_path / "keys")
     use_vault(made)
     with mock.patch("steward.cli.django_setup.setup_django"):
@@ -38,7 +42,7 @@ def vault(db: None, tmp_path: Path) -> Iterator[Vault]:
 
 
 def _run(*args: str):
-    result = runner.invoke(app, ["staff", "acknowledgements", *args], env={"COLUMNS": "200"})
+    result = runner.invoke(app, ["staff", "acknowledgements", *args])
     assert "Traceback" not in result.output
     return result
 
@@ -93,6 +97,7 @@ def test_in_a_fresh_process(tmp_path: Path) -> None:
         "STEWARD_PLAN": str(PLAN),
         "STEWARD_KEYS_DIR": str(tmp_path / "keys"),
         "STEWARD_DATA_DIR": str(tmp_path / "data"),
+        "COLUMNS": "200",
     }
 
     def steward(*args: str) -> subprocess.CompletedProcess[str]:
