@@ -88,7 +88,7 @@ SURFACES: dict[str, str] = {
     """,
     "steward.policy.documents": """
         DocumentWriteError build_context contact_line markdown_to_html notice_view purpose_labels
-        render_documents render_markdown write_documents
+        render_documents render_markdown role_view write_documents
     """,
     "steward.policy.model": """
         ASSIGNING_SCOPES AccountClosure Action Backups CategoryDefinition Complaints Contact
@@ -122,6 +122,7 @@ SURFACES: dict[str, str] = {
         short_reason shown_as sign_in_lock spec_normalization unknown_team unreadable_because
         value_problem
         window_start
+        Standing acknowledgement_refusal listing_refusal standing
     """,
     "steward.vault.services": """
         AccessDenied AccessService AccountError Actor AuditUnavailable BACKUP_JOB_NAME BackupError
@@ -135,6 +136,8 @@ SURFACES: dict[str, str] = {
         request_lock reset_password restore_backup reveal_choices revoke_token run_due runner_name
         sign_now staff_actor staff_role standard_jobs store_checkpoint_if_due stored_backups submit
         unlock_account verifier_key verify_backup
+        Acknowledgement AcknowledgementList account_standings acknowledgement_history plan_text
+        read_acknowledgements
     """,
     "steward.vault.views": "",
 }

@@ -19,6 +19,7 @@ from steward.vault.rules.intake import Submission
 from steward.vault.runtime import Vault
 from steward.vault.services.collect import submit
 from steward.vault.services.tokens import create_token
+from tests.vault.test_staff_support import acknowledge_plan
 
 urlpatterns = [path("api/", api.urls)]
 URLS = __name__
@@ -60,10 +61,13 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def staff_user(username: str, role: str, team: str = "north") -> User:
-    """A staff account that has changed its one-time password."""
+def staff_user(username: str, role: str, team: str = "north", *, acknowledged: bool = True) -> User:
+    """A staff account that has changed its one-time password and, when ``acknowledged``,
+    acknowledged the plan text in force."""
     user = User.objects.create_user(username, password="correct horse battery staple 9")
     StaffMember.objects.create(user=user, role=role, team=team, must_change_password=False)
+    if acknowledged:
+        acknowledge_plan(user, role)
     return user
 
 

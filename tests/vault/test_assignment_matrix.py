@@ -20,6 +20,7 @@ from steward.audit import Outcome
 from steward.vault.models import Record, StaffMember
 from steward.vault.runtime import Vault
 from tests.vault.test_api_support import VALUES, bearer, leaked, token_for
+from tests.vault.test_staff_support import acknowledge_plan
 
 QUEUE_API = "/api/datasets/service_request/queue"
 
@@ -28,6 +29,7 @@ def member(username: str, role: str, team: str) -> User:
     """A ready staff account (no password: the tests sign in with force_login)."""
     user = User.objects.create(username=username, first_name=username.split(".")[0].title())
     StaffMember.objects.create(user=user, role=role, team=team, must_change_password=False)
+    acknowledge_plan(user, role)
     return user
 
 

@@ -14,9 +14,10 @@ from django.test import Client
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from steward.vault.models import Record, StaffMember
+from steward.clock import now
+from steward.vault.models import PlanAcknowledgement, Record, StaffMember
 from steward.vault.rules.intake import Submission
-from steward.vault.runtime import Vault
+from steward.vault.runtime import Vault, get_vault
 from steward.vault.services.accounts import create_account
 from steward.vault.services.collect import submit
 
@@ -73,16 +74,30 @@ def make_staff(
     team: str = "",
     access_until: datetime | None = None,
     ready: bool = True,
+    acknowledged: bool | None = None,
 ) -> tuple[User, str]:
-    """A staff account; ``ready`` gives it ``PASSWORD`` with no change required."""
+    """A staff account; ``ready`` gives it ``PASSWORD`` with no change required and, unless
+    ``acknowledged`` says otherwise, an acknowledgement of the plan text in force."""
     new = create_account(vault, username, role, team=team, access_until=access_until)
     user = User.objects.get(username=username)
+    if acknowledged if acknowledged is not None else ready:
+        acknowledge_plan(user, role, vault)
     if not ready:
         return user, new.password
     user.set_password(PASSWORD)
     user.save()
     StaffMember.objects.filter(user=user).update(must_change_password=False)
     return user, PASSWORD
+
+
+def acknowledge_plan(user: User, role: str, vault: Vault | None = None) -> None:
+    """Record that ``user`` acknowledged the plan text in force (no audit entry: a fixture)."""
+    vault = vault or get_vault()
+    PlanAcknowledgement.objects.get_or_create(
+        user=user,
+        plan_id=vault.plan_version_id(),
+        defaults={"role": role, "acknowledged": now()},
+    )
 
 
 def code_for(device: TOTPDevice, *, drift: int = 0) -> str:

@@ -1,4 +1,5 @@
-"""``steward staff``: personal staff accounts of the vault (add, disable, reset, unlock, list).
+"""``steward staff``: personal staff accounts of the vault (add, disable, reset, unlock, list)
+and who acknowledged the plan (``acknowledgements``).
 
 A one-time password is printed once, when an account is created or reset; the person
 chooses their own at first sign-in. Django is started from the same options as
@@ -27,9 +28,11 @@ from steward.cli.keys import DEFAULT_KEYS_DIR, KeysDir
 
 if TYPE_CHECKING:
     from steward.vault import Vault
+    from steward.vault.services import Acknowledgement
 
 app = typer.Typer(
-    help="Personal staff accounts: add, disable, reset a password, lift a sign-in lock, list.",
+    help="Personal staff accounts: add, disable, reset a password, lift a sign-in lock, list, "
+    "and who acknowledged the plan.",
     no_args_is_help=True,
 )
 stdout = Console(highlight=False, soft_wrap=True, markup=False)
@@ -186,3 +189,71 @@ def list_accounts(
         stdout.print(table)
     else:
         stdout.print("No staff accounts yet; add one with 'steward staff add'.")
+
+
+@app.command("acknowledgements")
+def acknowledgements(
+    history: Annotated[
+        bool, typer.Option("--history", help="Every acknowledgement ever recorded, newest first.")
+    ] = False,
+    plan: PlanOption = DEFAULT_PLAN,
+    keys_dir: KeysDir = DEFAULT_KEYS_DIR,
+    database_url: DatabaseUrl = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Who acknowledged the plan text the vault runs under, and who must still."""
+    with user_errors():
+        vault = _vault(plan, keys_dir, database_url, data_dir)
+        from steward.vault.services import account_standings, acknowledgement_history, plan_text
+
+        text = plan_text(vault)
+        rows = account_standings(vault)
+        earlier = acknowledgement_history() if history else []
+    asked = (
+        "every staff member acknowledges it before their first access and after each change"
+        if text.required
+        else "it does not ask its team to acknowledge it (governance.team_acknowledgement: false)"
+    )
+    stdout.print(f"Plan version {text.version} (SHA-256 {text.digest}): {asked}.", markup=False)
+    if history:
+        _print_history(earlier)
+        return
+    table = Table("user name", "role", "team", "this version", "latest acknowledgement")
+    for row in rows:
+        this = row.current.at.strftime("%Y-%m-%d %H:%M") if row.current else row.standing.value
+        if not row.can_sign_in:
+            this += " (cannot sign in)"
+        latest = row.latest
+        table.add_row(
+            row.username,
+            row.role,
+            row.team or "-",
+            this,
+            f"version {latest.version} ({latest.digest[:12]}), {latest.at:%Y-%m-%d %H:%M}"
+            if latest
+            else "never",
+        )
+    if not rows:
+        stdout.print("No staff accounts yet; add one with 'steward staff add'.")
+        return
+    stdout.print(table)
+    waiting = [r for r in rows if r.can_sign_in and r.standing.must_acknowledge]
+    if text.required:
+        stdout.print(
+            f"{len(waiting)} of {sum(r.can_sign_in for r in rows)} accounts that can sign in "
+            "must still acknowledge this version (times UTC).",
+            markup=False,
+        )
+
+
+def _print_history(rows: list[Acknowledgement]) -> None:
+    """Every acknowledgement, newest first (times UTC)."""
+    table = Table("when (UTC)", "user name", "role", "plan version", "SHA-256")
+    for row in rows:
+        table.add_row(
+            f"{row.at:%Y-%m-%d %H:%M:%S}", row.username, row.role, row.version, row.digest[:12]
+        )
+    if rows:
+        stdout.print(table)
+    else:
+        stdout.print("No acknowledgements recorded yet.")

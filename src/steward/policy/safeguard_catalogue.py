@@ -309,6 +309,29 @@ ENTRIES: tuple[Safeguard, ...] = (
         _always,
         (_node("vault/test_sessions.py", "test_security_headers_and_csp"),),
     ),
+    Safeguard(
+        "plan_acknowledgement",
+        "every staff member acknowledges each version of the plan before their first access, "
+        "recorded by the vault",
+        True,
+        lambda plan: plan.governance.team_acknowledgement,
+        (
+            _node("vault/test_plan_acknowledgement.py", "test_the_gate"),
+            _node(
+                "vault/test_plan_acknowledgement.py",
+                "test_a_changed_plan_is_acknowledged_again_before_any_record",
+            ),
+            _node(
+                "vault/test_acknowledgement_list.py",
+                "test_the_privacy_officer_sees_who_acknowledged_which_version",
+            ),
+            _node(
+                "vault/browser/test_plan_acknowledgement.py",
+                "test_a_new_caseworker_acknowledges_the_plan_before_the_case_list",
+            ),
+        ),
+        claims=("records who acknowledged", "acknowledge every new version"),
+    ),
     # -- not enforced yet ----------------------------------------------------------------
     Safeguard(
         "retention_sweep",

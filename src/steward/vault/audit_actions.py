@@ -96,3 +96,9 @@ class AuditAction(StrEnum):
 
     BACKUP_PRUNE = "backup.prune"
     """A backup past the plan's retention was deleted."""
+
+    PLAN_ACKNOWLEDGE = "plan.acknowledge"
+    """A staff member acknowledged the plan text the vault runs under."""
+
+    PLAN_ACKNOWLEDGEMENTS_READ = "plan.acknowledgements_read"
+    """The list of who acknowledged the plan was read (or refused)."""

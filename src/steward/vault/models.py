@@ -125,6 +125,25 @@ class StaffMember(models.Model):
     must_change_password = models.BooleanField(default=False)
 
 
+class PlanAcknowledgement(models.Model):
+    """A staff member confirmed that they read one plan text (kept as evidence, never edited).
+
+    ``role`` is the plan role they held when they confirmed; ``acknowledged`` is when.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="plan_acknowledgements"
+    )
+    plan = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="acknowledgements")
+    role = models.CharField(max_length=63)
+    acknowledged = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=("user", "plan"), name="one_acknowledgement_per_plan"),
+        )
+
+
 class ServiceToken(models.Model):
     """An API token scoped to one plan role. Only its SHA-256 is stored."""
 

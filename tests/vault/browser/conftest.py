@@ -8,14 +8,20 @@ transactional database, which the vault fixtures here request.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from django.contrib.auth.models import User
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from steward.vault.runtime import Vault, use_vault
 from tests.vault.conftest import CITY, HELP_DESK, make_vault
+from tests.vault.test_staff_support import code_for
+
+NEW_PASSWORD = "a long and private passphrase 7"
 
 
 @pytest.fixture
@@ -82,3 +88,28 @@ def live_city_vault(transactional_db: None, tmp_path: Path) -> Iterator[Vault]:
 def live_help_desk_vault(transactional_db: None, tmp_path: Path) -> Iterator[Vault]:
     """The help desk example's vault (sealed forms), for the live server in this process."""
     yield from live_vault(HELP_DESK, tmp_path / "keys")
+
+
+def first_sign_in(page: Page, server_url: str, user: User, one_time: str) -> None:
+    """Sign ``user`` in for the first time: the one-time password, a new password
+    (:data:`NEW_PASSWORD`) and the second factor's enrollment. The plan's acknowledgement
+    comes next (:func:`acknowledge_plan`)."""
+    page.context.clear_cookies()
+    page.goto(server_url + "/staff/login/")
+    page.get_by_label("User name").fill(user.get_username())
+    page.get_by_label("Password").fill(one_time)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Old password").fill(one_time)
+    page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("New password confirmation").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Save the password").click()
+    expect(page.get_by_label("Six-digit code")).to_be_visible()
+    device = TOTPDevice.objects.get(user=user)
+    page.get_by_label("Six-digit code").fill(code_for(device))
+    page.get_by_role("button", name="Confirm the app").click()
+
+
+def acknowledge_plan(page: Page) -> None:
+    """Tick the box on the acknowledgement page and confirm."""
+    page.get_by_label(re.compile("I have read the data management plan")).check()
+    page.get_by_role("button", name="Acknowledge the plan").click()

@@ -4,12 +4,10 @@ audit log."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
@@ -17,11 +15,10 @@ from steward.audit import Outcome, verify_log
 from steward.vault.models import Record
 from steward.vault.runtime import Vault
 from steward.vault.services.accounts import create_account
+from tests.vault.browser.conftest import acknowledge_plan, first_sign_in
 from tests.vault.browser.test_resident_intake import _fill, _open_service_request, _send
-from tests.vault.test_staff_support import code_for
 
 pytestmark = pytest.mark.browser
-NEW_PASSWORD = "a long and private passphrase 7"
 
 
 def test_a_caseworker_sees_the_case_masked_and_reveals_with_a_reason(
@@ -39,20 +36,10 @@ def test_a_caseworker_sees_the_case_masked_and_reveals_with_a_reason(
     user = User.objects.get(username="sam.rivera")
     Record.objects.filter(pk=record.pk).update(assigned_to=user, team="north")
 
-    # Sign in with the one-time password, choose a new one, enroll the second factor.
-    page.context.clear_cookies()
-    page.goto(live_server.url + "/staff/login/")
-    page.get_by_label("User name").fill("sam.rivera")
-    page.get_by_label("Password").fill(account.password)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_label("Old password").fill(account.password)
-    page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
-    page.get_by_label("New password confirmation").fill(NEW_PASSWORD)
-    page.get_by_role("button").filter(has_text=re.compile("password", re.I)).first.click()
-    expect(page.get_by_label("Six-digit code")).to_be_visible()
-    device = TOTPDevice.objects.get(user=user)
-    page.get_by_label("Six-digit code").fill(code_for(device))
-    page.get_by_role("button", name=re.compile("Confirm the app|Continue")).click()
+    # Sign in with the one-time password, choose a new one, enroll the second factor,
+    # acknowledge the plan.
+    first_sign_in(page, live_server.url, user, account.password)
+    acknowledge_plan(page)
 
     # The case list shows the case, masked: no clear name, email or address anywhere.
     page.goto(live_server.url + "/staff/?dataset=service_request")

@@ -7,7 +7,8 @@ an index naming the plan version and digest.
 
 The vault's intake pages show the privacy notice of one dataset with the same
 pieces: :func:`build_context`, :func:`notice_view`, :func:`render_markdown` and
-:func:`markdown_to_html`, and the helpers :func:`contact_line` and :func:`purpose_labels`.
+:func:`markdown_to_html`, and the helpers :func:`contact_line` and :func:`purpose_labels`;
+the staff's acknowledgement page shows the management plan and :func:`role_view`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from steward.policy.documents.build import PlanContext, build_context
-from steward.policy.documents.context import contact_line, purpose_labels
+from steward.policy.documents.context import contact_line, purpose_labels, role_view
 from steward.policy.documents.notice import notice_view
 from steward.policy.documents.render import Raw, markdown_to_html, render_html, render_markdown
 from steward.policy.documents.writer import DocumentWriteError, prepare_folder, write_atomically
@@ -30,6 +31,7 @@ __all__ = [
     "purpose_labels",
     "render_documents",
     "render_markdown",
+    "role_view",
     "write_documents",
 ]
 

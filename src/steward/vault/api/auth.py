@@ -3,7 +3,10 @@
 * ``Authorization: Bearer stw_...``: a service token (:mod:`steward.vault.services.tokens`).
 * The staff session cookie, for staff trying the API from ``/api/docs``: the account's
   plan role and team, second factor as django-otp verified it for this session, and
-  Django's CSRF check on every unsafe method (the docs page sends the token).
+  Django's CSRF check on every unsafe method (the docs page sends the token). A session
+  whose person has not acknowledged the plan text in force (when the plan asks for it)
+  is refused (403) until they do, on the staff pages. Service tokens are not people and
+  are never asked (see :mod:`steward.vault.rules.acknowledgement`).
 
 The resolved :class:`~steward.vault.services.actors.Actor` is what ninja stores in
 ``request.auth``; :func:`actor_of` reads it back with its type.
@@ -19,9 +22,11 @@ from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from steward.vault.rules.acknowledgement import acknowledgement_refusal
 from steward.vault.runtime import get_vault
 from steward.vault.services.access import AccessDenied
 from steward.vault.services.accounts import AccountError, account_of, actor_from_request
+from steward.vault.services.acknowledgements import standing_of
 from steward.vault.services.actors import Actor
 from steward.vault.services.tokens import authenticate
 
@@ -68,7 +73,8 @@ class StaffSessionAuth(APIKeyCookie):
         """The staff member's actor, or None for a session that is not a staff account.
 
         Raises:
-            AccessDenied: the account must change its one-time password first.
+            AccessDenied: the account must change its one-time password, or acknowledge
+                the plan text in force (when the plan asks for it), first.
         """
         if key is None:
             return None
@@ -77,8 +83,12 @@ class StaffSessionAuth(APIKeyCookie):
             return None
         if member.must_change_password:
             raise AccessDenied("change your one-time password (sign in at /staff/) first")
+        vault = get_vault()
+        refusal = acknowledgement_refusal(standing_of(vault, member.user_id))
+        if refusal:
+            raise AccessDenied(refusal)
         try:
-            return actor_from_request(request, get_vault())
+            return actor_from_request(request, vault)
         except AccountError:
             return None
 

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from steward import __version__
-from steward.vault.api import audit, cases, errors, public, records
+from steward.vault.api import acknowledgements, audit, cases, errors, public, records
 from steward.vault.api.auth import API_AUTH
 from steward.vault.api.parser import StrictJsonParser
 
@@ -63,3 +63,4 @@ api.add_router("/", records.router)
 api.add_router("/", cases.router)
 api.add_router("/", public.router)
 api.add_router("/", audit.router)
+api.add_router("/", acknowledgements.router)

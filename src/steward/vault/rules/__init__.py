@@ -11,6 +11,12 @@ from typing import TYPE_CHECKING
 from steward._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from steward.vault.rules.acknowledgement import (
+        Standing,
+        acknowledgement_refusal,
+        listing_refusal,
+        standing,
+    )
     from steward.vault.rules.assignment import (
         Assigner,
         Candidate,
@@ -72,6 +78,12 @@ else:
     __getattr__, __dir__ = lazy_exports(
         __name__,
         {
+            "acknowledgement": [
+                "Standing",
+                "acknowledgement_refusal",
+                "listing_refusal",
+                "standing",
+            ],
             "assignment": [
                 "Assigner",
                 "Candidate",
@@ -148,8 +160,10 @@ __all__ = [
     "Reach",
     "RecordFacts",
     "SignInLock",
+    "Standing",
     "Submission",
     "Unreadable",
+    "acknowledgement_refusal",
     "asks_age",
     "assess",
     "backups_to_prune",
@@ -162,6 +176,7 @@ __all__ = [
     "in_scope",
     "is_busy",
     "is_due",
+    "listing_refusal",
     "mask",
     "may_assign",
     "missing_team",
@@ -173,6 +188,7 @@ __all__ = [
     "shown_as",
     "sign_in_lock",
     "spec_normalization",
+    "standing",
     "unknown_team",
     "unreadable_because",
     "value_problem",

@@ -1,4 +1,5 @@
-"""Vault services: collect, access, cases, accounts, tokens, backups, checkpoints, jobs.
+"""Vault services: collect, access, cases, accounts, acknowledgements, tokens, backups,
+checkpoints, jobs.
 
 Views, the API and the command line call these, never the cipher. Every read of personal
 data goes through :class:`AccessService`; every submission through :func:`submit`.
@@ -32,6 +33,14 @@ if TYPE_CHECKING:
         reset_password,
         staff_role,
         unlock_account,
+    )
+    from steward.vault.services.acknowledgements import (
+        Acknowledgement,
+        AcknowledgementList,
+        account_standings,
+        acknowledgement_history,
+        plan_text,
+        read_acknowledgements,
     )
     from steward.vault.services.actors import Actor
     from steward.vault.services.auditing import AuditUnavailable, audit
@@ -96,6 +105,14 @@ else:
                 "staff_role",
                 "unlock_account",
             ],
+            "acknowledgements": [
+                "Acknowledgement",
+                "AcknowledgementList",
+                "account_standings",
+                "acknowledgement_history",
+                "plan_text",
+                "read_acknowledgements",
+            ],
             "actors": ["Actor"],
             "auditing": ["AuditUnavailable", "audit"],
             "backups_create": ["CreatedBackup", "create_backup", "prune_backups"],
@@ -142,6 +159,8 @@ __all__ = [
     "AccessDenied",
     "AccessService",
     "AccountError",
+    "Acknowledgement",
+    "AcknowledgementList",
     "Actor",
     "AuditUnavailable",
     "BackupError",
@@ -162,6 +181,8 @@ __all__ = [
     "VerifyReport",
     "access_ended",
     "account_of",
+    "account_standings",
+    "acknowledgement_history",
     "actor_from_request",
     "audit",
     "authenticate",
@@ -179,8 +200,10 @@ __all__ = [
     "lockout_policy",
     "login_actor",
     "open_sealed",
+    "plan_text",
     "prepare_backup_dir",
     "prune_backups",
+    "read_acknowledgements",
     "recent_runs",
     "record_refusal",
     "record_run",

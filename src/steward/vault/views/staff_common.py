@@ -21,6 +21,7 @@ from steward.vault.services.accounts import (
     account_of,
     actor_from_request,
 )
+from steward.vault.services.acknowledgements import standing_of
 from steward.vault.services.actors import Actor
 from steward.vault.services.staff_sessions import record_refusal, staff_actor
 
@@ -31,6 +32,7 @@ LOGIN_URL = "/staff/login/"
 HOME_URL = "/staff/"
 PASSWORD_URL = "/staff/password/"  # noqa: S105 - a path
 MFA_URL = "/staff/mfa/"
+ACKNOWLEDGE_URL = "/staff/acknowledge/"
 
 
 def private(response: HttpResponse) -> HttpResponse:
@@ -106,11 +108,23 @@ def current_staff(request: HttpRequest) -> tuple[StaffMember, Actor] | HttpRespo
     return error_page(request, 403, "Access refused", reason)
 
 
+def missing_step(member: StaffMember, actor: Actor, next_url: str) -> HttpResponse | None:
+    """The redirect to the first sign-in step still missing, or ``None``: a new password
+    after a one-time password, then the second factor for roles that need it (coming back
+    to ``next_url``)."""
+    if member.must_change_password:
+        return HttpResponseRedirect(PASSWORD_URL)
+    if actor.role.mfa and not actor.mfa_verified:
+        return HttpResponseRedirect(f"{MFA_URL}?{urlencode({'next': next_url})}")
+    return None
+
+
 def staff_page(view: StaffView[P]) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
     """Let through only a signed-in staff member who may act now, as an :class:`Actor`.
 
-    Anyone else is sent to sign in (see :func:`current_staff`); a new password and,
-    for roles that need it, a second factor come first.
+    Anyone else is sent to sign in (see :func:`current_staff`); a new password,
+    for roles that need it a second factor, and, when the plan asks for it, the
+    acknowledgement of the plan text in force come first.
     """
 
     def gate(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
@@ -118,10 +132,12 @@ def staff_page(view: StaffView[P]) -> Callable[Concatenate[HttpRequest, P], Http
         if isinstance(found, HttpResponse):
             return found
         member, actor = found
-        if member.must_change_password:
-            return HttpResponseRedirect(PASSWORD_URL)
-        if actor.role.mfa and not actor.mfa_verified:
-            return HttpResponseRedirect(f"{MFA_URL}?{urlencode({'next': request.get_full_path()})}")
+        here = request.get_full_path()
+        step = missing_step(member, actor, here)
+        if step is None and standing_of(get_vault(), member.user_id).must_acknowledge:
+            step = HttpResponseRedirect(f"{ACKNOWLEDGE_URL}?{urlencode({'next': here})}")
+        if step is not None:
+            return step
         return private(view(request, actor, *args, **kwargs))
 
     update_wrapper(gate, view)

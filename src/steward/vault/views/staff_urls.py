@@ -4,6 +4,7 @@ from django.urls import path
 
 from steward.vault.views import (
     staff,
+    staff_acknowledge,
     staff_audit,
     staff_auth,
     staff_cases,
@@ -26,4 +27,6 @@ urlpatterns = [
     path("audit/", staff_audit.audit_browser, name="audit"),
     path("audit/verify/", staff_audit.audit_verify, name="audit-verify"),
     path("jobs/", staff_jobs.jobs_page, name="jobs"),
+    path("acknowledge/", staff_acknowledge.acknowledge_view, name="acknowledge"),
+    path("acknowledgements/", staff_acknowledge.acknowledgements_page, name="acknowledgements"),
 ]
