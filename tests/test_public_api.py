@@ -122,6 +122,9 @@ SURFACES: dict[str, str] = {
         short_reason shown_as sign_in_lock spec_normalization unknown_team unreadable_because
         value_problem
         window_start
+        COUNTRY_LOCAL COUNTRY_UNKNOWN UNMATCHED WebVisit keeps_nothing logs_request
+        web_log_country web_log_entry web_log_fields web_log_file web_log_file_day
+        web_log_files_to_prune web_log_route web_log_text
     """,
     "steward.vault.services": """
         AccessDenied AccessService AccountError Actor AuditUnavailable BACKUP_JOB_NAME BackupError

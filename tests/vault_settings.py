@@ -9,6 +9,8 @@ import tempfile
 
 os.environ.setdefault("STEWARD_SECRET_KEY", "test-only-secret-key-not-for-deployment-0123456789")
 os.environ.setdefault("STEWARD_KEYS_DIR", tempfile.mkdtemp(prefix="steward-test-keys-"))
+# The web log (and nothing else: the test database is in memory or on PostgreSQL).
+os.environ.setdefault("STEWARD_DATA_DIR", tempfile.mkdtemp(prefix="steward-test-data-"))
 os.environ.setdefault("STEWARD_PLAN", "examples/city-constituent-services.yaml")
 os.environ.setdefault("STEWARD_INSECURE_COOKIES", "1")
 os.environ.setdefault(

@@ -68,6 +68,22 @@ if TYPE_CHECKING:
         shown_as,
         unreadable_because,
     )
+    from steward.vault.rules.web_log import (
+        COUNTRY_LOCAL,
+        COUNTRY_UNKNOWN,
+        UNMATCHED,
+        WebVisit,
+        keeps_nothing,
+        logs_request,
+        web_log_country,
+        web_log_entry,
+        web_log_fields,
+        web_log_file,
+        web_log_file_day,
+        web_log_files_to_prune,
+        web_log_route,
+        web_log_text,
+    )
 else:
     __getattr__, __dir__ = lazy_exports(
         __name__,
@@ -116,6 +132,22 @@ else:
                 "sign_in_lock",
                 "window_start",
             ],
+            "web_log": [
+                "COUNTRY_LOCAL",
+                "COUNTRY_UNKNOWN",
+                "UNMATCHED",
+                "WebVisit",
+                "keeps_nothing",
+                "logs_request",
+                "web_log_country",
+                "web_log_entry",
+                "web_log_fields",
+                "web_log_file",
+                "web_log_file_day",
+                "web_log_files_to_prune",
+                "web_log_route",
+                "web_log_text",
+            ],
             "unreadable": [
                 "Unreadable",
                 "explained",
@@ -127,6 +159,8 @@ else:
     )
 
 __all__ = [
+    "COUNTRY_LOCAL",
+    "COUNTRY_UNKNOWN",
     "DEFAULT_ACCOUNT_FAILURES",
     "DEFAULT_ADDRESS_FAILURES",
     "DEFAULT_COOL_OFF",
@@ -134,6 +168,7 @@ __all__ = [
     "HIDDEN",
     "MAX_VALUE_CHARS",
     "RETRY_AFTER_SECONDS",
+    "UNMATCHED",
     "Assessment",
     "Assigner",
     "Candidate",
@@ -150,6 +185,7 @@ __all__ = [
     "SignInLock",
     "Submission",
     "Unreadable",
+    "WebVisit",
     "asks_age",
     "assess",
     "backups_to_prune",
@@ -162,6 +198,8 @@ __all__ = [
     "in_scope",
     "is_busy",
     "is_due",
+    "keeps_nothing",
+    "logs_request",
     "mask",
     "may_assign",
     "missing_team",
@@ -176,5 +214,13 @@ __all__ = [
     "unknown_team",
     "unreadable_because",
     "value_problem",
+    "web_log_country",
+    "web_log_entry",
+    "web_log_fields",
+    "web_log_file",
+    "web_log_file_day",
+    "web_log_files_to_prune",
+    "web_log_route",
+    "web_log_text",
     "window_start",
 ]
