@@ -76,8 +76,9 @@ def run_web_log_pruning(context: JobContext) -> str:
     period = retention.describe() if retention is not None else "no retention"
     if not pruned.deleted:
         return f"no day of the web log is past {period}; {pruned.kept} kept"
+    count = len(pruned.deleted)
     return (
-        f"deleted {len(pruned.deleted)} days of the web log past {period} "
+        f"deleted {count} day{'' if count == 1 else 's'} of the web log past {period} "
         f"(oldest {pruned.deleted[0].removesuffix('.jsonl')}); {pruned.kept} kept"
     )
 
