@@ -158,6 +158,9 @@ def main_config(folder: Path, site: Path) -> str:
             f"error_log {folder / 'error.log'} warn;",
             "events { worker_connections 128; }",
             "http {",
+            # Where a server without its own access_log would write (Debian's default is
+            # /var/log/nginx/access.log): the tests read it to see that nothing is.
+            f"    access_log {folder / 'access.log'};",
             *(f"    {name}_temp_path {path};" for name, path in temp.items()),
             f"    include {site};",
             "}",
