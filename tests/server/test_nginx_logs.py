@@ -88,3 +88,29 @@ def test_the_documented_minimal_format_keeps_the_day_and_status_only(
     for leak in ("127.0.0.1", AGENT, "campaign.example", str(record), "/staff", *minutes):
         assert leak not in text
     assert (tmp_path / "nginx" / "access.log").read_text() == ""  # the plain http server
+
+
+def test_a_request_that_fails_at_nginx_leaves_no_address_or_path(
+    deployment: Vault, tmp_path: Path
+) -> None:
+    """Steward not answering: nginx answers 502, and its error logs (the site's and the
+    main one, kept at ``warn`` here) name neither the client nor the request."""
+    http_port, https_port = free_port(), free_port()
+    site_errors = tmp_path / "site-error.log"
+    site = render_example(
+        http_port=http_port,
+        https_port=https_port,
+        upstream_port=free_port(),  # nothing listens there
+        cert=deployment.cert,
+        key=deployment.cert.with_suffix(".key"),
+        error_log=site_errors,
+    )
+    record = uuid.uuid4()
+    with running_nginx(tmp_path / "nginx", site, https_port):
+        secure = Browser(https_port, cert=deployment.cert)
+        answer = secure.get(f"/staff/records/{record}/", headers={"User-Agent": AGENT})
+        assert answer.status == 502
+    for log in (site_errors, tmp_path / "nginx" / "error.log"):
+        text = log.read_text() if log.exists() else ""
+        for leak in ("127.0.0.1", "client:", str(record), "/staff", AGENT):
+            assert leak not in text, f"{log.name}: {text}"
