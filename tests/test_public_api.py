@@ -123,6 +123,9 @@ SURFACES: dict[str, str] = {
         value_problem
         window_start
         Standing acknowledgement_refusal listing_refusal standing
+        COUNTRY_LOCAL COUNTRY_UNKNOWN UNMATCHED WebVisit keeps_nothing logs_request
+        web_log_country web_log_entry web_log_fields web_log_file web_log_file_day
+        web_log_files_to_prune web_log_route web_log_text
     """,
     "steward.vault.services": """
         AccessDenied AccessService AccountError Actor AuditUnavailable BACKUP_JOB_NAME BackupError

@@ -6,6 +6,7 @@ vault tests a second time against the PostgreSQL on 127.0.0.1:5432).
 
 import os
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("STEWARD_SECRET_KEY", "test-only-secret-key-not-for-deployment-0123456789")
 os.environ.setdefault("STEWARD_KEYS_DIR", tempfile.mkdtemp(prefix="steward-test-keys-"))
@@ -19,6 +20,9 @@ os.environ.setdefault(
 from steward.server.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+
+# The web log of requests made in tests (never ./steward-data in the checkout).
+STEWARD_WEB_LOG_DIR = Path(tempfile.mkdtemp(prefix="steward-test-web-log-"))
 
 # Close connections after each request, so no thread (the live server's) keeps the test
 # database open when it is dropped.

@@ -9,7 +9,7 @@ import dataclasses
 import html
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from uuid import uuid4
 
@@ -37,6 +37,7 @@ from steward.vault.rules.intake import Submission, check_submission
 from steward.vault.rules.masking import mask
 from steward.vault.rules.reveal import decide_reveal
 from steward.vault.rules.scope import Reach, RecordFacts, in_scope
+from steward.vault.rules.web_log import WebVisit, web_log_entry, web_log_files_to_prune
 
 ROOT = Path(__file__).parents[2]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -225,6 +226,16 @@ def _sealed_intake(tmp_path: Path) -> None:
     assert unseal(sealed, key, context="assistance_request") == b"incident details"
 
 
+def _web_log_limits(tmp_path: Path) -> None:
+    logs = PLAN.operations.web_logs  # keep: [date, country], retention: 90d
+    visit = WebVisit(datetime(2026, 11, 30, 15, 47, tzinfo=UTC), "GB", "staff/<uuid:id>/", 200)
+    assert web_log_entry(logs, visit) == {"date": "2026-11-30", "country": "GB"}
+    later = datetime(2026, 11, 30, tzinfo=UTC) + timedelta(days=90)
+    assert web_log_files_to_prune(["2026-11-30.jsonl"], timedelta(days=90), later) == (
+        "2026-11-30.jsonl",
+    )
+
+
 FEATURES: dict[str, Callable[[Path], None]] = {
     "field_encryption": _encryption,
     "blind_index": _blind_index,
@@ -239,6 +250,7 @@ FEATURES: dict[str, Callable[[Path], None]] = {
     "consent_per_purpose": _consent_per_purpose,
     "minors_rule": _minors_rule,
     "sealed_intake": _sealed_intake,
+    "web_log_limits": _web_log_limits,
 }
 """A direct check of each enforced safeguard that needs no server or database; the
 others (accounts, MFA, lock-out, sessions, tokens, page headers) are proven by the

@@ -117,12 +117,19 @@ def make_certificate(folder: Path) -> tuple[Path, Path]:
 
 
 def render_example(
-    *, http_port: int, https_port: int, upstream_port: int, cert: Path, key: Path
+    *,
+    http_port: int,
+    https_port: int,
+    upstream_port: int,
+    cert: Path,
+    key: Path,
+    error_log: Path | None = None,
 ) -> str:
     """The shipped example configuration with loopback ports and the test's certificate.
 
-    Only ports, the certificate paths and the redirect's port change; each piece must be
-    found exactly once, so the documentation cannot drift away from what is tested.
+    Only ports, the certificate paths, the site's error log (``error_log``, by default
+    ``site-error.log`` beside the certificate) and the redirect's port change; each piece
+    must be found exactly once, so the documentation cannot drift away from what is tested.
     """
     text = EXAMPLE_CONFIG.read_text()
     replacements = [
@@ -135,6 +142,7 @@ def render_example(
         ),
         ("/etc/ssl/certs/steward.example.org.pem", str(cert)),
         ("/etc/ssl/private/steward.example.org.key", str(key)),
+        ("/var/log/nginx/error.log", str(error_log or cert.parent / "site-error.log")),
     ]
     for old, new in replacements:
         assert text.count(old) == 1, f"{EXAMPLE_CONFIG.name} no longer holds {old!r} once"
@@ -158,6 +166,9 @@ def main_config(folder: Path, site: Path) -> str:
             f"error_log {folder / 'error.log'} warn;",
             "events { worker_connections 128; }",
             "http {",
+            # Where a server without its own access_log would write (Debian's default is
+            # /var/log/nginx/access.log): the tests read it to see that nothing is.
+            f"    access_log {folder / 'access.log'};",
             *(f"    {name}_temp_path {path};" for name, path in temp.items()),
             f"    include {site};",
             "}",

@@ -74,7 +74,12 @@ def test_the_registry_refuses_duplicates_and_bad_names() -> None:
         registry.register(Job("sweep", "Again", _daily, Counter()))
     with pytest.raises(ValueError, match="lower case"):
         Job("Bad Name", "x", _daily, Counter())
-    assert standard_jobs().names() == ["backup", "restore-drill", "audit-checkpoint"]
+    assert standard_jobs().names() == [
+        "backup",
+        "restore-drill",
+        "audit-checkpoint",
+        "web-log-pruning",
+    ]
 
 
 def test_a_daily_job_runs_once_a_day(city_vault: Vault, tmp_path: Path, clock: ManualClock) -> None:

@@ -509,8 +509,29 @@ ENTRIES: tuple[Safeguard, ...] = (
     Safeguard(
         "web_log_limits",
         "web server logs limited to the plan's fields and deleted after its period",
-        False,
+        True,
         lambda plan: bool(plan.operations.web_logs.keep),
+        (
+            _node(
+                "vault/browser/test_web_log_session.py",
+                "test_after_a_browser_session_the_logs_hold_only_the_plans_fields",
+            ),
+            _node(
+                "server/test_web_log_served.py",
+                "test_faults_and_hostile_requests_leave_only_date_and_country",
+            ),
+            _node("server/test_web_log.py", "test_each_field_appears_only_when_the_plan_lists_it"),
+            _node("vault/test_rules_web_log.py", "test_a_line_holds_exactly_the_kept_fields"),
+            _node(
+                "server/test_web_log.py", "test_the_scheduled_job_deletes_the_days_past_retention"
+            ),
+            _node(
+                "server/test_geoip.py", "test_the_lookup_works_offline_from_the_package_folder_only"
+            ),
+            _node(
+                "server/test_nginx_logs.py", "test_the_example_configuration_writes_no_access_log"
+            ),
+        ),
         claims=("logs keep only", "logs never keep", "logs are deleted after"),
     ),
 )

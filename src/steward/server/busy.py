@@ -4,7 +4,8 @@ A locked SQLite database (or a PostgreSQL lock conflict) is not a fault: nothing
 done, and the same request will probably succeed in a moment. The HTTP API answers
 it itself (:mod:`steward.vault.api.errors`); this middleware does so for the pages,
 and for errors raised outside a view (saving the session, for example), which Django
-would otherwise turn into a 500. It must come first in ``MIDDLEWARE``.
+would otherwise turn into a 500. It must come before every other middleware in
+``MIDDLEWARE`` but the web log, which only records the answer it settles on.
 """
 
 from __future__ import annotations

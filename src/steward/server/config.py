@@ -43,6 +43,8 @@ class ServerConfig:
     secure_cookies: bool
     lockout: LockoutPolicy = field(default_factory=LockoutPolicy)
     backup_dir: Path = Path("steward-backups")
+    data_dir: Path = Path("steward-data")
+    """The data folder: the embedded SQLite database and the web log (``web-log/``)."""
     lock_timeout: float = 20.0
     """Seconds a request waits for SQLite's write lock or the audit log's lock (PostgreSQL)."""
 
@@ -68,6 +70,7 @@ class ServerConfig:
             secure_cookies=env.get("STEWARD_INSECURE_COOKIES", "") != "1",
             lockout=lockout_policy(env),
             backup_dir=Path(env.get("STEWARD_BACKUP_DIR", "steward-backups")),
+            data_dir=data_dir,
             lock_timeout=float(whole_number(env, "STEWARD_DB_LOCK_TIMEOUT", 20)),
         )
 

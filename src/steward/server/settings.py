@@ -33,6 +33,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: it records the answer every other layer settled on, busy 503s included.
+    "steward.server.web_log.WebLogMiddleware",
     "steward.server.busy.DatabaseBusyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -169,10 +171,18 @@ WHITENOISE_AUTOREFRESH = False
 
 OTP_TOTP_ISSUER = "Steward"
 
+# The vault's own web log (steward.server.web_log): one line per page or API request
+# with only what the plan's operations.web_logs.keep lists, one file a day, pruned by
+# the scheduled job to operations.web_logs.retention.
+STEWARD_WEB_LOG_DIR = CONFIG.data_dir / "web-log"
+
 # Nothing personal reaches the logs: no request logging (which records addresses
 # and paths); every record that is written goes through RequestPrivacyFilter, which
 # names a request's status and view only, an exception by its type only, and removes
-# any path or record id (Django's and waitress's own messages carry both).
+# any path, record id, network address or time of day (Django's and waitress's own
+# messages carry them). configure_logging also sends Python's warnings and the errors
+# that end a thread or the process through that filter instead of printing tracebacks.
+LOGGING_CONFIG = "steward.server.log_privacy.configure_logging"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -12,6 +12,8 @@
   sign a checkpoint of the audit log if anything was added since the last one
   (checkpoints are also signed every ``STEWARD_AUDIT_CHECKPOINT_ENTRIES`` entries as
   the log grows; see ``docs/audit.md``).
+* ``web-log-pruning``: every hour, delete the days of the web log past
+  ``operations.web_logs.retention`` (:mod:`~steward.vault.services.web_log_pruning`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from steward.vault.services.backups_format import prepare_backup_dir, stored_bac
 from steward.vault.services.backups_verify import verify_backup
 from steward.vault.services.checkpoints import checkpoint_if_due, configured_policy
 from steward.vault.services.jobs import Job, JobContext, JobFailed, JobRegistry, Schedule
+from steward.vault.services.web_log_pruning import WEB_LOG_PRUNING
 
 BACKUP_JOB_NAME = "backup"
 DRILL_JOB_NAME = "restore-drill"
@@ -139,4 +142,4 @@ AUDIT_CHECKPOINT = Job(CHECKPOINT_JOB_NAME, "Audit checkpoint", checkpoint_sched
 
 def standard_jobs() -> JobRegistry:
     """Every job Steward schedules, in the order a runner starts them."""
-    return JobRegistry([BACKUP, RESTORE_DRILL, AUDIT_CHECKPOINT])
+    return JobRegistry([BACKUP, RESTORE_DRILL, AUDIT_CHECKPOINT, WEB_LOG_PRUNING])
