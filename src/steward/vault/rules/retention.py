@@ -29,8 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from steward.policy.model import Plan
-from steward.policy.model.purposes import ExpiryAction, Purpose, RetentionTrigger
+from steward.policy.model import ExpiryAction, Plan, Purpose, RetentionTrigger
 
 __all__ = [
     "Fate",
@@ -220,11 +219,11 @@ def decide_retention(plan: Plan, facts: RetentionFacts, now: datetime) -> Record
     else:
         due = max((f.due for f in live if f.due is not None), default=None)
     purge = bool(live) and all(f.fate is not Fate.KEEP for f in live)
-    endings = {f.fate for f in live if f.fate is not Fate.KEEP}
+    final = {f.fate for f in live if f.fate is not Fate.KEEP}
     return RecordFate(
         fields=tuple(result),
         due=due,
         purge=purge,
-        aggregate=purge and Fate.AGGREGATE in endings,
-        anonymize=purge and Fate.ANONYMIZE in endings,
+        aggregate=purge and Fate.AGGREGATE in final,
+        anonymize=purge and Fate.ANONYMIZE in final,
     )
