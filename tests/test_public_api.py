@@ -142,6 +142,8 @@ SURFACES: dict[str, str] = {
         unlock_account verifier_key verify_backup
         Acknowledgement AcknowledgementList account_standings acknowledgement_history plan_text
         read_acknowledgements
+        PurgeResult ReplayReport anonymize_records erase_subject purge_fields purge_records
+        replay_ledger
     """,
     "steward.vault.views": "",
 }
