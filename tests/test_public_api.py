@@ -143,7 +143,8 @@ SURFACES: dict[str, str] = {
         Acknowledgement AcknowledgementList account_standings acknowledgement_history plan_text
         read_acknowledgements
         PurgeResult ReplayReport anonymize_records erase_subject purge_fields purge_records
-        replay_ledger
+        replay_ledger RetentionStatus read_retention_status RETENTION_JOB_NAME SweepReport
+        sweep_retention DatasetCounts dataset_counts
     """,
     "steward.vault.views": "",
 }
