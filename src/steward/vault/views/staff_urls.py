@@ -10,6 +10,7 @@ from steward.vault.views import (
     staff_cases,
     staff_jobs,
     staff_mfa,
+    staff_retention,
 )
 
 app_name = "staff"
@@ -27,6 +28,7 @@ urlpatterns = [
     path("audit/", staff_audit.audit_browser, name="audit"),
     path("audit/verify/", staff_audit.audit_verify, name="audit-verify"),
     path("jobs/", staff_jobs.jobs_page, name="jobs"),
+    path("retention/", staff_retention.retention_page, name="retention"),
     path("acknowledge/", staff_acknowledge.acknowledge_view, name="acknowledge"),
     path("acknowledgements/", staff_acknowledge.acknowledgements_page, name="acknowledgements"),
 ]
