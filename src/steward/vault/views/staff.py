@@ -1,4 +1,5 @@
-"""The caseworker's pages: the case list, a record, and the reveal dialog.
+"""The caseworker's pages: a record, and the reveal dialog (the case list is in
+:mod:`.staff_case_list`).
 
 Every value shown comes from :class:`~steward.vault.services.access.AccessService`,
 which decides, masks and audits. A revealed value is shown once, on a page no cache
@@ -52,37 +53,6 @@ def unreadable_page(request: HttpRequest, error: ValueUnreadable, actor: Actor) 
 def _page_number(request: HttpRequest) -> int | None:
     raw = request.GET.get("page", "1")
     return int(raw) if raw.isdigit() and 0 < int(raw) <= 100_000 else None
-
-
-@require_GET
-@staff_page
-def case_list(request: HttpRequest, actor: Actor) -> HttpResponse:
-    """The records of one readable dataset in the actor's scope, masked, a page at a time."""
-    service = AccessService(get_vault())
-    datasets = service.readable_datasets(actor)
-    context: dict[str, object] = {"datasets": datasets}
-    if not datasets:
-        return page(request, "steward/staff/cases.html", context, actor=actor)
-    chosen = request.GET.get("dataset") or datasets[0].id
-    number = _page_number(request)
-    if number is None:
-        return error_page(request, 400, "Bad request", "the page number must be 1 or more", actor)
-    try:
-        rows = service.list_records(
-            actor, chosen, limit=PAGE_SIZE + 1, offset=(number - 1) * PAGE_SIZE
-        )
-    except (AccessDenied, NotFound, AuditUnavailable) as error:
-        return service_error(request, error, actor)
-    columns = [(f.name, f.label) for f in rows[0].fields] if rows else []
-    context.update(
-        chosen=chosen,
-        rows=rows[:PAGE_SIZE],
-        columns=columns,
-        page=number,
-        previous=number - 1 if number > 1 else None,
-        next=number + 1 if len(rows) > PAGE_SIZE else None,
-    )
-    return page(request, "steward/staff/cases.html", context, actor=actor)
 
 
 @require_GET

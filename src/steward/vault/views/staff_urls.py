@@ -7,6 +7,7 @@ from steward.vault.views import (
     staff_acknowledge,
     staff_audit,
     staff_auth,
+    staff_case_list,
     staff_case_status,
     staff_cases,
     staff_jobs,
@@ -16,7 +17,7 @@ from steward.vault.views import (
 app_name = "staff"
 
 urlpatterns = [
-    path("", staff.case_list, name="cases"),
+    path("", staff_case_list.case_list, name="cases"),
     path("login/", staff_auth.login_view, name="login"),
     path("logout/", staff_auth.logout_view, name="logout"),
     path("password/", staff_auth.password_view, name="password"),
