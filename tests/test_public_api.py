@@ -92,7 +92,7 @@ SURFACES: dict[str, str] = {
         render_documents render_markdown role_view write_documents
     """,
     "steward.policy.model": """
-        ASSIGNING_SCOPES AccountClosure Action Backups CategoryDefinition Complaints Contact
+        ASSIGNING_SCOPES AccountClosure Action Backups Cases CategoryDefinition Complaints Contact
         Contract ContractKind Cookie Dataset DatasetKind DatasetRouting Delivery Disclosure
         ExpiryAction FieldSpec Governance Grant HostedBy Hosting Identifier IdentifierRole
         Incidents InputKind Jurisdiction Lawfulness LegalBasis LegalGround Location LogField
