@@ -78,8 +78,9 @@ SURFACES: dict[str, str] = {
     """,
     "steward.policy": """
         BUILT_IN_CATEGORIES Decision Duration LoadedPlan Plan PlanLoadError PlanSyntaxError
-        PlanUnreadableError Position PositionMap Problem Tier consent_purposes decide explain
-        format_location held_purposes load_plan load_plan_text needed_consents only_consent
+        PlanUnreadableError Position PositionMap Problem Tier consent_purposes decide
+        erasure_approvers erasure_needs_second_person erasure_requesters explain format_location
+        held_purposes load_plan load_plan_text needed_consents only_consent
         parse_duration parse_yaml plan_json_schema schema_problems
     """,
     "steward.policy.checks": """
