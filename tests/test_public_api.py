@@ -45,7 +45,8 @@ SURFACES: dict[str, str] = {
     """,
     "steward.cli": "",
     "steward.crypto": """
-        BlindIndexer CryptoError DecryptionError EnvKeyProvider FileKeyProvider KEK_FILE KekStatus
+        BlindIndexer CryptoError DecryptionError EnvKeyProvider ErasureLedger FileErasureLedger
+        FileKeyProvider KEK_FILE LEDGER_FILE LedgerEntry MemoryErasureLedger KekStatus
         KekVersion KeyProvider KeyRetiredError KeyRing KeyRingStatus KeyShreddedError KeyState
         KeyStoreBusyError KeyStoreError MalformedCiphertextError MemorySubjectKeyStore Normalization
         ReadOnlyKeyProviderError Rewrap RotatableKeyProvider SUBJECT_KEYS_FILE SealedSubmission

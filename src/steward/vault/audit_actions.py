@@ -102,3 +102,24 @@ class AuditAction(StrEnum):
 
     PLAN_ACKNOWLEDGEMENTS_READ = "plan.acknowledgements_read"
     """The list of who acknowledged the plan was read (or refused)."""
+
+    RECORD_PURGE = "record.purge"
+    """A whole record was purged (deleted, aggregated or anonymized); no values logged."""
+
+    RECORD_FIELDS_PURGE = "record.fields_purge"
+    """Some fields of a record were purged as their retention ended."""
+
+    SUBJECT_ERASE = "subject.erase"
+    """A person was erased: every record, consent, access code and their key."""
+
+    KEY_SHRED = "key.shred"
+    """A person's data key was shredded once nothing of theirs was kept."""
+
+    RETENTION_SWEEP = "retention.sweep"
+    """The retention sweep ran (counts only)."""
+
+    RETENTION_READ = "retention.read"
+    """The retention page or API was read."""
+
+    LEDGER_REPLAY = "ledger.replay"
+    """The erasure ledger was replayed onto the database (after a restore, at start)."""

@@ -58,6 +58,14 @@ class Record(models.Model):
     team = models.CharField(max_length=63, blank=True, default="")
     clear_values = models.JSONField(default=dict, blank=True)
     guardian_consent = models.BooleanField(default=False)
+    last_contact = models.DateTimeField(null=True, blank=True)
+    """The last contact with the person, for ``from: last_contact`` (else ``created``)."""
+    purged = models.DateTimeField(null=True, blank=True, db_index=True)
+    """When the whole record was purged (or anonymized); it is never filled again."""
+    purged_fields = models.JSONField(default=list, blank=True)
+    """The names of the fields purged so far: the marker that they never come back."""
+    anonymized = models.BooleanField(default=False)
+    """Purged by anonymization: only non-identifying clear values stay, unlinked."""
 
     class Meta:
         ordering = ("-created",)
@@ -154,6 +162,28 @@ class ServiceToken(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     expires = models.DateTimeField(null=True, blank=True)
     revoked = models.DateTimeField(null=True, blank=True)
+
+
+class AggregateCount(models.Model):
+    """Counts kept after records were purged with ``then: aggregate``; nothing identifying.
+
+    One row per dataset, month of collection, clear field and value; the row with an
+    empty ``field`` counts the records themselves. Statistics add these counts to the
+    live records' own (:mod:`steward.vault.services.statistics`).
+    """
+
+    dataset = models.CharField(max_length=63)
+    month = models.DateField()
+    field = models.CharField(max_length=63, blank=True, default="")
+    value = models.CharField(max_length=200, blank=True, default="")
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=("dataset", "month", "field", "value"), name="one_count_per_cell"
+            ),
+        )
 
 
 class AuditEntryRow(models.Model):
