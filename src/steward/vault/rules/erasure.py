@@ -147,3 +147,22 @@ _DONE_WORD = {
     ErasureStep.CANCEL: "cancelled",
     ErasureStep.CARRY_OUT: "carried out",
 }
+
+
+MAX_SPAN_WORDS = 4
+"""The longest run of words of a reason compared with the person's own values."""
+
+
+def reason_spans(reason: str, max_words: int = MAX_SPAN_WORDS) -> frozenset[str]:
+    """Every run of 1 to ``max_words`` consecutive words of ``reason``, with the
+    punctuation around each word trimmed, and each word's inner punctuation kept (an
+    email address, a phone number written with dashes). The erasure service compares
+    their blind indexes with the person's own, so a reason never repeats a name, an
+    email or a phone number of the person it is about."""
+    words = [w.strip(".,;:!?()[]{}\"'") for w in reason.split()]
+    words = [w for w in words if w]
+    return frozenset(
+        " ".join(words[start : start + size])
+        for size in range(1, max_words + 1)
+        for start in range(len(words) - size + 1)
+    )
