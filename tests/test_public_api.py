@@ -143,7 +143,7 @@ SURFACES: dict[str, str] = {
         sign_now staff_actor staff_role standard_jobs store_checkpoint_if_due stored_backups submit
         unlock_account verifier_key verify_backup
         Acknowledgement AcknowledgementList account_standings acknowledgement_history plan_text
-        read_acknowledgements
+        read_acknowledgements ErasureService ErasureView actor_by_password
     """,
     "steward.vault.views": "",
 }

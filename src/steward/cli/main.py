@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from steward import __version__
-from steward.cli import audit, backup, deid, intake, jobs, keys, policy, staff, tokens
+from steward.cli import audit, backup, deid, erase, intake, jobs, keys, policy, staff, tokens
 from steward.cli.demo import demo
 from steward.cli.init_command import init
 from steward.cli.serve import serve
@@ -27,6 +27,7 @@ app.add_typer(tokens.app, name="tokens")
 app.add_typer(staff.app, name="staff")
 app.add_typer(intake.app, name="intake")
 app.add_typer(deid.app, name="deid")
+app.add_typer(erase.app, name="erase")
 app.command("init")(init)
 app.command("serve")(serve)
 app.command("demo")(demo)

@@ -66,12 +66,14 @@ if TYPE_CHECKING:
     from steward.vault.services.consents import reveal_choices
     from steward.vault.services.dataset_views import DatasetAccess
     from steward.vault.services.demo_data import create_demo_accounts, load_residents
+    from steward.vault.services.erasure import ErasureService, ErasureView
     from steward.vault.services.jobs import JobContext
     from steward.vault.services.jobs_catalogue import BACKUP_JOB_NAME, DRILL_JOB_NAME, standard_jobs
     from steward.vault.services.jobs_runner import JobRunnerThread, record_run, run_due, runner_name
     from steward.vault.services.jobs_status import job_statuses, recent_runs
     from steward.vault.services.record_views import RecordView, ValueUnreadable
     from steward.vault.services.sign_in_locks import lockout_policy, request_lock
+    from steward.vault.services.staff_credentials import actor_by_password
     from steward.vault.services.staff_sessions import (
         SESSION_OBJECT,
         login_actor,
@@ -133,12 +135,14 @@ else:
             "consents": ["reveal_choices"],
             "dataset_views": ["DatasetAccess"],
             "demo_data": ["create_demo_accounts", "load_residents"],
+            "erasure": ["ErasureService", "ErasureView"],
             "jobs": ["JobContext"],
             "jobs_catalogue": ["BACKUP_JOB_NAME", "DRILL_JOB_NAME", "standard_jobs"],
             "jobs_runner": ["JobRunnerThread", "record_run", "run_due", "runner_name"],
             "jobs_status": ["job_statuses", "recent_runs"],
             "record_views": ["RecordView", "ValueUnreadable"],
             "sign_in_locks": ["lockout_policy", "request_lock"],
+            "staff_credentials": ["actor_by_password"],
             "staff_sessions": [
                 "SESSION_OBJECT",
                 "login_actor",
@@ -169,6 +173,8 @@ __all__ = [
     "CreatedBackup",
     "DatabaseRef",
     "DatasetAccess",
+    "ErasureService",
+    "ErasureView",
     "InvalidValue",
     "JobContext",
     "JobRunnerThread",
@@ -183,6 +189,7 @@ __all__ = [
     "account_of",
     "account_standings",
     "acknowledgement_history",
+    "actor_by_password",
     "actor_from_request",
     "audit",
     "authenticate",
