@@ -144,6 +144,8 @@ SURFACES: dict[str, str] = {
         unlock_account verifier_key verify_backup
         Acknowledgement AcknowledgementList account_standings acknowledgement_history plan_text
         read_acknowledgements ErasureService ErasureView actor_by_password
+        PurgeResult ReplayReport anonymize_records erase_subject purge_fields purge_records
+        replay_ledger
     """,
     "steward.vault.views": "",
 }

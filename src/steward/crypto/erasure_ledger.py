@@ -52,6 +52,8 @@ class LedgerEntry:
     subject: str = ""
     record: str = ""
     fields: tuple[str, ...] = ()
+    counted: bool = False
+    """A ``record`` entry whose record was counted into the aggregate table first."""
 
     def to_json(self) -> str:
         """One line of canonical JSON."""
@@ -62,6 +64,8 @@ class LedgerEntry:
             body["record"] = self.record
         if self.fields:
             body["fields"] = list(self.fields)
+        if self.counted:
+            body["counted"] = True
         return json.dumps(body, sort_keys=True, separators=(",", ":"))
 
     @classmethod
@@ -83,6 +87,7 @@ class LedgerEntry:
             subject=str(body.get("subject", "")),
             record=str(body.get("record", "")),
             fields=tuple(fields),
+            counted=body.get("counted") is True,
         )
 
 

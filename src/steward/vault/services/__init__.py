@@ -65,12 +65,20 @@ if TYPE_CHECKING:
     from steward.vault.services.collect import MinorRefused, SubmissionRejected, open_sealed, submit
     from steward.vault.services.consents import reveal_choices
     from steward.vault.services.dataset_views import DatasetAccess
+    from steward.vault.services.deletion import (
+        PurgeResult,
+        anonymize_records,
+        erase_subject,
+        purge_fields,
+        purge_records,
+    )
     from steward.vault.services.demo_data import create_demo_accounts, load_residents
     from steward.vault.services.erasure import ErasureService, ErasureView
     from steward.vault.services.jobs import JobContext
     from steward.vault.services.jobs_catalogue import BACKUP_JOB_NAME, DRILL_JOB_NAME, standard_jobs
     from steward.vault.services.jobs_runner import JobRunnerThread, record_run, run_due, runner_name
     from steward.vault.services.jobs_status import job_statuses, recent_runs
+    from steward.vault.services.ledger_replay import ReplayReport, replay_ledger
     from steward.vault.services.record_views import RecordView, ValueUnreadable
     from steward.vault.services.sign_in_locks import lockout_policy, request_lock
     from steward.vault.services.staff_credentials import actor_by_password
@@ -135,11 +143,22 @@ else:
             "consents": ["reveal_choices"],
             "dataset_views": ["DatasetAccess"],
             "demo_data": ["create_demo_accounts", "load_residents"],
+<<<<<<< HEAD
             "erasure": ["ErasureService", "ErasureView"],
+=======
+            "deletion": [
+                "PurgeResult",
+                "anonymize_records",
+                "erase_subject",
+                "purge_fields",
+                "purge_records",
+            ],
+>>>>>>> retention
             "jobs": ["JobContext"],
             "jobs_catalogue": ["BACKUP_JOB_NAME", "DRILL_JOB_NAME", "standard_jobs"],
             "jobs_runner": ["JobRunnerThread", "record_run", "run_due", "runner_name"],
             "jobs_status": ["job_statuses", "recent_runs"],
+            "ledger_replay": ["ReplayReport", "replay_ledger"],
             "record_views": ["RecordView", "ValueUnreadable"],
             "sign_in_locks": ["lockout_policy", "request_lock"],
             "staff_credentials": ["actor_by_password"],
@@ -180,7 +199,9 @@ __all__ = [
     "JobRunnerThread",
     "MinorRefused",
     "NotFound",
+    "PurgeResult",
     "RecordView",
+    "ReplayReport",
     "SubmissionRejected",
     "UnknownRole",
     "ValueUnreadable",
@@ -191,6 +212,7 @@ __all__ = [
     "acknowledgement_history",
     "actor_by_password",
     "actor_from_request",
+    "anonymize_records",
     "audit",
     "authenticate",
     "configured_policy",
@@ -199,6 +221,7 @@ __all__ = [
     "create_demo_accounts",
     "create_token",
     "disable_account",
+    "erase_subject",
     "job_statuses",
     "keys_dir",
     "list_accounts",
@@ -210,11 +233,14 @@ __all__ = [
     "plan_text",
     "prepare_backup_dir",
     "prune_backups",
+    "purge_fields",
+    "purge_records",
     "read_acknowledgements",
     "recent_runs",
     "record_refusal",
     "record_run",
     "record_success",
+    "replay_ledger",
     "request_lock",
     "reset_password",
     "restore_backup",

@@ -238,6 +238,7 @@ def _purge_batch(
                 at=now,
                 record=str(record.id),
                 subject=str(record.subject_id) if not anonymize else "",
+                counted=aggregate,
             )
         )
         result.record_ids.append(str(record.id))
