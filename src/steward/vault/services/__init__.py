@@ -143,9 +143,6 @@ else:
             "consents": ["reveal_choices"],
             "dataset_views": ["DatasetAccess"],
             "demo_data": ["create_demo_accounts", "load_residents"],
-<<<<<<< HEAD
-            "erasure": ["ErasureService", "ErasureView"],
-=======
             "deletion": [
                 "PurgeResult",
                 "anonymize_records",
@@ -153,7 +150,7 @@ else:
                 "purge_fields",
                 "purge_records",
             ],
->>>>>>> retention
+            "erasure": ["ErasureService", "ErasureView"],
             "jobs": ["JobContext"],
             "jobs_catalogue": ["BACKUP_JOB_NAME", "DRILL_JOB_NAME", "standard_jobs"],
             "jobs_runner": ["JobRunnerThread", "record_run", "run_due", "runner_name"],
