@@ -9,6 +9,7 @@ from steward.cli import (
     audit,
     backup,
     deid,
+    erase,
     intake,
     jobs,
     keys,
@@ -39,6 +40,7 @@ app.add_typer(tokens.app, name="tokens")
 app.add_typer(staff.app, name="staff")
 app.add_typer(intake.app, name="intake")
 app.add_typer(deid.app, name="deid")
+app.add_typer(erase.app, name="erase")
 app.command("init")(init)
 app.command("serve")(serve)
 app.command("demo")(demo)

@@ -129,3 +129,18 @@ class AuditAction(StrEnum):
 
     LEDGER_REPLAY = "ledger.replay"
     """The erasure ledger was replayed onto the database (after a restore, at start)."""
+
+    ERASURE_REQUEST = "erasure.request"
+    """A staff member asked for a person's erasure (or was refused)."""
+
+    ERASURE_APPROVE = "erasure.approve"
+    """Another staff member approved an erasure (or was refused); it is then carried out."""
+
+    ERASURE_REFUSE = "erasure.refuse"
+    """An approver turned an erasure request down."""
+
+    ERASURE_CANCEL = "erasure.cancel"
+    """An erasure request was withdrawn before it was approved."""
+
+    ERASURE_READ = "erasure.read"
+    """The list of erasure requests was read (or refused)."""

@@ -186,6 +186,54 @@ class AggregateCount(models.Model):
         )
 
 
+class ErasureRequest(models.Model):
+    """A staff member's request to erase a person, and where it stands. No personal values.
+
+    ``record`` is the case the person was found by (kept after the erasure: the row stays,
+    purged). ``decided_by`` approved, refused or cancelled it, as ``state`` says; the rule
+    is :mod:`steward.vault.rules.erasure`. ``reason`` is checked, when the request is
+    made, against the person's own values, so it never repeats one of them.
+    """
+
+    class State(models.TextChoices):
+        REQUESTED = "requested"
+        APPROVED = "approved"
+        DONE = "done"
+        REFUSED = "refused"
+        CANCELLED = "cancelled"
+
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="erasures")
+    record = models.ForeignKey(
+        Record, null=True, blank=True, on_delete=models.SET_NULL, related_name="erasures"
+    )
+    dataset = models.CharField(max_length=63)
+    reason = models.TextField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.REQUESTED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="erasures_requested"
+    )
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="erasures_decided",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-requested_at", "-id")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("subject",),
+                condition=models.Q(state__in=("requested", "approved")),
+                name="one_open_erasure_per_subject",
+            ),
+        )
+
+
 class AuditEntryRow(models.Model):
     """One audit entry: canonical JSON, numbered; the number is unique so the chain cannot fork."""
 

@@ -46,7 +46,13 @@ from steward.policy.model.questionnaire import (
     Questionnaire,
     Source,
 )
-from steward.policy.model.rights import AccountClosure, Minors, MinorsPolicy, Rights
+from steward.policy.model.rights import (
+    AccountClosure,
+    ErasureApproval,
+    Minors,
+    MinorsPolicy,
+    Rights,
+)
 from steward.policy.model.roles import Action, Grant, Role, Scope
 from steward.policy.model.routing import ASSIGNING_SCOPES, DatasetRouting, Routing, Team
 from steward.policy.model.sharing import (
@@ -78,6 +84,7 @@ __all__ = [
     "DatasetRouting",
     "Delivery",
     "Disclosure",
+    "ErasureApproval",
     "ExpiryAction",
     "FieldSpec",
     "Governance",

@@ -73,6 +73,7 @@ if TYPE_CHECKING:
         purge_records,
     )
     from steward.vault.services.demo_data import create_demo_accounts, load_residents
+    from steward.vault.services.erasure import ErasureService, ErasureView
     from steward.vault.services.jobs import JobContext
     from steward.vault.services.jobs_catalogue import BACKUP_JOB_NAME, DRILL_JOB_NAME, standard_jobs
     from steward.vault.services.jobs_runner import JobRunnerThread, record_run, run_due, runner_name
@@ -86,6 +87,7 @@ if TYPE_CHECKING:
         sweep_retention,
     )
     from steward.vault.services.sign_in_locks import lockout_policy, request_lock
+    from steward.vault.services.staff_credentials import actor_by_password
     from steward.vault.services.staff_sessions import (
         SESSION_OBJECT,
         login_actor,
@@ -155,6 +157,7 @@ else:
                 "purge_fields",
                 "purge_records",
             ],
+            "erasure": ["ErasureService", "ErasureView"],
             "jobs": ["JobContext"],
             "jobs_catalogue": ["BACKUP_JOB_NAME", "DRILL_JOB_NAME", "standard_jobs"],
             "jobs_runner": ["JobRunnerThread", "record_run", "run_due", "runner_name"],
@@ -165,6 +168,7 @@ else:
             "statistics": ["DatasetCounts", "dataset_counts"],
             "record_views": ["RecordView", "ValueUnreadable"],
             "sign_in_locks": ["lockout_policy", "request_lock"],
+            "staff_credentials": ["actor_by_password"],
             "staff_sessions": [
                 "SESSION_OBJECT",
                 "login_actor",
@@ -197,6 +201,8 @@ __all__ = [
     "DatabaseRef",
     "DatasetAccess",
     "DatasetCounts",
+    "ErasureService",
+    "ErasureView",
     "InvalidValue",
     "JobContext",
     "JobRunnerThread",
@@ -215,6 +221,7 @@ __all__ = [
     "account_of",
     "account_standings",
     "acknowledgement_history",
+    "actor_by_password",
     "actor_from_request",
     "anonymize_records",
     "audit",
