@@ -141,6 +141,8 @@ SURFACES: dict[str, str] = {
         unlock_account verifier_key verify_backup
         Acknowledgement AcknowledgementList account_standings acknowledgement_history plan_text
         read_acknowledgements
+        ImportFileError ImportRefused ImportSource ImportSummary import_file list_imports
+        read_import_file
     """,
     "steward.vault.views": "",
 }

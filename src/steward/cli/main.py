@@ -7,6 +7,7 @@ import typer
 from steward import __version__
 from steward.cli import audit, backup, deid, intake, jobs, keys, policy, staff, tokens
 from steward.cli.demo import demo
+from steward.cli.imports import import_command
 from steward.cli.init_command import init
 from steward.cli.serve import serve
 from steward.cli.synth import synth
@@ -31,6 +32,7 @@ app.command("init")(init)
 app.command("serve")(serve)
 app.command("demo")(demo)
 app.command("synth")(synth)
+app.command("import")(import_command)
 
 
 @app.command()

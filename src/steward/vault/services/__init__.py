@@ -1,5 +1,5 @@
 """Vault services: collect, access, cases, accounts, acknowledgements, tokens, backups,
-checkpoints, jobs.
+checkpoints, jobs, imports.
 
 Views, the API and the command line call these, never the cipher. Every read of personal
 data goes through :class:`AccessService`; every submission through :func:`submit`.
@@ -66,6 +66,14 @@ if TYPE_CHECKING:
     from steward.vault.services.consents import reveal_choices
     from steward.vault.services.dataset_views import DatasetAccess
     from steward.vault.services.demo_data import create_demo_accounts, load_residents
+    from steward.vault.services.import_files import ImportFileError, read_import_file
+    from steward.vault.services.imports import (
+        ImportRefused,
+        ImportSource,
+        ImportSummary,
+        import_file,
+        list_imports,
+    )
     from steward.vault.services.jobs import JobContext
     from steward.vault.services.jobs_catalogue import BACKUP_JOB_NAME, DRILL_JOB_NAME, standard_jobs
     from steward.vault.services.jobs_runner import JobRunnerThread, record_run, run_due, runner_name
@@ -133,6 +141,14 @@ else:
             "consents": ["reveal_choices"],
             "dataset_views": ["DatasetAccess"],
             "demo_data": ["create_demo_accounts", "load_residents"],
+            "import_files": ["ImportFileError", "read_import_file"],
+            "imports": [
+                "ImportRefused",
+                "ImportSource",
+                "ImportSummary",
+                "import_file",
+                "list_imports",
+            ],
             "jobs": ["JobContext"],
             "jobs_catalogue": ["BACKUP_JOB_NAME", "DRILL_JOB_NAME", "standard_jobs"],
             "jobs_runner": ["JobRunnerThread", "record_run", "run_due", "runner_name"],
@@ -169,6 +185,10 @@ __all__ = [
     "CreatedBackup",
     "DatabaseRef",
     "DatasetAccess",
+    "ImportFileError",
+    "ImportRefused",
+    "ImportSource",
+    "ImportSummary",
     "InvalidValue",
     "JobContext",
     "JobRunnerThread",
@@ -192,9 +212,11 @@ __all__ = [
     "create_demo_accounts",
     "create_token",
     "disable_account",
+    "import_file",
     "job_statuses",
     "keys_dir",
     "list_accounts",
+    "list_imports",
     "list_tokens",
     "load_residents",
     "lockout_policy",
@@ -204,6 +226,7 @@ __all__ = [
     "prepare_backup_dir",
     "prune_backups",
     "read_acknowledgements",
+    "read_import_file",
     "recent_runs",
     "record_refusal",
     "record_run",
