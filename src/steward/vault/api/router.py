@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from steward import __version__
-from steward.vault.api import acknowledgements, audit, cases, errors, public, records
+from steward.vault.api import acknowledgements, audit, cases, errors, public, records, rows
 from steward.vault.api.auth import API_AUTH
 from steward.vault.api.parser import StrictJsonParser
 
@@ -60,6 +60,7 @@ api = StewardAPI(
 )
 errors.install(api)
 api.add_router("/", records.router)
+api.add_router("/", rows.router)
 api.add_router("/", cases.router)
 api.add_router("/", public.router)
 api.add_router("/", audit.router)

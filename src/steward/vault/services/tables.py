@@ -17,7 +17,7 @@ from typing import NoReturn
 from django.db import transaction
 
 from steward.audit import Outcome
-from steward.policy.model import Dataset, Scope
+from steward.policy.model import Dataset, DatasetKind, Scope
 from steward.vault.audit_actions import AuditAction
 from steward.vault.models import Record, Subject
 from steward.vault.rules.intake import Submission, check_row
@@ -57,7 +57,7 @@ def add_row(vault: Vault, actor: Actor, dataset_id: str, values: Mapping[str, st
     gets the row assigned to itself.
 
     Raises:
-        NotFound: no such dataset.
+        NotFound: no such dataset, or it is not a table.
         AccessDenied: the actor may not add this row (expired, no second factor, no
             write grant, out of scope); nothing is stored.
         SubmissionRejected: a value breaks the plan (``problems`` by field); nothing
@@ -65,6 +65,8 @@ def add_row(vault: Vault, actor: Actor, dataset_id: str, values: Mapping[str, st
         AuditUnavailable: the row could not be audited; nothing is stored.
     """
     dataset = table_of(vault, dataset_id)
+    if dataset.kind is not DatasetKind.TABLE:
+        raise NotFound(f"there is no table '{dataset.id}': rows are added only to tables")
     target = f"dataset/{dataset.id}"
     answers = {k: v.strip() for k, v in values.items() if v is not None and v.strip()}
     if actor.expired():

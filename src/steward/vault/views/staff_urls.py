@@ -10,6 +10,7 @@ from steward.vault.views import (
     staff_cases,
     staff_jobs,
     staff_mfa,
+    staff_tables,
 )
 
 app_name = "staff"
@@ -27,6 +28,8 @@ urlpatterns = [
     path("audit/", staff_audit.audit_browser, name="audit"),
     path("audit/verify/", staff_audit.audit_verify, name="audit-verify"),
     path("jobs/", staff_jobs.jobs_page, name="jobs"),
+    path("tables/", staff_tables.tables_page, name="tables"),
+    path("datasets/<slug:dataset_id>/add/", staff_tables.add_row_page, name="add-row"),
     path("acknowledge/", staff_acknowledge.acknowledge_view, name="acknowledge"),
     path("acknowledgements/", staff_acknowledge.acknowledgements_page, name="acknowledgements"),
 ]
