@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from steward.cli.django_setup import DatabaseUrl, DataDir, open_vault
 from steward.cli.errors import EXIT_FINDINGS, EXIT_UNUSABLE, plain_console, print_error, user_errors
@@ -99,22 +98,16 @@ def import_command(
 
 
 def _print_imports(rows: list[ImportSummary]) -> None:
+    """One block per import, newest first: what it was, where from, on what basis, by whom."""
     if not rows:
         stdout.print("no imports yet")
         return
-    table = Table(
-        "imported", "dataset", "rows", "source", "basis", "lawful", "operator", "sha256", "id"
-    )
     for row in rows:
-        table.add_row(
-            f"{row.imported:%Y-%m-%d %H:%M} UTC",
-            row.dataset,
-            str(row.rows),
-            row.source,
-            row.legal_basis,
-            "yes" if row.lawfully_collected else "no",
-            row.operator,
-            row.sha256,
-            row.id,
-        )
-    stdout.print(table)
+        stdout.print(f"import {row.id}")
+        stdout.print(f"  imported:   {row.imported:%Y-%m-%d %H:%M} UTC by {row.operator}")
+        stdout.print(f"  table:      {row.dataset} ({row.rows} rows, {row.file_format})")
+        stdout.print(f"  columns:    {', '.join(row.columns)}")
+        stdout.print(f"  source:     {row.source}")
+        stdout.print(f"  legal basis: {row.legal_basis}")
+        stdout.print(f"  lawfully collected: {'yes' if row.lawfully_collected else 'no'}")
+        stdout.print(f"  file sha256: {row.sha256}")
