@@ -215,14 +215,16 @@ def _store_batch(
     batch: Sequence[dict[str, str | None]],
 ) -> None:
     """Store checked rows: one subject and one record each, their ciphertexts, blind
-    indexes and (unanswered) consent rows, in a few bulk inserts."""
+    indexes and (unanswered) consent rows, in a few bulk inserts; the subjects' data
+    keys are made in one write of the key store."""
     specs = dataset.collected_fields
     purposes = consent_purposes(vault.plan, dataset)
     plan_id = vault.plan_version_id()
-    subjects, records, values, consents = [], [], [], []
-    for row in batch:
+    subjects = [Subject(id=uuid.uuid4()) for _ in batch]
+    vault.keyring.create_keys([str(subject.id) for subject in subjects])
+    records, values, consents = [], [], []
+    for row, subject in zip(batch, subjects, strict=True):
         answers = {k: v.strip() for k, v in row.items() if v is not None and v.strip()}
-        subject = Subject(id=uuid.uuid4())
         record = Record(
             id=uuid.uuid4(),
             dataset=dataset.id,
@@ -260,7 +262,6 @@ def _store_batch(
         consents += [
             Consent(subject=subject, record=record, purpose=p, granted=False) for p in purposes
         ]
-        subjects.append(subject)
         records.append(record)
     Subject.objects.bulk_create(subjects)
     Record.objects.bulk_create(records)
