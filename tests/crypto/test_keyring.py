@@ -187,3 +187,16 @@ def test_nonces_never_repeat_over_a_million_encryptions(provider: FileKeyProvide
     keyring = KeyRing(provider, MemorySubjectKeyStore())
     nonces = {parse_header(keyring.encrypt("s", b"", **PLACE)).nonce for _ in range(1_000_000)}
     assert len(nonces) == 1_000_000
+
+
+def test_keys_made_in_one_write_encrypt_as_keys_made_on_first_use(keyring: KeyRing) -> None:
+    before = parse_header(keyring.encrypt("old", b"v", **PLACE)).key_id
+    assert keyring.create_keys(["new1", "old", "new2", "new1"]) == 2
+    assert keyring.create_keys([]) == 0
+    assert parse_header(keyring.encrypt("old", b"v", **PLACE)).key_id == before
+    sealed = keyring.encrypt("new1", b"value", **PLACE)
+    assert keyring.decrypt(sealed, **PLACE) == b"value"
+    assert (
+        parse_header(sealed).key_id != parse_header(keyring.encrypt("new2", b"v", **PLACE)).key_id
+    )
+    assert keyring.has_key("new2")

@@ -346,3 +346,28 @@ TestMemoryStoreAgainstModel = StoreAgainstModel.TestCase
 TestMemoryStoreAgainstModel.settings = settings(max_examples=40, stateful_step_count=25)
 TestSqliteStoreAgainstModel = SqliteStoreAgainstModel.TestCase
 TestSqliteStoreAgainstModel.settings = settings(max_examples=25, stateful_step_count=25)
+
+
+def test_insert_many_stores_new_keys_and_keeps_existing_ones(store: SubjectKeyStore) -> None:
+    first = store.insert(key("ana"))
+    offered = [key("bo"), key("ana"), key("cy")]
+    kept = store.insert_many(offered)
+    assert kept == [offered[0], first, offered[2]]
+    assert store.by_subject("bo") == offered[0]
+    assert store.by_key_id(offered[1].key_id) is None
+    assert store.count_by_kek_version() == {1: 3}
+    assert store.insert_many([]) == []
+
+
+def test_insert_many_stores_nothing_when_one_key_is_refused(store: SubjectKeyStore) -> None:
+    live = store.insert(key("ana"))
+    with pytest.raises(KeyStoreError, match="already exists"):
+        store.insert_many([key("bo"), key("cy", key_id=live.key_id)])
+    assert store.by_subject("bo") is None
+    store.insert(key("dee", version=2))
+    store.rewrap([Rewrap(live.key_id, 1, 2, os.urandom(60))])
+    store.retire_below(2)
+    with pytest.raises(StaleKekVersionError):
+        store.insert_many([key("eve", version=2), key("fay", version=1)])
+    assert store.by_subject("eve") is None
+    assert store.count_by_kek_version() == {2: 2}

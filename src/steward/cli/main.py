@@ -19,6 +19,7 @@ from steward.cli import (
     tokens,
 )
 from steward.cli.demo import demo
+from steward.cli.imports import import_command
 from steward.cli.init_command import init
 from steward.cli.serve import serve
 from steward.cli.synth import synth
@@ -45,6 +46,7 @@ app.command("init")(init)
 app.command("serve")(serve)
 app.command("demo")(demo)
 app.command("synth")(synth)
+app.command("import")(import_command)
 
 
 @app.command()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from os import urandom
@@ -107,6 +107,52 @@ class KeyRing:
             nonce = urandom(NONCE_BYTES)
             out[field] = prefix + nonce + seal(nonce, plaintext, context + length_prefixed(field))
         return out
+
+    def create_keys(self, subjects: Sequence[str]) -> int:
+        """Create the data keys of ``subjects`` that have none, in one write of the store
+        (for many new subjects at once, such as an import); return how many were made.
+
+        Each key is what :meth:`encrypt` would create on first use; a subject that has a
+        key keeps it. Raises as :meth:`encrypt`.
+        """
+        generation = self._generation
+        fresh = {
+            subject: (urandom(KEY_ID_BYTES), AESGCM.generate_key(bit_length=KEY_BYTES * 8))
+            for subject in dict.fromkeys(subjects)
+        }
+        if not fresh:
+            return 0
+        refused: int | None = None
+        for _ in range(_STORE_ATTEMPTS):
+            version = self.provider.current_version()
+            if refused is not None and version <= refused:
+                break  # the provider has not moved on: the store would refuse again
+            wrapped = [
+                WrappedKey(
+                    key_id,
+                    subject,
+                    version,
+                    self.provider.wrap(version, data_key, _wrap_context(key_id, subject)),
+                    now(),
+                )
+                for subject, (key_id, data_key) in fresh.items()
+            ]
+            try:
+                kept = self.store.insert_many(wrapped)
+            except StaleKekVersionError:
+                refused = version  # retired meanwhile: wrap again under the current one
+                continue
+            made = 0
+            for mine, stored in zip(wrapped, kept, strict=True):
+                if stored.key_id == mine.key_id:
+                    self._remember(mine.key_id, AESGCM(fresh[mine.subject][1]), generation)
+                    made += 1
+            return made
+        raise KeyRetiredError(
+            "the key file's current KEK version is retired in the subject key store: the "
+            "key file and the subject key store do not belong together; see "
+            "'steward keys status'"
+        )
 
     def decrypt(self, ciphertext: bytes, *, dataset: str, record: str, field: str) -> bytes:
         """Decrypt a field value encrypted by :meth:`encrypt` for the same place.

@@ -149,6 +149,40 @@ class SqliteSubjectKeyStore:
             )
             return key
 
+    def insert_many(self, keys: Sequence[WrappedKey]) -> list[WrappedKey]:
+        if not keys:
+            return []
+        with self._writing("store data keys") as db:
+            minimum = int(db.execute("SELECT min_kek_version FROM key_state").fetchone()[0])
+            low = min(key.kek_version for key in keys)
+            if low < minimum:
+                raise stale_error(low, minimum)
+            kept: list[WrappedKey] = []
+            for key in keys:
+                existing = db.execute(_BY_SUBJECT, (key.subject,)).fetchone()
+                if existing is not None:
+                    kept.append(_row(existing))
+                    continue
+                used = db.execute(
+                    "SELECT 1 FROM subject_keys WHERE key_id = ?1 "
+                    "UNION ALL SELECT 1 FROM shredded_keys WHERE key_id = ?1",
+                    (key.key_id,),
+                ).fetchone()
+                if used is not None:
+                    raise KeyStoreError("a data key with this key id already exists")
+                db.execute(
+                    "INSERT INTO subject_keys VALUES (?, ?, ?, ?, ?)",
+                    (
+                        key.key_id,
+                        key.subject,
+                        key.kek_version,
+                        key.wrapped,
+                        key.created.isoformat(),
+                    ),
+                )
+                kept.append(key)
+            return kept
+
     def rewrap(self, changes: Sequence[Rewrap]) -> int:
         if not changes:
             return 0

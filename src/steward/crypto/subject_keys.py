@@ -102,6 +102,18 @@ class SubjectKeyStore(Protocol):
         """
         ...
 
+    def insert_many(self, keys: Sequence[WrappedKey]) -> list[WrappedKey]:
+        """:meth:`insert` each key, all in one write transaction; return each subject's
+        key, in the order of ``keys`` (an existing key where the subject had one).
+
+        Raises:
+            StaleKekVersionError: a key is wrapped under a version below the store's
+                minimum; nothing was stored.
+            KeyStoreError: a key id is already in use, live or shredded; nothing was
+                stored.
+        """
+        ...
+
     def rewrap(self, changes: Sequence[Rewrap]) -> int:
         """Replace wrappings, each only if its key is still live and under ``from_version``.
 
@@ -208,6 +220,28 @@ class MemorySubjectKeyStore:
             self._keys[key.key_id] = key
             self._subjects[key.subject] = key.key_id
             return key
+
+    def insert_many(self, keys: Sequence[WrappedKey]) -> list[WrappedKey]:
+        with self._lock:
+            self._check_open()
+            minimum = self._state.min_kek_version
+            stale = [k.kek_version for k in keys if k.kek_version < minimum]
+            if stale:
+                raise stale_error(min(stale), minimum)
+            ids = [k.key_id for k in keys if k.subject not in self._subjects]
+            if len(set(ids)) != len(ids) or any(
+                i in self._keys or i in self._tombstones for i in ids
+            ):
+                raise KeyStoreError("a data key with this key id already exists")
+            kept = []
+            for key in keys:
+                existing = self._subjects.get(key.subject)
+                if existing is None:
+                    self._keys[key.key_id] = key
+                    self._subjects[key.subject] = key.key_id
+                    existing = key.key_id
+                kept.append(self._keys[existing])
+            return kept
 
     def rewrap(self, changes: Sequence[Rewrap]) -> int:
         with self._lock:

@@ -254,6 +254,7 @@ ENTRIES: tuple[Safeguard, ...] = (
         (
             _node("vault/test_intake_submit.py", "test_a_never_field_is_refused_even_when_crafted"),
             _node("policy/test_access.py", "test_never_field_is_refused_to_everyone"),
+            _node("cli/test_import_cli.py", "test_a_never_field_is_refused"),
         ),
     ),
     Safeguard(

@@ -43,6 +43,9 @@ class AuditAction(StrEnum):
     DATASET_EXPORT = "dataset.export"
     """A dataset was exported in clear."""
 
+    DATASET_IMPORT = "dataset.import"
+    """A file of rows was imported into a table, with its provenance."""
+
     SEALED_RECEIVE = "sealed.receive"
     """A sealed submission was received."""
 

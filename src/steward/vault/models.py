@@ -33,8 +33,34 @@ class Subject(models.Model):
     erased = models.DateTimeField(null=True, blank=True)
 
 
+class ImportProvenance(models.Model):
+    """Where the rows of one ``steward import`` came from (no personal data).
+
+    The operator states the source, the legal basis (one the plan's purposes allow for
+    the dataset) and that the data was lawfully collected; the time, the file's SHA-256
+    and the number of rows are recorded by Steward. Records created by the import point
+    here (:attr:`Record.provenance`).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    dataset = models.CharField(max_length=63, db_index=True)
+    plan = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="imports")
+    source = models.CharField(max_length=500)
+    legal_basis = models.CharField(max_length=63)
+    lawfully_collected = models.BooleanField()
+    operator = models.CharField(max_length=100)
+    imported = models.DateTimeField(db_index=True)
+    sha256 = models.CharField(max_length=64)
+    file_format = models.CharField(max_length=10)
+    rows = models.PositiveIntegerField()
+    columns = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ("-imported",)
+
+
 class Record(models.Model):
-    """One submission or case of a plan dataset."""
+    """One submission or case of a plan dataset, or one row of a table."""
 
     class Status(models.TextChoices):
         OPEN = "open"
@@ -66,6 +92,14 @@ class Record(models.Model):
     """The names of the fields purged so far: the marker that they never come back."""
     anonymized = models.BooleanField(default=False)
     """Purged by anonymization: only non-identifying clear values stay, unlinked."""
+    provenance = models.ForeignKey(
+        ImportProvenance,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="records",
+    )
+    """The import the record came from; ``None`` for intake and rows added by staff."""
 
     class Meta:
         ordering = ("-created",)

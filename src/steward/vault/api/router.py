@@ -21,6 +21,7 @@ from steward.vault.api import (
     public,
     records,
     retention,
+    rows,
 )
 from steward.vault.api.auth import API_AUTH
 from steward.vault.api.parser import StrictJsonParser
@@ -68,6 +69,7 @@ api = StewardAPI(
 )
 errors.install(api)
 api.add_router("/", records.router)
+api.add_router("/", rows.router)
 api.add_router("/", cases.router)
 api.add_router("/", public.router)
 api.add_router("/", audit.router)

@@ -107,6 +107,21 @@ class UpdateIn(Schema):
     value: str = Field(max_length=MAX_VALUE_CHARS)
 
 
+class RowIn(Schema):
+    """A new row of a table: values by field name. Any keys are accepted here; the
+    plan decides (undeclared and never-recorded fields are refused with 400)."""
+
+    values: dict[str, str] = Field(default_factory=dict, description="values by field name")
+
+
+class RowOut(Schema):
+    """The row stored: its record id, its table and the team the plan routed it to."""
+
+    id: str
+    dataset: str
+    team: str
+
+
 class ExportOut(Schema):
     """Every record in scope with the fields the role may export, in clear; a value that
     cannot be read is given as its marker (``[erased]``, ``[unreadable: ...]``)."""

@@ -106,6 +106,37 @@ def check_submission(plan: Plan, submission: Submission) -> Verdict:
     return Verdict(problems, refused)
 
 
+def check_row(plan: Plan, dataset_id: str, answers: Mapping[str, str]) -> dict[str, str]:
+    """Every problem with storing ``answers`` as one row of the table ``dataset_id``.
+
+    The same rules as an intake answer (:func:`check_submission`), field by field:
+    undeclared fields (all listed, under ``""``), any value for a field marked ``never``,
+    missing required values and values of the wrong form. A table row carries no
+    person's opt-in, so a value for a field whose only purposes rest on consent is
+    refused too. Refused as a whole: an unknown dataset, or one that is not a table
+    (intake forms are filled in by the people themselves, with the notice and opt-ins).
+    """
+    try:
+        dataset = plan.dataset(dataset_id)
+    except KeyError:
+        return {"": f"there is no dataset '{dataset_id}'"}
+    if dataset.kind is not DatasetKind.TABLE:
+        return {"": f"'{dataset.id}' is not a table"}
+    problems: dict[str, str] = {}
+    declared = {spec.name: spec for spec in dataset.fields}
+    undeclared = sorted(set(answers) - set(declared))
+    if undeclared:
+        problems[""] = "undeclared fields: " + ", ".join(undeclared)
+    for name, spec in declared.items():
+        value = answers.get(name)
+        problem = _field_problem(spec, value)
+        if problem is None and value is not None and value.strip() and only_consent(plan, spec):
+            problem = "kept only with the person's consent, which a table row does not record"
+        if problem:
+            problems[name] = problem
+    return problems
+
+
 def _missing_consents(plan: Plan, dataset: Dataset, submission: Submission) -> dict[str, str]:
     """Problems on the opt-in boxes: answers given (or required) whose only purposes rest
     on consent the person did not give. Keyed ``consent:<purpose>``, the first such

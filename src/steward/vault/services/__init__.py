@@ -1,5 +1,5 @@
 """Vault services: collect, access, cases, accounts, acknowledgements, tokens, backups,
-checkpoints, jobs.
+checkpoints, jobs, imports.
 
 Views, the API and the command line call these, never the cipher. Every read of personal
 data goes through :class:`AccessService`; every submission through :func:`submit`.
@@ -74,6 +74,14 @@ if TYPE_CHECKING:
     )
     from steward.vault.services.demo_data import create_demo_accounts, load_residents
     from steward.vault.services.erasure import ErasureService, ErasureView
+    from steward.vault.services.import_files import ImportFileError, read_import_file
+    from steward.vault.services.imports import (
+        ImportRefused,
+        ImportSource,
+        ImportSummary,
+        import_file,
+        list_imports,
+    )
     from steward.vault.services.jobs import JobContext
     from steward.vault.services.jobs_catalogue import BACKUP_JOB_NAME, DRILL_JOB_NAME, standard_jobs
     from steward.vault.services.jobs_runner import JobRunnerThread, record_run, run_due, runner_name
@@ -158,6 +166,14 @@ else:
                 "purge_records",
             ],
             "erasure": ["ErasureService", "ErasureView"],
+            "import_files": ["ImportFileError", "read_import_file"],
+            "imports": [
+                "ImportRefused",
+                "ImportSource",
+                "ImportSummary",
+                "import_file",
+                "list_imports",
+            ],
             "jobs": ["JobContext"],
             "jobs_catalogue": ["BACKUP_JOB_NAME", "DRILL_JOB_NAME", "standard_jobs"],
             "jobs_runner": ["JobRunnerThread", "record_run", "run_due", "runner_name"],
@@ -203,6 +219,10 @@ __all__ = [
     "DatasetCounts",
     "ErasureService",
     "ErasureView",
+    "ImportFileError",
+    "ImportRefused",
+    "ImportSource",
+    "ImportSummary",
     "InvalidValue",
     "JobContext",
     "JobRunnerThread",
@@ -234,9 +254,11 @@ __all__ = [
     "dataset_counts",
     "disable_account",
     "erase_subject",
+    "import_file",
     "job_statuses",
     "keys_dir",
     "list_accounts",
+    "list_imports",
     "list_tokens",
     "load_residents",
     "lockout_policy",
@@ -249,6 +271,7 @@ __all__ = [
     "purge_records",
     "read_acknowledgements",
     "read_retention_status",
+    "read_import_file",
     "recent_runs",
     "record_refusal",
     "record_run",

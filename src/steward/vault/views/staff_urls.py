@@ -13,6 +13,7 @@ from steward.vault.views import (
     staff_jobs,
     staff_mfa,
     staff_retention,
+    staff_tables,
 )
 
 app_name = "staff"
@@ -33,6 +34,8 @@ urlpatterns = [
     path("audit/verify/", staff_audit.audit_verify, name="audit-verify"),
     path("jobs/", staff_jobs.jobs_page, name="jobs"),
     path("retention/", staff_retention.retention_page, name="retention"),
+    path("tables/", staff_tables.tables_page, name="tables"),
+    path("datasets/<slug:dataset_id>/add/", staff_tables.add_row_page, name="add-row"),
     path("acknowledge/", staff_acknowledge.acknowledge_view, name="acknowledge"),
     path("acknowledgements/", staff_acknowledge.acknowledgements_page, name="acknowledgements"),
 ]
