@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -31,7 +32,7 @@ def cases(city_vault: Vault) -> list[Record]:
     return made
 
 
-def _positions(cases: list[Record], items: list[dict]) -> list[int]:
+def _positions(cases: list[Record], items: list[dict[str, Any]]) -> list[int]:
     index = {str(c.id): n for n, c in enumerate(cases)}
     return [index[item["id"]] for item in items]
 
@@ -126,7 +127,7 @@ def test_search_by_post(city_vault: Vault, cases: list[Record]) -> None:
     ],
 )
 def test_search_with_filters(
-    city_vault: Vault, cases: list[Record], body: dict, expected: list[int], total: int
+    city_vault: Vault, cases: list[Record], body: dict[str, Any], expected: list[int], total: int
 ) -> None:
     data = _search(city_vault, **body).json()
     assert (_positions(cases, data["items"]), data["total"]) == (expected, total)
@@ -150,7 +151,9 @@ def test_search_keeps_the_scope(city_vault: Vault, cases: list[Record]) -> None:
         ({"team": "mars"}, 422),
     ],
 )
-def test_search_refusals(city_vault: Vault, cases: list[Record], body: dict, status: int) -> None:
+def test_search_refusals(
+    city_vault: Vault, cases: list[Record], body: dict[str, Any], status: int
+) -> None:
     response = _search(city_vault, **body)
     assert response.status_code == status, response.content
     assert VALUES["email"] not in response.content.decode()
