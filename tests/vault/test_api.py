@@ -82,6 +82,7 @@ def test_the_openapi_schema_lists_every_endpoint(client: Client, city_vault: Vau
         "/api/records/{record_id}/assignment",
         "/api/records/{record_id}/close",
         "/api/records/{record_id}/reopen",
+        "/api/records/search",
         "/api/acknowledgements",
         "/api/retention",
         "/api/datasets/{dataset}/rows",

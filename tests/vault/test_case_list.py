@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
 import pytest
 
@@ -12,6 +13,7 @@ from steward.vault.rules.case_query import CaseQuery, Sort, StatusFilter
 from steward.vault.runtime import Vault
 from steward.vault.services.access import AccessDenied, AccessService
 from steward.vault.services.case_list import CasePage
+from steward.vault.services.record_views import RecordView
 from tests.vault.conftest import actor_for
 from tests.vault.test_staff_support import DISTINCT, add_case
 
@@ -36,11 +38,11 @@ def cases(city_vault: Vault) -> list[Record]:
     return made
 
 
-def _ids(views: list) -> list[int]:
+def _ids(views: list[RecordView]) -> list[UUID]:
     return [v.id for v in views]
 
 
-def _positions(cases: list[Record], views: list) -> list[int]:
+def _positions(cases: list[Record], views: list[RecordView]) -> list[int]:
     index = {c.id: n for n, c in enumerate(cases)}
     return [index[v.id] for v in views]
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from steward.audit import Outcome
+from steward.audit import AuditEntry, Outcome
 from steward.vault.models import FieldValue, Record
 from steward.vault.runtime import Vault
 from steward.vault.services.access import AccessDenied, NotFound
@@ -25,7 +25,7 @@ NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 REASON = "Resident confirmed   the repair"
 
 
-def _new_entries(vault: Vault, before: int) -> list:
+def _new_entries(vault: Vault, before: int) -> list[AuditEntry]:
     return list(vault.audit.entries())[before:]
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from steward.vault.rules.case_query import (
     CaseQuery,
@@ -85,3 +87,31 @@ def test_the_date_range_covers_whole_days_in_utc() -> None:
 def test_the_description_for_the_audit_log() -> None:
     query = CaseQuery(StatusFilter.OPEN, "north", date(2026, 1, 1), None, Sort.UPDATED)
     assert query.describe() == "status open; sort updated; team north; received 2026-01-01..now"
+
+
+FIXED_MESSAGES = {
+    message
+    for params in (
+        {"status": "?", "team": "?", "from": "?", "to": "?", "sort": "?"},
+        {"from": "1900-01-01", "to": "3000-01-01"},
+        {"from": "2026-02-02", "to": "2026-01-01"},
+    )
+    for message in parse_query(params, TEAMS)[1].values()
+}
+"""Every sentence parse_query answers with: fixed, so none repeats what was typed."""
+KEYS = st.sampled_from(["status", "team", "from", "to", "sort", "other"])
+
+
+@given(st.dictionaries(KEYS, st.text(max_size=40), max_size=6))
+@settings(max_examples=300)
+def test_any_text_gives_a_query_and_messages_that_never_repeat_it(
+    params: dict[str, str],
+) -> None:
+    query, problems = parse_query(params, TEAMS)
+    assert isinstance(query, CaseQuery)
+    assert set(problems) <= {"status", "team", "from", "to", "sort"}
+    for message in problems.values():
+        assert message in FIXED_MESSAGES
+    assert query.team in TEAMS | {""}
+    if query.created_from and query.created_to:
+        assert query.created_from <= query.created_to

@@ -6,10 +6,12 @@ decides, decrypts, masks and audits; errors are answered by :mod:`.errors`.
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from ninja.errors import ValidationError
 from ninja.responses import Status
 from pydantic import Field
 
@@ -24,8 +26,10 @@ from steward.vault.api.schemas import (
     RecordPageOut,
     RevealIn,
     RevealOut,
+    SearchIn,
     UpdateIn,
 )
+from steward.vault.rules.case_query import CaseQuery, Sort, StatusFilter
 from steward.vault.runtime import get_vault
 from steward.vault.services.access import MAX_OFFSET, MAX_PAGE, AccessService
 from steward.vault.services.dataset_views import DatasetAccess
@@ -47,6 +51,20 @@ class PageQuery(Schema):
 
     limit: int = Field(50, ge=1, le=MAX_PAGE)
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+class ListQuery(PageQuery):
+    """Which records, in which order, and which page of them."""
+
+    status: StatusFilter = Field(StatusFilter.ANY, description="open, closed or any")
+    team: str = Field("", max_length=63, description="only this team's records (a plan team)")
+    created_from: date | None = Field(None, description="first day received (UTC), included")
+    created_to: date | None = Field(None, description="last day received (UTC), included")
+    sort: Sort = Field(
+        Sort.CREATED_DESC,
+        description="-created (newest first), created, -updated, updated, status (open "
+        "first) or -status (closed first)",
+    )
 
 
 def _service() -> AccessService:
@@ -71,13 +89,48 @@ def list_datasets(request: HttpRequest) -> list[DatasetOut]:
     summary="A page of a dataset's records, masked",
     operation_id="listRecords",
 )
-def list_records(request: HttpRequest, dataset: str, page: Query[PageQuery]) -> RecordPageOut:
-    """Records of ``dataset`` in the caller's scope, newest first, every field masked
-    per the plan. The read is audited."""
-    views = _service().list_records(
-        actor_of(request), dataset, limit=page.limit, offset=page.offset
+def list_records(request: HttpRequest, dataset: str, page: Query[ListQuery]) -> RecordPageOut:
+    """Records of ``dataset`` in the caller's scope, every field masked per the plan,
+    filtered by status, team and the days they were received, in the order asked for
+    (newest first by default), with the total over every page. A filter only narrows
+    the caller's scope. The read is audited, with its filters."""
+    query = _case_query(page)
+    actor = actor_of(request)
+    service = _service()
+    views = service.list_records(actor, dataset, limit=page.limit, offset=page.offset, query=query)
+    out = _page_out(page, views)
+    out.total = service.count_records(actor, dataset, query=query)
+    return out
+
+
+@router.post(
+    "/records/search",
+    response={200: RecordPageOut, **READ_ERRORS},
+    summary="Search a dataset's records by a searchable field, masked",
+    operation_id="searchRecords",
+)
+def search_records(request: HttpRequest, body: SearchIn) -> RecordPageOut:
+    """Records in the caller's scope whose searchable ``field`` equals ``value`` (looked
+    up through the field's blind index, so nothing is decrypted to search), with the
+    list's filters and order. The value is sent in the body so that it never lands in
+    an address or a log; the audit entry names the field, never the value."""
+    query = _case_query(body)
+    found = _service().find_records(
+        actor_of(request),
+        body.dataset,
+        body.field,
+        body.value,
+        limit=body.limit,
+        offset=body.offset,
+        query=query,
     )
-    return _page_out(page, views)
+    return RecordPageOut(
+        limit=body.limit,
+        offset=body.offset,
+        items=[_record_out(v) for v in found.items],
+        total=found.total,
+        truncated=found.truncated,
+    )
 
 
 @router.get(
@@ -146,6 +199,16 @@ def export(request: HttpRequest, dataset: str) -> ExportOut:
     export grant; audited; sent with ``Cache-Control: no-store``."""
     answer = _service().export(actor_of(request), dataset)
     return ExportOut(dataset=answer.dataset, fields=list(answer.fields), rows=list(answer.rows))
+
+
+def _case_query(asked: ListQuery | SearchIn) -> CaseQuery:
+    """The list's filters; a team the plan does not declare is refused (422)."""
+    if asked.team and asked.team not in get_vault().plan.team_ids():
+        raise ValidationError([{"loc": ("query", "team"), "msg": "there is no such team"}])
+    if asked.created_from and asked.created_to and asked.created_from > asked.created_to:
+        problem = "the end of the date range is before its start"
+        raise ValidationError([{"loc": ("query", "created_to"), "msg": problem}])
+    return CaseQuery(asked.status, asked.team, asked.created_from, asked.created_to, asked.sort)
 
 
 def _dataset_out(dataset: DatasetAccess) -> DatasetOut:

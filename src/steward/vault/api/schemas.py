@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from ninja import Field, Schema
 
+from steward.vault.rules.case_query import Sort, StatusFilter
 from steward.vault.rules.intake import MAX_VALUE_CHARS
 
 
@@ -78,11 +79,40 @@ class RecordOut(Schema):
 
 
 class RecordPageOut(Schema):
-    """A page of records, newest first."""
+    """A page of records, in the order asked for (newest first by default)."""
 
     limit: int
     offset: int
     items: list[RecordOut]
+    total: int | None = Field(
+        default=None,
+        description="how many records match in all, over every page (lists and searches)",
+    )
+    truncated: bool = Field(
+        default=False,
+        description="a search found more candidates than it looks at (1000): narrow it",
+    )
+
+
+class SearchIn(Schema):
+    """A search by one searchable field's exact value, with the list's filters.
+
+    Sent in the body (POST) so the value never lands in an address or a log."""
+
+    dataset: str = Field(max_length=63)
+    field: str = Field(max_length=63, description="a field the plan marks searchable")
+    value: str = Field(
+        min_length=1,
+        max_length=320,
+        description="the exact value; case, spaces and phone formatting do not matter",
+    )
+    status: StatusFilter = StatusFilter.ANY
+    team: str = Field("", max_length=63)
+    created_from: date | None = Field(None, description="first day received (UTC), included")
+    created_to: date | None = Field(None, description="last day received (UTC), included")
+    sort: Sort = Sort.CREATED_DESC
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0, le=2**31 - 1)
 
 
 class RevealIn(Schema):
