@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from steward import __version__
-from steward.vault.api import acknowledgements, audit, cases, errors, public, records
+from steward.vault.api import acknowledgements, audit, cases, erasure, errors, public, records
 from steward.vault.api.auth import API_AUTH
 from steward.vault.api.parser import StrictJsonParser
 
@@ -64,3 +64,4 @@ api.add_router("/", cases.router)
 api.add_router("/", public.router)
 api.add_router("/", audit.router)
 api.add_router("/", acknowledgements.router)
+api.add_router("/", erasure.router)

@@ -231,13 +231,20 @@ class ErasureService:
         latest = _latest(subject) if subject is not None else None
         return _view(latest) if latest else None
 
+    def erased_on(self, record_id: UUID) -> datetime | None:
+        """When the person of a case the caller already read was erased, or ``None``."""
+        found = Record.objects.filter(pk=record_id).values_list("subject__erased", flat=True)
+        return found.first()
+
     # -- carrying out -----------------------------------------------------------------
 
     def _decide(self, actor: Actor, request_id: int | str, step: ErasureStep) -> ErasureView:
         try:
             key = int(str(request_id))
         except ValueError:
-            raise NotFound("no such erasure request") from None
+            key = 0
+        if not 0 < key < 2**63:
+            raise NotFound("no such erasure request")
         now = clock.now()
         with transaction.atomic():
             found = ErasureRequest.objects.select_for_update().filter(pk=key).first()

@@ -23,6 +23,7 @@ from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import AuditUnavailable
 from steward.vault.services.cases import CaseService
 from steward.vault.services.consents import reveal_choices
+from steward.vault.services.erasure import ErasureService
 from steward.vault.services.record_views import ValueUnreadable
 from steward.vault.services.staff_sessions import record_refusal
 from steward.vault.views.staff_common import error_page, page, staff_page
@@ -96,7 +97,15 @@ def record_page(request: HttpRequest, actor: Actor, record_id: UUID) -> HttpResp
     today = actor.today()
     rows = [(f, explain(actor.role, dataset.field(f.name), today=today)) for f in view.fields]
     assigns = CaseService(vault).assigns(actor, view.dataset, view.team)
-    context = {"record": view, "rows": rows, "assigns": assigns}
+    erasure = ErasureService(vault)
+    context = {
+        "record": view,
+        "rows": rows,
+        "assigns": assigns,
+        "erased_on": erasure.erased_on(view.id),
+        "erasure": erasure.of_record(view.id),
+        "may_erase": erasure.rights(actor).request,
+    }
     return page(request, "steward/staff/record.html", context, actor=actor)
 
 

@@ -8,6 +8,7 @@ from steward.vault.views import (
     staff_audit,
     staff_auth,
     staff_cases,
+    staff_erasure,
     staff_jobs,
     staff_mfa,
 )
@@ -27,6 +28,13 @@ urlpatterns = [
     path("audit/", staff_audit.audit_browser, name="audit"),
     path("audit/verify/", staff_audit.audit_verify, name="audit-verify"),
     path("jobs/", staff_jobs.jobs_page, name="jobs"),
+    path("erasure/", staff_erasure.erasure_list, name="erasure"),
+    path(
+        "erasure/<int:request_id>/<slug:step>/",
+        staff_erasure.erasure_step,
+        name="erasure-step",
+    ),
+    path("records/<uuid:record_id>/erase/", staff_erasure.erase_form, name="erase"),
     path("acknowledge/", staff_acknowledge.acknowledge_view, name="acknowledge"),
     path("acknowledgements/", staff_acknowledge.acknowledgements_page, name="acknowledgements"),
 ]
