@@ -56,6 +56,7 @@ def test_one_officer_asks_another_approves_and_the_case_shows_erased(
     for secret in ("Zephyrine", "Quockenbush", DISTINCT["email"], "Wobblewick"):
         assert secret not in content
     (done,) = ErasureRequest.objects.all()
+    assert done.decided_by is not None
     assert (done.state, done.requested_by.username, done.decided_by.username) == (
         "done",
         "ana.lima",
