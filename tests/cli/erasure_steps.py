@@ -105,8 +105,8 @@ def check(erased_record: str) -> dict[str, Any]:
     try:
         access.reveal(officer, erased_record, "email", "follow_up", "checking after a restore")
         revealed = True
-    except ValueUnreadable:
-        revealed = False
+    except ValueUnreadable as error:
+        revealed = error.reason.value  # type: ignore[assignment]
     audit = b"\n".join(bytes(r.record) for r in AuditEntryRow.objects.all())
     return {
         "shown": [f.shown for f in view.fields if f.shown],
