@@ -88,7 +88,6 @@ def test_the_known_gaps_are_not_marked_enforced() -> None:
     gaps = {
         "retention_sweep",
         "case_closure",
-        "erasure",
         "rights_self_service",
         "consent_withdrawal",
         "disclosure_grounds",

@@ -355,9 +355,27 @@ ENTRIES: tuple[Safeguard, ...] = (
     Safeguard(
         "erasure",
         "erasing a person's data on request",
-        False,
+        True,
         lambda plan: plan.rights.erasure,
-        issue=9,
+        (
+            _node(
+                "vault/test_erasure_service.py",
+                "test_one_asks_another_approves_and_the_person_is_gone",
+            ),
+            _node("vault/test_rules_erasure.py", "test_the_erasure_rule"),
+            _node(
+                "cli/test_erase_restore.py",
+                "test_an_erasure_approved_after_a_backup_holds_in_the_restored_sqlite_vault",
+            ),
+            _node(
+                "vault/browser/test_erasure_approval.py",
+                "test_one_officer_asks_another_approves_and_the_case_shows_erased",
+            ),
+            _node(
+                "vault/test_demo_audit_scan.py",
+                "test_no_submitted_value_appears_anywhere_in_the_audit_log",
+            ),
+        ),
         claims=("erases your data on request", "erases a person's data on request"),
     ),
     Safeguard(
