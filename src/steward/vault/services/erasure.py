@@ -169,6 +169,7 @@ class ErasureService:
                 )
                 audit(self.vault, actor=actor.ref, action=AuditAction.ERASURE_REQUEST, obj=target)
                 if state_after(self.vault.plan, ErasureStep.REQUEST) is ErasureState.APPROVED:
+                    made.state = ErasureState.APPROVED.value
                     self._carry_out(actor, made, now)
         except IntegrityError:
             raise AccessDenied("an erasure of this person is already under way") from None
