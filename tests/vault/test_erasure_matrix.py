@@ -146,3 +146,25 @@ def test_erasure_matrix(city_vault: Vault, who: str, action: str, status: int) -
     assert Record.objects.filter(pk=case.pk).exists()
     if status in (302, 201) and action.endswith("ask"):
         assert ErasureRequest.objects.get(subject_id=case.subject_id).state == "requested"
+
+
+def test_an_erased_person_is_answered_410_and_the_case_page_says_so(city_vault: Vault) -> None:
+    _user("asking.officer", PERSONAS["asker"])
+    case = add_case(city_vault, team="north")
+    service = ErasureService(city_vault)
+    other = _client(_user("sam.person", PERSONAS["other officer"]))
+    asked = service.request(_asker(city_vault), case.id, REASON)
+    page = other.get(f"/staff/records/{case.id}/")
+    assert b"waits for approval" in page.content
+    assert other.post(f"/staff/erasure/{asked.id}/approve/").status_code == 302
+    page = other.get(f"/staff/records/{case.id}/")
+    assert page.status_code == 200
+    assert b"<strong>Erased</strong>" in page.content
+    assert b"Erase this person" not in page.content
+    assert other.get(f"/staff/records/{case.id}/erase/").status_code == 410
+    response = other.post(
+        f"/api/records/{case.id}/erasure", json.dumps({"reason": REASON}), "application/json"
+    )
+    assert response.status_code == 410
+    assert other.post("/staff/erasure/99999/approve/").status_code == 404
+    assert other.post(f"/staff/erasure/{asked.id}/destroy/").status_code == 404

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from steward.vault.rules.erasure import ErasureStep
+from steward.vault.rules.unreadable import Unreadable
 from steward.vault.runtime import get_vault
 from steward.vault.services.access import AccessDenied, AccessService, InvalidValue, NotFound
 from steward.vault.services.actors import Actor
@@ -88,6 +89,8 @@ def erase_form(request: HttpRequest, actor: Actor, record_id: UUID) -> HttpRespo
         view = AccessService(vault).get_record(actor, record_id)
     except (AccessDenied, NotFound, AuditUnavailable) as error:
         return service_error(request, error, actor)
+    if service.erased_on(view.id) is not None:
+        return unreadable_page(request, ValueUnreadable(Unreadable.ERASED), actor)
     context: dict[str, object] = {"record": view, "second": vault.plan.rights.erasure_approval}
     if request.method == "GET":
         return page(request, "steward/staff/erase.html", context, actor=actor)
