@@ -93,7 +93,7 @@ SURFACES: dict[str, str] = {
         render_documents render_markdown role_view write_documents
     """,
     "steward.policy.model": """
-        ASSIGNING_SCOPES AccountClosure Action Backups CategoryDefinition Complaints Contact
+        ASSIGNING_SCOPES AccountClosure Action Backups Cases CategoryDefinition Complaints Contact
         Contract ContractKind Cookie Dataset DatasetKind DatasetRouting Delivery Disclosure
         ErasureApproval ExpiryAction FieldSpec Governance Grant HostedBy Hosting Identifier
         IdentifierRole
@@ -145,7 +145,8 @@ SURFACES: dict[str, str] = {
         Acknowledgement AcknowledgementList account_standings acknowledgement_history plan_text
         read_acknowledgements ErasureService ErasureView actor_by_password
         PurgeResult ReplayReport anonymize_records erase_subject purge_fields purge_records
-        replay_ledger
+        replay_ledger RetentionStatus read_retention_status RETENTION_JOB_NAME SweepReport
+        sweep_retention DatasetCounts dataset_counts
     """,
     "steward.vault.views": "",
 }

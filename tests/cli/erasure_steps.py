@@ -98,7 +98,7 @@ def check(erased_record: str) -> dict[str, Any]:
     row = Record.objects.get(pk=erased_record)
     view = access.get_record(officer, erased_record)
     found = {
-        f"{n}.{field}": len(access.find_records(officer, "service_request", field, p[field]))
+        f"{n}.{field}": len(access.find_records(officer, "service_request", field, p[field]).items)
         for n, p in enumerate(PEOPLE)
         for field in ("full_name", "email", "phone")
     }

@@ -80,12 +80,15 @@ def test_the_openapi_schema_lists_every_endpoint(client: Client, city_vault: Vau
         "/api/audit/verify",
         "/api/datasets/{dataset}/queue",
         "/api/records/{record_id}/assignment",
+        "/api/records/{record_id}/close",
+        "/api/records/{record_id}/reopen",
         "/api/acknowledgements",
         "/api/erasure",
         "/api/records/{record_id}/erasure",
         "/api/erasure/{request_id}/approve",
         "/api/erasure/{request_id}/refuse",
         "/api/erasure/{request_id}/cancel",
+        "/api/retention",
     }
     assert "security" not in schema["paths"]["/api/intake/{dataset}"]["post"]
     assert schema["paths"]["/api/datasets"]["get"]["security"]

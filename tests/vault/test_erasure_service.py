@@ -80,10 +80,12 @@ def test_one_asks_another_approves_and_the_person_is_gone(
     assert leaked(repr(view)) == set()
     assert all(not f.shown or f.name in {"district", "request_type"} for f in view.fields)
     assert leaked(repr(access.list_records(ana, "service_request"))) == set()
-    assert access.find_records(ana, "service_request", "email", DISTINCT["email"]) == []
+    assert access.find_records(ana, "service_request", "email", DISTINCT["email"]).items == []
     with pytest.raises(ValueUnreadable):
         access.reveal(ana, gone.id, "email", "follow_up", "calling the resident back")
-    assert access.find_records(ana, "service_request", "email", OTHER["email"])[0].id == kept.id
+    assert (
+        access.find_records(ana, "service_request", "email", OTHER["email"]).items[0].id == kept.id
+    )
     worker = staff_actor(city_vault, "sam.rivera", "caseworker", team="north")
     Record.objects.filter(pk=gone.pk).update(assigned_to=worker.user_id)
     for field, value in (("phone", "555 010 0123"), ("district", "South")):

@@ -5,7 +5,19 @@ from __future__ import annotations
 import typer
 
 from steward import __version__
-from steward.cli import audit, backup, deid, erase, intake, jobs, keys, policy, staff, tokens
+from steward.cli import (
+    audit,
+    backup,
+    deid,
+    erase,
+    intake,
+    jobs,
+    keys,
+    policy,
+    retention,
+    staff,
+    tokens,
+)
 from steward.cli.demo import demo
 from steward.cli.init_command import init
 from steward.cli.serve import serve
@@ -23,6 +35,7 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(audit.app, name="audit")
 app.add_typer(backup.app, name="backup")
 app.add_typer(jobs.app, name="jobs")
+app.add_typer(retention.app, name="retention")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(staff.app, name="staff")
 app.add_typer(intake.app, name="intake")

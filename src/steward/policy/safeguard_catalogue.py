@@ -332,15 +332,32 @@ ENTRIES: tuple[Safeguard, ...] = (
         ),
         claims=("records who acknowledged", "acknowledge every new version"),
     ),
-    # -- not enforced yet ----------------------------------------------------------------
     Safeguard(
         "retention_sweep",
         "deleting or reducing data automatically when its retention period ends",
-        False,
+        True,
         lambda plan: any(p.retention is not None for p in plan.purposes),
-        issue=9,
+        (
+            _node("vault/test_rules_retention.py", "test_retention_decision"),
+            _node(
+                "vault/test_retention_sweep.py", "test_the_sweep_follows_each_purpose_to_its_end"
+            ),
+            _node(
+                "vault/test_retention_sweep.py",
+                "test_the_sweep_is_a_daily_job_that_records_its_run",
+            ),
+            _node(
+                "vault/test_closing_retention.py",
+                "test_closing_a_help_desk_ticket_deletes_its_details_at_once",
+            ),
+            _node(
+                "cli/test_erasure_ledger_restore.py",
+                "test_a_restored_sqlite_backup_forgets_the_erased_again",
+            ),
+        ),
         claims=("deleted automatically", "when its retention period ends"),
     ),
+    # -- not enforced yet ----------------------------------------------------------------
     Safeguard(
         "case_closure",
         "deleting or anonymizing a person's data when their case or account closes",

@@ -28,6 +28,12 @@ class AuditAction(StrEnum):
     RECORD_ASSIGN = "record.assign"
     """A case was assigned or handed to another team."""
 
+    RECORD_CLOSE = "record.close"
+    """A case was closed, with a reason."""
+
+    RECORD_REOPEN = "record.reopen"
+    """A closed case was reopened, with a reason."""
+
     FIELD_REVEAL = "field.reveal"
     """One field was revealed in clear, with a purpose and a reason."""
 

@@ -1,5 +1,6 @@
 """Pydantic models of the data management plan."""
 
+from steward.policy.model.cases import Cases
 from steward.policy.model.common import Contact, Identifier, Jurisdiction, PlanModel, country_of
 from steward.policy.model.datasets import (
     Dataset,
@@ -71,6 +72,7 @@ __all__ = [
     "AccountClosure",
     "Action",
     "Backups",
+    "Cases",
     "CategoryDefinition",
     "Complaints",
     "Contact",

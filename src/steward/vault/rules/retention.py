@@ -94,6 +94,8 @@ class FieldFate:
     field: str
     fate: Fate
     due: datetime | None
+    purpose: str = ""
+    """The purpose that keeps it longest (whose ``then`` decides); empty when none does."""
 
 
 @dataclass(frozen=True)
@@ -174,7 +176,7 @@ def decide_retention(plan: Plan, facts: RetentionFacts, now: datetime) -> Record
     dataset = plan.dataset(facts.dataset)
     purposes = {p.id: p for p in plan.purposes}
     names = sorted(facts.stored | facts.purged)
-    own: dict[str, tuple[bool, datetime | None, Fate]] = {}
+    own: dict[str, tuple[bool, datetime | None, Fate, str]] = {}
     followers: list[str] = []
     for name in names:
         if facts.record_purged or name in facts.purged:
@@ -189,32 +191,33 @@ def decide_retention(plan: Plan, facts: RetentionFacts, now: datetime) -> Record
         ends = [(purpose_end(p, facts), p) for p in declared]
         open_ended, latest = _latest(end for end, _ in ends)
         endings = [
-            _FATE_OF[p.retention.then] if p.retention else Fate.DELETE
+            (_FATE_OF[p.retention.then] if p.retention else Fate.DELETE, p.id)
             for end, p in ends
             if end is not None and end == latest
         ]
-        fate = max(endings, key=_PRESERVING.__getitem__) if endings else Fate.DELETE
-        own[name] = (open_ended, latest, fate)
-    record_open, record_end = _latest(end for _, end, _ in own.values()) if own else (True, None)
+        fate, why = max(endings, key=lambda e: _PRESERVING[e[0]]) if endings else (Fate.DELETE, "")
+        if open_ended:
+            why = next((p.id for end, p in ends if end is None), "")
+        own[name] = (open_ended, latest, fate, why)
+    record_open, record_end = _latest(end for _, end, _, _ in own.values()) if own else (True, None)
+    follow_fate = Fate.DELETE
     if own and not record_open and record_end is not None:
-        last = [fate for _, end, fate in own.values() if end == record_end]
+        last = [fate for _, end, fate, _ in own.values() if end == record_end]
         follow_fate = max(last, key=_PRESERVING.__getitem__)
-    else:
-        follow_fate = Fate.DELETE
     for name in followers:
-        own[name] = (record_open, record_end, follow_fate)
+        own[name] = (record_open, record_end, follow_fate, "")
 
     result: list[FieldFate] = []
     for name in names:
         if name not in own:
             result.append(FieldFate(name, Fate.GONE, None))
             continue
-        open_ended, end, fate = own[name]
+        open_ended, end, fate, why = own[name]
         kept = open_ended or end is None or now < end
-        result.append(FieldFate(name, Fate.KEEP if kept else fate, end))
+        result.append(FieldFate(name, Fate.KEEP if kept else fate, end, why))
     live = [f for f in result if f.fate is not Fate.GONE]
     due: datetime | None
-    if any(open_ended for open_ended, _, _ in own.values()):
+    if any(open_ended for open_ended, _, _, _ in own.values()):
         due = None
     else:
         due = max((f.due for f in live if f.due is not None), default=None)

@@ -80,6 +80,12 @@ if TYPE_CHECKING:
     from steward.vault.services.jobs_status import job_statuses, recent_runs
     from steward.vault.services.ledger_replay import ReplayReport, replay_ledger
     from steward.vault.services.record_views import RecordView, ValueUnreadable
+    from steward.vault.services.retention_status import RetentionStatus, read_retention_status
+    from steward.vault.services.retention_sweep import (
+        RETENTION_JOB_NAME,
+        SweepReport,
+        sweep_retention,
+    )
     from steward.vault.services.sign_in_locks import lockout_policy, request_lock
     from steward.vault.services.staff_credentials import actor_by_password
     from steward.vault.services.staff_sessions import (
@@ -89,6 +95,7 @@ if TYPE_CHECKING:
         record_success,
         staff_actor,
     )
+    from steward.vault.services.statistics import DatasetCounts, dataset_counts
     from steward.vault.services.tokens import authenticate, create_token, list_tokens, revoke_token
 else:
     __getattr__, __dir__ = lazy_exports(
@@ -156,6 +163,9 @@ else:
             "jobs_runner": ["JobRunnerThread", "record_run", "run_due", "runner_name"],
             "jobs_status": ["job_statuses", "recent_runs"],
             "ledger_replay": ["ReplayReport", "replay_ledger"],
+            "retention_status": ["RetentionStatus", "read_retention_status"],
+            "retention_sweep": ["RETENTION_JOB_NAME", "SweepReport", "sweep_retention"],
+            "statistics": ["DatasetCounts", "dataset_counts"],
             "record_views": ["RecordView", "ValueUnreadable"],
             "sign_in_locks": ["lockout_policy", "request_lock"],
             "staff_credentials": ["actor_by_password"],
@@ -175,6 +185,7 @@ __all__ = [
     "DRILL_JOB_NAME",
     "MAX_OFFSET",
     "MAX_PAGE",
+    "RETENTION_JOB_NAME",
     "SESSION_OBJECT",
     "AccessDenied",
     "AccessService",
@@ -189,6 +200,7 @@ __all__ = [
     "CreatedBackup",
     "DatabaseRef",
     "DatasetAccess",
+    "DatasetCounts",
     "ErasureService",
     "ErasureView",
     "InvalidValue",
@@ -199,7 +211,9 @@ __all__ = [
     "PurgeResult",
     "RecordView",
     "ReplayReport",
+    "RetentionStatus",
     "SubmissionRejected",
+    "SweepReport",
     "UnknownRole",
     "ValueUnreadable",
     "VerifyReport",
@@ -217,6 +231,7 @@ __all__ = [
     "create_backup",
     "create_demo_accounts",
     "create_token",
+    "dataset_counts",
     "disable_account",
     "erase_subject",
     "job_statuses",
@@ -233,6 +248,7 @@ __all__ = [
     "purge_fields",
     "purge_records",
     "read_acknowledgements",
+    "read_retention_status",
     "recent_runs",
     "record_refusal",
     "record_run",
@@ -252,6 +268,7 @@ __all__ = [
     "store_checkpoint_if_due",
     "stored_backups",
     "submit",
+    "sweep_retention",
     "unlock_account",
     "verifier_key",
     "verify_backup",

@@ -48,9 +48,9 @@ def cells_of(plan: Plan, records: Iterable[Record]) -> Counter[tuple[str, date, 
         cells[(record.dataset, month, "", "")] += 1
         clear = record.clear_values if isinstance(record.clear_values, dict) else {}
         for name in fields_by_dataset[record.dataset]:
-            if name in clear:
-                value = str(clear[name])[:VALUE_LENGTH]
-                cells[(record.dataset, month, name, value)] += 1
+            raw = clear.get(name)
+            value = "" if raw is None else str(raw)[:VALUE_LENGTH]
+            cells[(record.dataset, month, name, value)] += 1
     return cells
 
 

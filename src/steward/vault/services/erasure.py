@@ -127,7 +127,7 @@ class ErasureService:
         """
         if not self.rights(actor).request:
             self._refuse(actor, ErasureStep.REQUEST, f"dataset/{dataset_id}", None)
-        return AccessService(self.vault).find_records(actor, dataset_id, field, value)
+        return AccessService(self.vault).find_records(actor, dataset_id, field, value).items
 
     # -- the steps --------------------------------------------------------------------
 

@@ -7,22 +7,27 @@ from steward.vault.views import (
     staff_acknowledge,
     staff_audit,
     staff_auth,
+    staff_case_list,
+    staff_case_status,
     staff_cases,
     staff_erasure,
     staff_jobs,
     staff_mfa,
+    staff_retention,
 )
 
 app_name = "staff"
 
 urlpatterns = [
-    path("", staff.case_list, name="cases"),
+    path("", staff_case_list.case_list, name="cases"),
     path("login/", staff_auth.login_view, name="login"),
     path("logout/", staff_auth.logout_view, name="logout"),
     path("password/", staff_auth.password_view, name="password"),
     path("mfa/", staff_mfa.mfa_view, name="mfa"),
     path("records/<uuid:record_id>/", staff.record_page, name="record"),
     path("records/<uuid:record_id>/reveal/<slug:field>/", staff.reveal, name="reveal"),
+    path("records/<uuid:record_id>/close/", staff_case_status.close, name="close"),
+    path("records/<uuid:record_id>/reopen/", staff_case_status.reopen, name="reopen"),
     path("queue/", staff_cases.queue, name="queue"),
     path("records/<uuid:record_id>/assign/", staff_cases.assign, name="assign"),
     path("audit/", staff_audit.audit_browser, name="audit"),
@@ -35,6 +40,7 @@ urlpatterns = [
         name="erasure-step",
     ),
     path("records/<uuid:record_id>/erase/", staff_erasure.erase_form, name="erase"),
+    path("retention/", staff_retention.retention_page, name="retention"),
     path("acknowledge/", staff_acknowledge.acknowledge_view, name="acknowledge"),
     path("acknowledgements/", staff_acknowledge.acknowledgements_page, name="acknowledgements"),
 ]
