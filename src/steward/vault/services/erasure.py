@@ -105,15 +105,27 @@ class ErasureService:
             approve=decide_erasure(plan, who, ErasureStep.APPROVE, other).allowed,
         )
 
-    def may(self, actor: Actor, step: ErasureStep, view: ErasureView) -> bool:
-        """Whether the actor may take ``step`` on the request shown as ``view``."""
-        requested_by = (
-            ErasureRequest.objects.filter(pk=view.id).values_list("requested_by_id", flat=True)
-        ).first()
-        if requested_by is None:
-            return False
-        pending = Pending(ErasureState(view.state), requested_by)
-        return decide_erasure(self.vault.plan, _eraser(actor), step, pending).allowed
+    def steps_for(
+        self, actor: Actor, views: list[ErasureView], steps: tuple[ErasureStep, ...]
+    ) -> dict[int, list[ErasureStep]]:
+        """Which of ``steps`` the actor may take on each request shown (one query)."""
+        askers = dict(
+            ErasureRequest.objects.filter(pk__in=[v.id for v in views]).values_list(
+                "id", "requested_by_id"
+            )
+        )
+        plan, who = self.vault.plan, _eraser(actor)
+        return {
+            view.id: [
+                step
+                for step in steps
+                if view.id in askers
+                and decide_erasure(
+                    plan, who, step, Pending(ErasureState(view.state), askers[view.id])
+                ).allowed
+            ]
+            for view in views
+        }
 
     # -- finding the person -----------------------------------------------------------
 
