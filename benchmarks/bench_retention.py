@@ -68,7 +68,8 @@ def main() -> None:
         print("RESULT " + json.dumps(run_child(args.child, args)))
         return
     print(
-        f"retention benchmark: {args.size:,} records, {args.due:.0%} due; ratio = Steward / bare SQL"
+        f"retention benchmark: {args.size:,} records, {args.due:.0%} due; "
+        "ratio = Steward / bare SQL"
     )
     for engine in args.engines.split(","):
         if engine == "postgresql" and not _postgres_answers(args.pg_admin_url):

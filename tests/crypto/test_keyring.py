@@ -187,3 +187,22 @@ def test_nonces_never_repeat_over_a_million_encryptions(provider: FileKeyProvide
     keyring = KeyRing(provider, MemorySubjectKeyStore())
     nonces = {parse_header(keyring.encrypt("s", b"", **PLACE)).nonce for _ in range(1_000_000)}
     assert len(nonces) == 1_000_000
+
+
+@pytest.mark.parametrize("store", ["sqlite", "memory"])
+def test_shredding_many_keys_at_once(provider: FileKeyProvider, tmp_path: Path, store: str) -> None:
+    keys = (
+        SqliteSubjectKeyStore(tmp_path / "subject-keys.sqlite3")
+        if store == "sqlite"
+        else MemorySubjectKeyStore()
+    )
+    ring = KeyRing(provider, keys)
+    gone = {name: ring.encrypt(name, b"v", **PLACE) for name in ("a", "b", "c")}
+    kept = ring.encrypt("d", b"still here", **PLACE)
+    assert sorted(ring.shred_many(["a", "b", "c", "nobody"])) == ["a", "b", "c"]
+    for ciphertext in gone.values():
+        with pytest.raises(KeyShreddedError):
+            ring.decrypt(ciphertext, **PLACE)
+    assert ring.decrypt(kept, **PLACE) == b"still here"
+    assert ring.shred_many(["a"]) == []
+    assert ring.shred_many([]) == []
