@@ -200,3 +200,22 @@ def test_keys_made_in_one_write_encrypt_as_keys_made_on_first_use(keyring: KeyRi
         parse_header(sealed).key_id != parse_header(keyring.encrypt("new2", b"v", **PLACE)).key_id
     )
     assert keyring.has_key("new2")
+
+
+@pytest.mark.parametrize("store", ["sqlite", "memory"])
+def test_shredding_many_keys_at_once(provider: FileKeyProvider, tmp_path: Path, store: str) -> None:
+    keys = (
+        SqliteSubjectKeyStore(tmp_path / "subject-keys.sqlite3")
+        if store == "sqlite"
+        else MemorySubjectKeyStore()
+    )
+    ring = KeyRing(provider, keys)
+    gone = {name: ring.encrypt(name, b"v", **PLACE) for name in ("a", "b", "c")}
+    kept = ring.encrypt("d", b"still here", **PLACE)
+    assert sorted(ring.shred_many(["a", "b", "c", "nobody"])) == ["a", "b", "c"]
+    for ciphertext in gone.values():
+        with pytest.raises(KeyShreddedError):
+            ring.decrypt(ciphertext, **PLACE)
+    assert ring.decrypt(kept, **PLACE) == b"still here"
+    assert ring.shred_many(["a"]) == []
+    assert ring.shred_many([]) == []

@@ -86,9 +86,7 @@ def test_each_enforced_safeguard_names_tests_that_exist(entry: Safeguard) -> Non
 def test_the_known_gaps_are_not_marked_enforced() -> None:
     """The features other issues build: until they land, documents call them planned."""
     gaps = {
-        "retention_sweep",
         "case_closure",
-        "erasure",
         "rights_self_service",
         "consent_withdrawal",
         "disclosure_grounds",
@@ -278,7 +276,7 @@ def test_status_depends_on_the_plan() -> None:
     assert status(city, "role_expiry") is Status.IN_PLACE  # the temporary analyst
     assert status(help_desk, "role_expiry") is Status.NOT_USED
     assert status(city, "disclosure_register") is Status.PLANNED
-    assert status(city, "retention_sweep") is Status.PLANNED
+    assert status(city, "retention_sweep") is Status.IN_PLACE
 
 
 def test_promise_marks_what_is_not_enforced() -> None:
@@ -352,21 +350,22 @@ def test_planned_safeguards_lower_no_risk(plan_file: Path) -> None:
     plan = load_plan(plan_file).plan
     for risk in category_risks(plan):
         counted = " ".join(risk.rating.safeguards)
-        assert "retention" not in counted
         assert "approved by a second person" not in counted
         assert "de-identified or aggregated" not in counted
         safeguards = risk.safeguards
-        assert not safeguards.retention
         assert not safeguards.disclosure_rules
         assert not safeguards.limited_sharing
 
 
-def test_the_city_assessment_lists_retention_and_disclosure_as_planned() -> None:
+def test_the_city_assessment_counts_retention_and_lists_disclosure_as_planned() -> None:
+    """The retention sweep is in place (issue 9): it lowers risk; disclosure rules not yet."""
     [risk, *_] = category_risks(PLAN)
-    assert "retention limit for every purpose" in risk.rating.planned
+    assert "retention limit for every purpose" not in risk.rating.planned
+    assert "retention limit for every purpose" in risk.rating.safeguards
+    assert risk.safeguards.retention
     assert any("approved by a second person" in p for p in risk.rating.planned)
     assessment = render_documents(load_plan(CITY))["impact-assessment.md"]
-    assert "Planned, not yet in place (they lower nothing yet): retention limit" in assessment
+    assert "Planned, not yet in place (they lower nothing yet): retention limit" not in assessment
 
 
 def test_a_safeguard_that_lands_is_stated_as_in_place(monkeypatch: pytest.MonkeyPatch) -> None:

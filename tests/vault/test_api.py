@@ -84,6 +84,11 @@ def test_the_openapi_schema_lists_every_endpoint(client: Client, city_vault: Vau
         "/api/records/{record_id}/reopen",
         "/api/records/search",
         "/api/acknowledgements",
+        "/api/erasure",
+        "/api/records/{record_id}/erasure",
+        "/api/erasure/{request_id}/approve",
+        "/api/erasure/{request_id}/refuse",
+        "/api/erasure/{request_id}/cancel",
         "/api/retention",
         "/api/datasets/{dataset}/rows",
     }

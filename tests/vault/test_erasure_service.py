@@ -5,6 +5,8 @@ are refused with the erased reason, and the audit log verifies."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from steward.audit import Outcome, verify_log
@@ -17,11 +19,12 @@ from steward.vault.models import (
     Subject,
 )
 from steward.vault.rules.unreadable import Unreadable
-from steward.vault.runtime import Vault
+from steward.vault.runtime import Vault, use_vault
 from steward.vault.services.access import AccessDenied, AccessService, InvalidValue, NotFound
 from steward.vault.services.actors import Actor
 from steward.vault.services.erasure import ErasureService
 from steward.vault.services.record_views import ValueUnreadable
+from tests.vault.conftest import CITY, make_vault
 from tests.vault.erasure_support import staff_actor
 from tests.vault.test_erased_values import OTHER
 from tests.vault.test_staff_support import DISTINCT, add_case, leaked
@@ -77,8 +80,12 @@ def test_one_asks_another_approves_and_the_person_is_gone(
     assert leaked(repr(view)) == set()
     assert all(not f.shown or f.name in {"district", "request_type"} for f in view.fields)
     assert leaked(repr(access.list_records(ana, "service_request"))) == set()
-    assert access.find_records(ana, "service_request", "email", DISTINCT["email"]) == []
-    assert access.find_records(ana, "service_request", "email", OTHER["email"])[0].id == kept.id
+    assert access.find_records(ana, "service_request", "email", DISTINCT["email"]).items == []
+    with pytest.raises(ValueUnreadable):
+        access.reveal(ana, gone.id, "email", "follow_up", "calling the resident back")
+    assert (
+        access.find_records(ana, "service_request", "email", OTHER["email"]).items[0].id == kept.id
+    )
     worker = staff_actor(city_vault, "sam.rivera", "caseworker", team="north")
     Record.objects.filter(pk=gone.pk).update(assigned_to=worker.user_id)
     for field, value in (("phone", "555 010 0123"), ("district", "South")):
@@ -176,3 +183,39 @@ def test_found_by_search_then_erased(city_vault: Vault, officers: tuple[Actor, A
     assert found.id == case.id
     service.approve(ben, service.request(ana, found.id, REASON).id)
     assert service.find(ana, "service_request", "phone", "5550137742") == []
+
+
+def test_without_a_second_person_the_request_erases_at_once(
+    city_vault: Vault, tmp_path: Path
+) -> None:
+    text = CITY.read_text(encoding="utf-8")
+    start = text.index("  erasure_approval:")
+    end = text.index("\n\n", start)
+    single = tmp_path / "single.yaml"
+    single.write_text(text[:start] + text[end + 1 :], encoding="utf-8")
+    vault, _ = make_vault(single, tmp_path / "single-keys")
+    use_vault(vault)
+    try:
+        ana = staff_actor(vault, "ana.lima", "privacy_officer")
+        case = add_case(vault)
+        done = ErasureService(vault).request(ana, case.id, REASON)
+        assert (done.state, done.decided_by) == ("done", "ana.lima")
+        assert Subject.objects.get(pk=case.subject_id).erased is not None
+    finally:
+        use_vault(city_vault)
+
+
+def test_a_plan_without_erasure_refuses_every_request(city_vault: Vault, tmp_path: Path) -> None:
+    text = CITY.read_text(encoding="utf-8").replace("  erasure: true\n", "  erasure: false\n")
+    plan = tmp_path / "no-erasure.yaml"
+    plan.write_text(text, encoding="utf-8")
+    vault, _ = make_vault(plan, tmp_path / "no-keys")
+    use_vault(vault)
+    try:
+        ana = staff_actor(vault, "ana.lima", "privacy_officer")
+        case = add_case(vault)
+        with pytest.raises(AccessDenied, match="does not offer erasure"):
+            ErasureService(vault).request(ana, case.id, REASON)
+        assert Subject.objects.get(pk=case.subject_id).erased is None
+    finally:
+        use_vault(city_vault)

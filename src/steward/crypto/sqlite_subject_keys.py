@@ -220,6 +220,32 @@ class SqliteSubjectKeyStore:
                 self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             return key
 
+    def shred_many(self, subjects: Sequence[str]) -> list[WrappedKey]:
+        """Shred the keys of ``subjects`` in one write transaction and one log
+        truncation (a sweep's batch); returns the keys that existed."""
+        destroyed: list[WrappedKey] = []
+        if not subjects:
+            return destroyed
+        with self._lock:
+            with self._writing("shred data keys") as db:
+                for subject in subjects:
+                    found = db.execute(_BY_SUBJECT, (subject,)).fetchone()
+                    if found is None:
+                        continue
+                    key = _row(found)
+                    db.execute("DELETE FROM subject_keys WHERE key_id = ?", (key.key_id,))
+                    db.execute(
+                        "INSERT OR IGNORE INTO shredded_keys VALUES (?, ?)",
+                        (key.key_id, now().isoformat()),
+                    )
+                    destroyed.append(key)
+                if destroyed:
+                    db.execute("UPDATE key_state SET generation = generation + 1")
+            if destroyed:
+                with self._reading("truncate the write-ahead log"):
+                    self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return destroyed
+
     def retire_below(self, version: int) -> KeyState:
         with self._writing("retire KEK versions") as db:
             rows = db.execute(

@@ -333,15 +333,32 @@ ENTRIES: tuple[Safeguard, ...] = (
         ),
         claims=("records who acknowledged", "acknowledge every new version"),
     ),
-    # -- not enforced yet ----------------------------------------------------------------
     Safeguard(
         "retention_sweep",
         "deleting or reducing data automatically when its retention period ends",
-        False,
+        True,
         lambda plan: any(p.retention is not None for p in plan.purposes),
-        issue=9,
+        (
+            _node("vault/test_rules_retention.py", "test_retention_decision"),
+            _node(
+                "vault/test_retention_sweep.py", "test_the_sweep_follows_each_purpose_to_its_end"
+            ),
+            _node(
+                "vault/test_retention_sweep.py",
+                "test_the_sweep_is_a_daily_job_that_records_its_run",
+            ),
+            _node(
+                "vault/test_closing_retention.py",
+                "test_closing_a_help_desk_ticket_deletes_its_details_at_once",
+            ),
+            _node(
+                "cli/test_erasure_ledger_restore.py",
+                "test_a_restored_sqlite_backup_forgets_the_erased_again",
+            ),
+        ),
         claims=("deleted automatically", "when its retention period ends"),
     ),
+    # -- not enforced yet ----------------------------------------------------------------
     Safeguard(
         "case_closure",
         "deleting or anonymizing a person's data when their case or account closes",
@@ -356,9 +373,27 @@ ENTRIES: tuple[Safeguard, ...] = (
     Safeguard(
         "erasure",
         "erasing a person's data on request",
-        False,
+        True,
         lambda plan: plan.rights.erasure,
-        issue=9,
+        (
+            _node(
+                "vault/test_erasure_service.py",
+                "test_one_asks_another_approves_and_the_person_is_gone",
+            ),
+            _node("vault/test_rules_erasure.py", "test_the_erasure_rule"),
+            _node(
+                "cli/test_erase_restore.py",
+                "test_an_erasure_approved_after_a_backup_holds_in_the_restored_sqlite_vault",
+            ),
+            _node(
+                "vault/browser/test_erasure_approval.py",
+                "test_one_officer_asks_another_approves_and_the_case_shows_erased",
+            ),
+            _node(
+                "vault/test_demo_audit_scan.py",
+                "test_no_submitted_value_appears_anywhere_in_the_audit_log",
+            ),
+        ),
         claims=("erases your data on request", "erases a person's data on request"),
     ),
     Safeguard(

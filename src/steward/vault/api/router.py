@@ -17,6 +17,7 @@ from steward.vault.api import (
     acknowledgements,
     audit,
     cases,
+    erasure,
     errors,
     public,
     records,
@@ -74,4 +75,5 @@ api.add_router("/", cases.router)
 api.add_router("/", public.router)
 api.add_router("/", audit.router)
 api.add_router("/", acknowledgements.router)
+api.add_router("/", erasure.router)
 api.add_router("/", retention.router)

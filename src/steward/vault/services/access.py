@@ -20,11 +20,12 @@ from steward.errors import StewardError
 from steward.policy import decide
 from steward.policy.model import Action, Dataset, FieldSpec, LegalBasis, Scope
 from steward.vault.audit_actions import AuditAction
-from steward.vault.models import FieldValue, Record
+from steward.vault.models import FieldValue, Record, Subject
 from steward.vault.rules.case_query import CaseQuery
 from steward.vault.rules.intake import value_problem
 from steward.vault.rules.reveal import decide_reveal
 from steward.vault.rules.scope import RecordFacts, in_scope
+from steward.vault.rules.unreadable import Unreadable
 from steward.vault.runtime import Vault
 from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import AuditUnavailable, audit
@@ -488,6 +489,8 @@ class AccessService:
             return str(row.clear_values.get(spec.name, ""))
         value = FieldValue.objects.filter(record=row, field=spec.name).first()
         if value is None:
+            if Subject.objects.filter(pk=row.subject_id, erased__isnull=False).exists():
+                raise ValueUnreadable(Unreadable.ERASED)
             return ""
         return decrypt_value(
             self.vault.keyring, bytes(value.ciphertext), dataset.id, str(row.id), spec.name

@@ -41,6 +41,7 @@ from steward.vault.runtime import Vault
 from steward.vault.services.access import AccessDenied, NotFound
 from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import AuditUnavailable, audit
+from steward.vault.services.retention_sweep import apply_retention
 
 ACTIONS = {CaseChange.CLOSE: AuditAction.RECORD_CLOSE, CaseChange.REOPEN: AuditAction.RECORD_REOPEN}
 
@@ -159,6 +160,11 @@ def _change(
                 locked.status, locked.closed = Record.Status.OPEN, None
             locked.save(update_fields=["status", "closed", "updated"])
             audit(vault, actor=actor.ref, action=action, obj=target, purpose=text)
+            if change is CaseChange.CLOSE:
+                # Purposes that keep nothing after closure (keep: 0d from: case_closure)
+                # let go now, through the one deletion service, in this transaction.
+                apply_retention(vault, [locked.id], now=now, actor=actor)
+                locked.refresh_from_db()
     if not decision:
         _refuse(vault, actor, action, target, decision)
     return status_of(vault, locked)

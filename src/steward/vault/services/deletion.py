@@ -328,21 +328,34 @@ def shred_unused_keys(vault: Vault, subjects: Iterable[str], *, actor: Actor | N
     """Shred the data key of each subject none of whose values is still kept encrypted.
 
     Call inside the deletion's transaction (the shred itself is in the key store and
-    cannot be undone, so it comes last). Returns how many keys were shredded.
+    cannot be undone, so it comes last). The keys go in one write of the key store;
+    the audit log gets one ``key.shred`` entry (naming the subject when there is one).
+    Returns how many keys were shredded.
     """
-    shredded = 0
-    for subject in sorted(subjects):
-        if FieldValue.objects.filter(record__subject_id=subject).exists():
-            continue
-        if vault.keyring.shred(subject):
-            shredded += 1
-            audit(
-                vault,
-                actor=_actor_ref(actor),
-                action=AuditAction.KEY_SHRED,
-                obj=f"subject/{subject}",
-            )
-    return shredded
+    wanted = sorted(set(subjects))
+    if not wanted:
+        return 0
+    still_kept = {
+        str(pk)
+        for pk in FieldValue.objects.filter(record__subject_id__in=wanted)
+        .values_list("record__subject_id", flat=True)
+        .distinct()
+    }
+    unused = [subject for subject in wanted if subject not in still_kept]
+    shredded = vault.keyring.shred_many(unused)
+    if len(shredded) == 1:
+        audit(
+            vault, actor=_actor_ref(actor), action=AuditAction.KEY_SHRED,
+            obj=f"subject/{shredded[0]}",
+        )  # fmt: skip
+    elif shredded:
+        # One entry per batch: the records' own purge entries name each record, and
+        # the erasure ledger names each subject.
+        audit(
+            vault, actor=_actor_ref(actor), action=AuditAction.KEY_SHRED,
+            obj="subjects/batch", purpose=f"{len(shredded)} data keys shredded",
+        )  # fmt: skip
+    return len(shredded)
 
 
 def erase_subject(

@@ -105,15 +105,27 @@ class ErasureService:
             approve=decide_erasure(plan, who, ErasureStep.APPROVE, other).allowed,
         )
 
-    def may(self, actor: Actor, step: ErasureStep, view: ErasureView) -> bool:
-        """Whether the actor may take ``step`` on the request shown as ``view``."""
-        requested_by = (
-            ErasureRequest.objects.filter(pk=view.id).values_list("requested_by_id", flat=True)
-        ).first()
-        if requested_by is None:
-            return False
-        pending = Pending(ErasureState(view.state), requested_by)
-        return decide_erasure(self.vault.plan, _eraser(actor), step, pending).allowed
+    def steps_for(
+        self, actor: Actor, views: list[ErasureView], steps: tuple[ErasureStep, ...]
+    ) -> dict[int, list[ErasureStep]]:
+        """Which of ``steps`` the actor may take on each request shown (one query)."""
+        askers = dict(
+            ErasureRequest.objects.filter(pk__in=[v.id for v in views]).values_list(
+                "id", "requested_by_id"
+            )
+        )
+        plan, who = self.vault.plan, _eraser(actor)
+        return {
+            view.id: [
+                step
+                for step in steps
+                if view.id in askers
+                and decide_erasure(
+                    plan, who, step, Pending(ErasureState(view.state), askers[view.id])
+                ).allowed
+            ]
+            for view in views
+        }
 
     # -- finding the person -----------------------------------------------------------
 
@@ -127,7 +139,7 @@ class ErasureService:
         """
         if not self.rights(actor).request:
             self._refuse(actor, ErasureStep.REQUEST, f"dataset/{dataset_id}", None)
-        return AccessService(self.vault).find_records(actor, dataset_id, field, value)
+        return AccessService(self.vault).find_records(actor, dataset_id, field, value).items
 
     # -- the steps --------------------------------------------------------------------
 
@@ -169,6 +181,7 @@ class ErasureService:
                 )
                 audit(self.vault, actor=actor.ref, action=AuditAction.ERASURE_REQUEST, obj=target)
                 if state_after(self.vault.plan, ErasureStep.REQUEST) is ErasureState.APPROVED:
+                    made.state = ErasureState.APPROVED.value
                     self._carry_out(actor, made, now)
         except IntegrityError:
             raise AccessDenied("an erasure of this person is already under way") from None
@@ -231,13 +244,20 @@ class ErasureService:
         latest = _latest(subject) if subject is not None else None
         return _view(latest) if latest else None
 
+    def erased_on(self, record_id: UUID) -> datetime | None:
+        """When the person of a case the caller already read was erased, or ``None``."""
+        found = Record.objects.filter(pk=record_id).values_list("subject__erased", flat=True)
+        return found.first()
+
     # -- carrying out -----------------------------------------------------------------
 
     def _decide(self, actor: Actor, request_id: int | str, step: ErasureStep) -> ErasureView:
         try:
             key = int(str(request_id))
         except ValueError:
-            raise NotFound("no such erasure request") from None
+            key = 0
+        if not 0 < key < 2**63:
+            raise NotFound("no such erasure request")
         now = clock.now()
         with transaction.atomic():
             found = ErasureRequest.objects.select_for_update().filter(pk=key).first()

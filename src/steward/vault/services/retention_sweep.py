@@ -42,7 +42,9 @@ __all__ = [
     "RETENTION_SWEEP",
     "SCAN_BATCH",
     "SweepReport",
+    "apply_retention",
     "due_soon",
+    "facts_of",
     "sweep_retention",
 ]
 
@@ -105,6 +107,12 @@ class SweepReport:
         return rows
 
 
+_FACT_COLUMNS: Final = (
+    "id", "dataset", "subject_id", "created", "closed", "last_contact", "clear_values",
+    "purged_fields",
+)  # fmt: skip
+
+
 def _facts_batches(plan: Plan, batch: int) -> Iterator[list[tuple[Record, RetentionFacts]]]:
     """Records not purged, in id order, with the facts the rule needs (no values)."""
     del plan
@@ -113,48 +121,47 @@ def _facts_batches(plan: Plan, batch: int) -> Iterator[list[tuple[Record, Retent
         query = Record.objects.filter(purged__isnull=True).order_by("id")
         if last is not None:
             query = query.filter(id__gt=last)
-        records = list(
-            query.only(
-                "id", "dataset", "subject_id", "created", "closed", "last_contact",
-                "clear_values", "purged_fields",
-            )[:batch]
-        )  # fmt: skip
+        records = list(query.only(*_FACT_COLUMNS)[:batch])
         if not records:
             return
         last = records[-1].id
-        ids = [r.id for r in records]
-        stored: dict[UUID, set[str]] = {r.id: set() for r in records}
-        for record_id, name in FieldValue.objects.filter(record_id__in=ids).values_list(
-            "record_id", "field"
-        ):
-            stored[record_id].add(name)
-        withdrawn: dict[UUID, dict[str, datetime]] = {r.id: {} for r in records}
-        created = {r.id: r.created for r in records}
-        for record_id, purpose, granted, when in Consent.objects.filter(
-            record_id__in=ids
-        ).values_list("record_id", "purpose", "granted", "withdrawn"):
-            if when is not None:
-                withdrawn[record_id][purpose] = when
-            elif not granted:
-                withdrawn[record_id][purpose] = created[record_id]
-        out = []
-        for r in records:
-            clear = r.clear_values if isinstance(r.clear_values, dict) else {}
-            out.append(
-                (
-                    r,
-                    RetentionFacts(
-                        dataset=r.dataset,
-                        created=r.created,
-                        closed=r.closed,
-                        last_contact=r.last_contact,
-                        withdrawn=withdrawn[r.id],
-                        stored=frozenset(stored[r.id] | set(clear)),
-                        purged=frozenset(r.purged_fields or ()),
-                    ),
-                )
-            )
-        yield out
+        yield facts_of(records)
+
+
+def facts_of(records: list[Record]) -> list[tuple[Record, RetentionFacts]]:
+    """The retention facts of ``records`` (three queries; no values read).
+
+    A consent refused at collection counts as withdrawn when the record was created.
+    """
+    ids = [r.id for r in records]
+    stored: dict[UUID, set[str]] = {r.id: set() for r in records}
+    for record_id, name in FieldValue.objects.filter(record_id__in=ids).values_list(
+        "record_id", "field"
+    ):
+        stored[record_id].add(name)
+    withdrawn: dict[UUID, dict[str, datetime]] = {r.id: {} for r in records}
+    created = {r.id: r.created for r in records}
+    for record_id, purpose, granted, when in Consent.objects.filter(record_id__in=ids).values_list(
+        "record_id", "purpose", "granted", "withdrawn"
+    ):
+        if when is not None:
+            withdrawn[record_id][purpose] = when
+        elif not granted:
+            withdrawn[record_id][purpose] = created[record_id]
+    out = []
+    for r in records:
+        clear = r.clear_values if isinstance(r.clear_values, dict) else {}
+        facts = RetentionFacts(
+            dataset=r.dataset,
+            created=r.created,
+            closed=r.closed,
+            last_contact=r.last_contact,
+            withdrawn=withdrawn[r.id],
+            stored=frozenset(stored[r.id] | set(clear)),
+            purged=frozenset(r.purged_fields or ()),
+        )
+        out.append((r, facts))
+    return out
 
 
 def _decide(plan: Plan, facts: RetentionFacts, now: datetime) -> RecordFate | None:
@@ -184,37 +191,8 @@ def sweep_retention(
     """
     plan = vault.plan
     report = SweepReport(now=now, dry_run=dry_run)
-    soon = now + HORIZON
     for chunk in _facts_batches(plan, batch):
-        whole: dict[str, list[UUID]] = {"aggregate": [], "delete": [], "anonymize": []}
-        partial: dict[UUID | str, list[str]] = {}
-        for record, facts in chunk:
-            report.examined += 1
-            decision = _decide(plan, facts, now)
-            if decision is None:
-                report.undecided += 1
-                continue
-            if any(
-                f.fate is Fate.KEEP and f.due is not None and f.due <= soon for f in decision.fields
-            ):
-                report.due_soon[record.dataset] += 1
-            for fate in decision.expiring:
-                report.values[(record.dataset, fate.purpose, fate.fate.value)] += 1
-            if decision.purge:
-                action = (
-                    "anonymize"
-                    if decision.anonymize
-                    else "aggregate"
-                    if decision.aggregate
-                    else "delete"
-                )
-                whole[action].append(record.id)
-                report.records[(record.dataset, action)] += 1
-            elif decision.expiring:
-                partial[record.id] = [f.field for f in decision.expiring]
-        if dry_run:
-            continue
-        report.keys_shredded += _carry_out(vault, whole, partial, now=now, actor=actor)
+        _sweep_chunk(vault, chunk, report, actor=actor)
     if not dry_run:
         with transaction.atomic():
             audit(
@@ -224,6 +202,65 @@ def sweep_retention(
                 obj="retention",
                 purpose=report.summary(),
             )
+    return report
+
+
+def _sweep_chunk(
+    vault: Vault,
+    chunk: list[tuple[Record, RetentionFacts]],
+    report: SweepReport,
+    *,
+    actor: Actor | None,
+) -> None:
+    """Decide a batch of records at ``report.now``, count, and (unless dry) carry out."""
+    now = report.now
+    soon = now + HORIZON
+    whole: dict[str, list[UUID]] = {"aggregate": [], "delete": [], "anonymize": []}
+    partial: dict[UUID | str, list[str]] = {}
+    for record, facts in chunk:
+        report.examined += 1
+        decision = _decide(vault.plan, facts, now)
+        if decision is None:
+            report.undecided += 1
+            continue
+        if any(
+            f.fate is Fate.KEEP and f.due is not None and f.due <= soon for f in decision.fields
+        ):
+            report.due_soon[record.dataset] += 1
+        for fate in decision.expiring:
+            report.values[(record.dataset, fate.purpose, fate.fate.value)] += 1
+        if decision.purge:
+            action = (
+                "anonymize"
+                if decision.anonymize
+                else "aggregate"
+                if decision.aggregate
+                else "delete"
+            )
+            whole[action].append(record.id)
+            report.records[(record.dataset, action)] += 1
+        elif decision.expiring:
+            partial[record.id] = [f.field for f in decision.expiring]
+    if not report.dry_run:
+        report.keys_shredded += _carry_out(vault, whole, partial, now=now, actor=actor)
+
+
+def apply_retention(
+    vault: Vault, record_ids: list[UUID], *, now: datetime, actor: Actor | None
+) -> SweepReport:
+    """Carry out at once what retention decides for these records at ``now`` (closing a
+    case whose purposes keep nothing after closure). Call inside the closing's
+    transaction: the deletions commit or roll back with it.
+
+    Raises:
+        AuditUnavailable, KeyStoreError: as :func:`sweep_retention`.
+    """
+    report = SweepReport(now=now, dry_run=False)
+    records = list(
+        Record.objects.filter(id__in=record_ids, purged__isnull=True).only(*_FACT_COLUMNS)
+    )
+    if records:
+        _sweep_chunk(vault, facts_of(records), report, actor=actor)
     return report
 
 

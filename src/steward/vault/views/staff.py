@@ -26,6 +26,7 @@ from steward.vault.services.auditing import AuditUnavailable
 from steward.vault.services.case_status import may_change_status
 from steward.vault.services.cases import CaseService
 from steward.vault.services.consents import reveal_choices
+from steward.vault.services.erasure import ErasureService
 from steward.vault.services.record_views import ValueUnreadable
 from steward.vault.services.staff_sessions import record_refusal
 from steward.vault.views.staff_common import error_page, page, staff_page
@@ -82,10 +83,14 @@ def render_record(
     today = actor.today()
     rows = [(f, explain(actor.role, dataset.field(f.name), today=today)) for f in view.fields]
     assigns = CaseService(vault).assigns(actor, view.dataset, view.team)
+    erasure = ErasureService(vault)
     context = {
         "record": view,
         "rows": rows,
         "assigns": assigns,
+        "erased_on": erasure.erased_on(view.id),
+        "erasure": erasure.of_record(view.id),
+        "may_erase": erasure.rights(actor).request,
         "changes_status": may_change_status(vault, actor, view.dataset),
         "reopen_until": reopen_deadline(vault.plan, view.closed) if view.closed else None,
         "status_error": error,
