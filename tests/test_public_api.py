@@ -45,7 +45,8 @@ SURFACES: dict[str, str] = {
     """,
     "steward.cli": "",
     "steward.crypto": """
-        BlindIndexer CryptoError DecryptionError EnvKeyProvider FileKeyProvider KEK_FILE KekStatus
+        BlindIndexer CryptoError DecryptionError EnvKeyProvider ErasureLedger FileErasureLedger
+        FileKeyProvider KEK_FILE LEDGER_FILE LedgerEntry MemoryErasureLedger KekStatus
         KekVersion KeyProvider KeyRetiredError KeyRing KeyRingStatus KeyShreddedError KeyState
         KeyStoreBusyError KeyStoreError MalformedCiphertextError MemorySubjectKeyStore Normalization
         ReadOnlyKeyProviderError Rewrap RotatableKeyProvider SUBJECT_KEYS_FILE SealedSubmission
@@ -78,8 +79,9 @@ SURFACES: dict[str, str] = {
     """,
     "steward.policy": """
         BUILT_IN_CATEGORIES Decision Duration LoadedPlan Plan PlanLoadError PlanSyntaxError
-        PlanUnreadableError Position PositionMap Problem Tier consent_purposes decide explain
-        format_location held_purposes load_plan load_plan_text needed_consents only_consent
+        PlanUnreadableError Position PositionMap Problem Tier consent_purposes decide
+        erasure_approvers erasure_needs_second_person erasure_requesters explain format_location
+        held_purposes load_plan load_plan_text needed_consents only_consent
         parse_duration parse_yaml plan_json_schema schema_problems
     """,
     "steward.policy.checks": """
@@ -91,9 +93,10 @@ SURFACES: dict[str, str] = {
         render_documents render_markdown role_view write_documents
     """,
     "steward.policy.model": """
-        ASSIGNING_SCOPES AccountClosure Action Backups CategoryDefinition Complaints Contact
+        ASSIGNING_SCOPES AccountClosure Action Backups Cases CategoryDefinition Complaints Contact
         Contract ContractKind Cookie Dataset DatasetKind DatasetRouting Delivery Disclosure
-        ExpiryAction FieldSpec Governance Grant HostedBy Hosting Identifier IdentifierRole
+        ErasureApproval ExpiryAction FieldSpec Governance Grant HostedBy Hosting Identifier
+        IdentifierRole
         Incidents InputKind Jurisdiction Lawfulness LegalBasis LegalGround Location LogField
         MINIMAL_LOG_FIELDS Masking Minors MinorsPolicy Notification Operations Organization
         OrganizationKind Origin OversightBody Plan PlanModel Purpose Questionnaire Recipient
@@ -140,6 +143,10 @@ SURFACES: dict[str, str] = {
         sign_now staff_actor staff_role standard_jobs store_checkpoint_if_due stored_backups submit
         unlock_account verifier_key verify_backup
         Acknowledgement AcknowledgementList account_standings acknowledgement_history plan_text
+        read_acknowledgements ErasureService ErasureView actor_by_password
+        PurgeResult ReplayReport anonymize_records erase_subject purge_fields purge_records
+        replay_ledger RetentionStatus read_retention_status RETENTION_JOB_NAME SweepReport
+        sweep_retention DatasetCounts dataset_counts
         read_acknowledgements
         ImportFileError ImportRefused ImportSource ImportSummary import_file list_imports
         read_import_file

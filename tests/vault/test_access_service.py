@@ -186,13 +186,18 @@ def test_search_by_blind_index_respects_scope_and_is_audited(
 ) -> None:
     service = AccessService(city_vault)
     officer = actor_for(city_vault, "privacy_officer")
-    (found,) = service.find_records(officer, "service_request", "email", " ANA.LIMA@example.org")
+    (found,) = service.find_records(
+        officer, "service_request", "email", " ANA.LIMA@example.org"
+    ).items
     assert found.id == case.id
-    assert service.find_records(officer, "service_request", "email", "someone@else.org") == []
-    (by_phone,) = service.find_records(officer, "service_request", "phone", "(555) 010-0199")
+    assert service.find_records(officer, "service_request", "email", "someone@else.org").items == []
+    (by_phone,) = service.find_records(officer, "service_request", "phone", "(555) 010-0199").items
     assert by_phone.id == case.id
     outsider = actor_for(city_vault, "caseworker", user_id=worker.id + 1000)
-    assert service.find_records(outsider, "service_request", "email", "ana.lima@example.org") == []
+    assert (
+        service.find_records(outsider, "service_request", "email", "ana.lima@example.org").items
+        == []
+    )
     with pytest.raises(AccessDenied, match="not searchable"):
         service.find_records(officer, "service_request", "details", "pothole")
     assert list(city_vault.audit.entries())[-1].outcome is Outcome.DENIED

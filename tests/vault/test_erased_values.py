@@ -101,8 +101,8 @@ def test_searching_skips_erased_people(city_vault: Vault, cases: tuple[Record, R
     _, kept = cases
     service = AccessService(city_vault)
     officer = actor_for(city_vault, "privacy_officer")
-    assert service.find_records(officer, "service_request", "email", DISTINCT["email"]) == []
-    (found,) = service.find_records(officer, "service_request", "email", OTHER["email"])
+    assert service.find_records(officer, "service_request", "email", DISTINCT["email"]).items == []
+    (found,) = service.find_records(officer, "service_request", "email", OTHER["email"]).items
     assert found.id == kept.id
 
 

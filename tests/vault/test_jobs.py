@@ -78,6 +78,7 @@ def test_the_registry_refuses_duplicates_and_bad_names() -> None:
         "backup",
         "restore-drill",
         "audit-checkpoint",
+        "retention-sweep",
         "web-log-pruning",
     ]
 

@@ -47,10 +47,10 @@ def test_the_case_list_pages(city_vault: Vault) -> None:
     for _ in range(27):
         add_case(city_vault)
     first = body(client.get("/staff/?dataset=service_request"))
-    assert first.count('<th scope="row">') == 25
+    assert first.count('<th scope="row" data-label="Case">') == 25
     assert "page=2" in first
     second = body(client.get("/staff/?dataset=service_request&page=2"))
-    assert second.count('<th scope="row">') == 2
+    assert second.count('<th scope="row" data-label="Case">') == 2
     assert "page=1" in second
     assert "page=3" not in second
     assert client.get("/staff/?page=0").status_code == 400

@@ -160,11 +160,20 @@ def restore(
         str | None,
         typer.Option("--database-url", help="An empty database to restore into."),
     ] = None,
+    plan: Annotated[
+        Path | None,
+        typer.Option(
+            "--plan",
+            help="The plan: replay the erasure ledger onto the restored database at once "
+            "(otherwise 'steward serve' does before it serves).",
+        ),
+    ] = None,
 ) -> None:
     """Restore a backup into an EMPTY data folder or database (never over a vault).
 
-    Nothing is written unless the whole backup authenticates. Then start the vault on
-    it with 'steward serve' and the same keys.
+    Nothing is written unless the whole backup authenticates. Everything deleted since
+    the backup (the erasure ledger kept with the keys) is deleted again before the
+    vault serves: at once with --plan, else when 'steward serve' starts.
     """
     from steward.crypto import FileKeyProvider
     from steward.vault.services import DatabaseRef, restore_backup
@@ -181,6 +190,17 @@ def restore(
         f"into {target.describe()}: {manifest.records} records, "
         f"{manifest.audit.size} audit entries"
     )
+    if plan is not None:
+        with user_errors():
+            setup_django(plan, keys_dir, database_url, data_dir)
+            from steward.vault import get_vault
+            from steward.vault.services import replay_ledger
+
+            report = replay_ledger(get_vault())
+        stdout.print(
+            f"erasure ledger replayed ({report.entries} entries): {report.records} records, "
+            f"{report.fields} values and {report.subjects} people deleted again"
+        )
     stdout.print("Run 'steward backup verify' on the backup, or start the vault on it.")
 
 

@@ -5,7 +5,19 @@ from __future__ import annotations
 import typer
 
 from steward import __version__
-from steward.cli import audit, backup, deid, intake, jobs, keys, policy, staff, tokens
+from steward.cli import (
+    audit,
+    backup,
+    deid,
+    erase,
+    intake,
+    jobs,
+    keys,
+    policy,
+    retention,
+    staff,
+    tokens,
+)
 from steward.cli.demo import demo
 from steward.cli.imports import import_command
 from steward.cli.init_command import init
@@ -24,10 +36,12 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(audit.app, name="audit")
 app.add_typer(backup.app, name="backup")
 app.add_typer(jobs.app, name="jobs")
+app.add_typer(retention.app, name="retention")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(staff.app, name="staff")
 app.add_typer(intake.app, name="intake")
 app.add_typer(deid.app, name="deid")
+app.add_typer(erase.app, name="erase")
 app.command("init")(init)
 app.command("serve")(serve)
 app.command("demo")(demo)

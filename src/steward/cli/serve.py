@@ -181,12 +181,27 @@ def start_vault(
 
         try:
             get_vault().plan_version_id()  # records this plan text, if it is new
+            replay_erasures()
         except PlanHasErrors as error:
             stderr.print(f"error: {error}")
             raise typer.Exit(EXIT_FINDINGS) from None
         except DatabaseError as error:
             stderr.print(f"error: the database cannot be used: {type(error).__name__}")
             raise typer.Exit(EXIT_UNUSABLE) from None
+
+
+def replay_erasures() -> None:
+    """Replay the erasure ledger onto the database before the vault serves, saying what
+    it deleted again (a restored backup that still held it); silent when nothing."""
+    from steward.vault import get_vault
+    from steward.vault.services import replay_ledger
+
+    report = replay_ledger(get_vault())
+    if report.changed:
+        stdout.print(
+            f"erasure ledger replayed: {report.records} records, {report.fields} values and "
+            f"{report.subjects} people deleted again (the database was older than the ledger)"
+        )
 
 
 def require_data_folder(data_dir: Path) -> None:

@@ -12,6 +12,13 @@ from steward._lazy import lazy_exports
 from steward.crypto.backup import backup_kek_version, decrypt_stream, encrypt_stream
 from steward.crypto.blind_index import BlindIndexer, Normalization
 from steward.crypto.env_provider import EnvKeyProvider
+from steward.crypto.erasure_ledger import (
+    LEDGER_FILE,
+    ErasureLedger,
+    FileErasureLedger,
+    LedgerEntry,
+    MemoryErasureLedger,
+)
 from steward.crypto.errors import (
     CryptoError,
     DecryptionError,
@@ -76,11 +83,14 @@ else:
 
 __all__ = [
     "KEK_FILE",
+    "LEDGER_FILE",
     "SUBJECT_KEYS_FILE",
     "BlindIndexer",
     "CryptoError",
     "DecryptionError",
     "EnvKeyProvider",
+    "ErasureLedger",
+    "FileErasureLedger",
     "FileKeyProvider",
     "KekStatus",
     "KekVersion",
@@ -92,7 +102,9 @@ __all__ = [
     "KeyState",
     "KeyStoreBusyError",
     "KeyStoreError",
+    "LedgerEntry",
     "MalformedCiphertextError",
+    "MemoryErasureLedger",
     "MemorySubjectKeyStore",
     "Normalization",
     "ReadOnlyKeyProviderError",

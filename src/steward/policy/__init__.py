@@ -10,6 +10,11 @@ durations and the built-in categories.
 from steward.policy.access import Decision, decide, explain, held_purposes
 from steward.policy.consent import consent_purposes, needed_consents, only_consent
 from steward.policy.duration import Duration, parse_duration
+from steward.policy.erasure import (
+    erasure_approvers,
+    erasure_needs_second_person,
+    erasure_requesters,
+)
 from steward.policy.loader import (
     LoadedPlan,
     PlanLoadError,
@@ -42,6 +47,9 @@ __all__ = [
     "Tier",
     "consent_purposes",
     "decide",
+    "erasure_approvers",
+    "erasure_needs_second_person",
+    "erasure_requesters",
     "explain",
     "format_location",
     "held_purposes",

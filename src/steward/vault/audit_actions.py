@@ -28,6 +28,12 @@ class AuditAction(StrEnum):
     RECORD_ASSIGN = "record.assign"
     """A case was assigned or handed to another team."""
 
+    RECORD_CLOSE = "record.close"
+    """A case was closed, with a reason."""
+
+    RECORD_REOPEN = "record.reopen"
+    """A closed case was reopened, with a reason."""
+
     FIELD_REVEAL = "field.reveal"
     """One field was revealed in clear, with a purpose and a reason."""
 
@@ -105,3 +111,39 @@ class AuditAction(StrEnum):
 
     PLAN_ACKNOWLEDGEMENTS_READ = "plan.acknowledgements_read"
     """The list of who acknowledged the plan was read (or refused)."""
+
+    RECORD_PURGE = "record.purge"
+    """A whole record was purged (deleted, aggregated or anonymized); no values logged."""
+
+    RECORD_FIELDS_PURGE = "record.fields_purge"
+    """Some fields of a record were purged as their retention ended."""
+
+    SUBJECT_ERASE = "subject.erase"
+    """A person was erased: every record, consent, access code and their key."""
+
+    KEY_SHRED = "key.shred"
+    """A person's data key was shredded once nothing of theirs was kept."""
+
+    RETENTION_SWEEP = "retention.sweep"
+    """The retention sweep ran (counts only)."""
+
+    RETENTION_READ = "retention.read"
+    """The retention page or API was read."""
+
+    LEDGER_REPLAY = "ledger.replay"
+    """The erasure ledger was replayed onto the database (after a restore, at start)."""
+
+    ERASURE_REQUEST = "erasure.request"
+    """A staff member asked for a person's erasure (or was refused)."""
+
+    ERASURE_APPROVE = "erasure.approve"
+    """Another staff member approved an erasure (or was refused); it is then carried out."""
+
+    ERASURE_REFUSE = "erasure.refuse"
+    """An approver turned an erasure request down."""
+
+    ERASURE_CANCEL = "erasure.cancel"
+    """An erasure request was withdrawn before it was approved."""
+
+    ERASURE_READ = "erasure.read"
+    """The list of erasure requests was read (or refused)."""

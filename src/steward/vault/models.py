@@ -84,6 +84,14 @@ class Record(models.Model):
     team = models.CharField(max_length=63, blank=True, default="")
     clear_values = models.JSONField(default=dict, blank=True)
     guardian_consent = models.BooleanField(default=False)
+    last_contact = models.DateTimeField(null=True, blank=True)
+    """The last contact with the person, for ``from: last_contact`` (else ``created``)."""
+    purged = models.DateTimeField(null=True, blank=True, db_index=True)
+    """When the whole record was purged (or anonymized); it is never filled again."""
+    purged_fields = models.JSONField(default=list, blank=True)
+    """The names of the fields purged so far: the marker that they never come back."""
+    anonymized = models.BooleanField(default=False)
+    """Purged by anonymization: only non-identifying clear values stay, unlinked."""
     provenance = models.ForeignKey(
         ImportProvenance,
         null=True,
@@ -188,6 +196,76 @@ class ServiceToken(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     expires = models.DateTimeField(null=True, blank=True)
     revoked = models.DateTimeField(null=True, blank=True)
+
+
+class AggregateCount(models.Model):
+    """Counts kept after records were purged with ``then: aggregate``; nothing identifying.
+
+    One row per dataset, month of collection, clear field and value; the row with an
+    empty ``field`` counts the records themselves. Statistics add these counts to the
+    live records' own (:mod:`steward.vault.services.statistics`).
+    """
+
+    dataset = models.CharField(max_length=63)
+    month = models.DateField()
+    field = models.CharField(max_length=63, blank=True, default="")
+    value = models.CharField(max_length=200, blank=True, default="")
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=("dataset", "month", "field", "value"), name="one_count_per_cell"
+            ),
+        )
+
+
+class ErasureRequest(models.Model):
+    """A staff member's request to erase a person, and where it stands. No personal values.
+
+    ``record`` is the case the person was found by (kept after the erasure: the row stays,
+    purged). ``decided_by`` approved, refused or cancelled it, as ``state`` says; the rule
+    is :mod:`steward.vault.rules.erasure`. ``reason`` is checked, when the request is
+    made, against the person's own values, so it never repeats one of them.
+    """
+
+    class State(models.TextChoices):
+        REQUESTED = "requested"
+        APPROVED = "approved"
+        DONE = "done"
+        REFUSED = "refused"
+        CANCELLED = "cancelled"
+
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="erasures")
+    record = models.ForeignKey(
+        Record, null=True, blank=True, on_delete=models.SET_NULL, related_name="erasures"
+    )
+    dataset = models.CharField(max_length=63)
+    reason = models.TextField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.REQUESTED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="erasures_requested"
+    )
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="erasures_decided",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-requested_at", "-id")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("subject",),
+                condition=models.Q(state__in=("requested", "approved")),
+                name="one_open_erasure_per_subject",
+            ),
+        )
 
 
 class AuditEntryRow(models.Model):

@@ -15,7 +15,17 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from steward.audit import AuditLog, ReferenceHasher
-from steward.crypto import BlindIndexer, KeyRing, open_keyring, read_public_key
+from steward.crypto import (
+    LEDGER_FILE,
+    BlindIndexer,
+    ErasureLedger,
+    FileErasureLedger,
+    KeyRing,
+    MemoryErasureLedger,
+    SqliteSubjectKeyStore,
+    open_keyring,
+    read_public_key,
+)
 from steward.errors import StewardError
 from steward.policy import LoadedPlan, Plan, load_plan
 from steward.policy.checks import Severity, run_checks
@@ -38,7 +48,22 @@ class Vault:
     audit: AuditLog
     access_code_key: bytes
     intake_public_key: X25519PublicKey | None = None
+    ledger: ErasureLedger | None = None
     _plan_version_id: int | None = field(default=None, repr=False)
+
+    def erasure_ledger(self) -> ErasureLedger:
+        """The erasure ledger, kept with the keys (next to the subject key store).
+
+        A vault built without one gets the file beside its SQLite subject key store, or,
+        for a store elsewhere, a ledger in memory (tests).
+        """
+        if self.ledger is None:
+            store = self.keyring.store
+            if isinstance(store, SqliteSubjectKeyStore):
+                self.ledger = FileErasureLedger(store.path.parent / LEDGER_FILE)
+            else:
+                self.ledger = MemoryErasureLedger()
+        return self.ledger
 
     @property
     def plan(self) -> Plan:
@@ -99,6 +124,7 @@ def build_vault(plan_path: Path, keys_dir: Path) -> Vault:
         audit=AuditLog(DatabaseAuditStore(), ReferenceHasher(derive_key(root, "audit-references"))),
         access_code_key=derive_key(root, "access-codes"),
         intake_public_key=read_public_key(intake_file) if intake_file.exists() else None,
+        ledger=FileErasureLedger(keys_dir / LEDGER_FILE),
     )
 
 

@@ -433,6 +433,18 @@ CASES: list[Case] = [
         ("organization", "address"),
         note="fill-in",
     ),
+    Case(
+        "GOV018",
+        [(("rights", "erasure_approval", "approver_roles"), ["privacy_officer", "resident"])],
+        ("rights", "erasure_approval", "approver_roles", 1),
+    ),
+    Case(
+        "GOV019",
+        [(("rights", "erasure_approval"), DELETE), (("roles", 2, "approves_disclosures"), False)],
+        ("rights", "erasure"),
+    ),
+    Case("GOV020", [(("rights", "erasure_approval", "second_person"), False)], ("rights",)),
+    Case("GOV020", [(("rights", "erasure_approval"), DELETE)], ("rights",), note="no-section"),
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from steward.policy.checks import (
     access_control,
     disclosure,
+    erasure,
     governance,
     hosting,
     legal_basis,
@@ -28,6 +29,7 @@ ALL_RULES: tuple[Rule, ...] = (
     *hosting.RULES,
     *operations.RULES,
     *governance.RULES,
+    *erasure.RULES,
     *placeholders.RULES,
 )
 """All rules, in a stable order; ids are unique (a test asserts it)."""

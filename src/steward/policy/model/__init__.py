@@ -1,5 +1,6 @@
 """Pydantic models of the data management plan."""
 
+from steward.policy.model.cases import Cases
 from steward.policy.model.common import Contact, Identifier, Jurisdiction, PlanModel, country_of
 from steward.policy.model.datasets import (
     Dataset,
@@ -45,7 +46,13 @@ from steward.policy.model.questionnaire import (
     Questionnaire,
     Source,
 )
-from steward.policy.model.rights import AccountClosure, Minors, MinorsPolicy, Rights
+from steward.policy.model.rights import (
+    AccountClosure,
+    ErasureApproval,
+    Minors,
+    MinorsPolicy,
+    Rights,
+)
 from steward.policy.model.roles import Action, Grant, Role, Scope
 from steward.policy.model.routing import ASSIGNING_SCOPES, DatasetRouting, Routing, Team
 from steward.policy.model.sharing import (
@@ -65,6 +72,7 @@ __all__ = [
     "AccountClosure",
     "Action",
     "Backups",
+    "Cases",
     "CategoryDefinition",
     "Complaints",
     "Contact",
@@ -76,6 +84,7 @@ __all__ = [
     "DatasetRouting",
     "Delivery",
     "Disclosure",
+    "ErasureApproval",
     "ExpiryAction",
     "FieldSpec",
     "Governance",

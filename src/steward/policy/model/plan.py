@@ -8,6 +8,7 @@ from typing import Literal, TypeVar
 
 from pydantic import Field
 
+from steward.policy.model.cases import Cases
 from steward.policy.model.common import Identifier, PlanModel, Text
 from steward.policy.model.datasets import Dataset, FieldSpec
 from steward.policy.model.operations import Operations
@@ -76,6 +77,9 @@ class Plan(PlanModel):
     )
     routing: Routing = Field(
         default_factory=Routing, description="Which team new records reach, and who assigns."
+    )
+    cases: Cases = Field(
+        default_factory=Cases, description="How long a closed case may be reopened."
     )
     disclosure: Disclosure | None = None
     rights: Rights = Field(default_factory=Rights)

@@ -65,6 +65,11 @@ def find_reference_errors(plan: Plan) -> list[tuple[Location, str]]:
         errors += _unknown(
             ("disclosure", "approver_roles"), plan.disclosure.approver_roles, roles, "role"
         )
+    erasure = plan.rights.erasure_approval
+    if erasure is not None:
+        for key in ("requester_roles", "approver_roles"):
+            at = ("rights", "erasure_approval", key)
+            errors += _unknown(at, getattr(erasure, key), roles, "role")
     return errors
 
 

@@ -7,7 +7,7 @@ from enum import StrEnum
 from pydantic import Field
 
 from steward.policy.duration import DurationField
-from steward.policy.model.common import PlanModel
+from steward.policy.model.common import Identifier, PlanModel
 
 
 class AccountClosure(StrEnum):
@@ -16,6 +16,26 @@ class AccountClosure(StrEnum):
     DELETE = "delete"
     ANONYMIZE = "anonymize"
     RETAIN = "retain"
+
+
+class ErasureApproval(PlanModel):
+    """Who erases a person on staff's side, and whether a second person approves first.
+
+    Without ``requester_roles``, the staff roles that approve disclosures
+    (``approves_disclosures: true``, the privacy officer's role) ask for erasures;
+    without ``approver_roles``, the roles that ask also approve.
+    """
+
+    requester_roles: list[Identifier] = Field(
+        default_factory=list, description="Staff roles that may ask for an erasure."
+    )
+    approver_roles: list[Identifier] = Field(
+        default_factory=list, description="Staff roles that may approve and carry it out."
+    )
+    second_person: bool = Field(
+        default=True,
+        description="Someone other than the requester approves before anything is destroyed.",
+    )
 
 
 class Rights(PlanModel):
@@ -29,6 +49,11 @@ class Rights(PlanModel):
     privacy_settings: bool = True
     respond_within: DurationField | None = None
     on_account_closure: AccountClosure = AccountClosure.DELETE
+    erasure_approval: ErasureApproval | None = Field(
+        default=None,
+        description="Who erases a person, and whether a second person approves; "
+        "without it, one person of a disclosure-approving role erases.",
+    )
 
 
 class MinorsPolicy(StrEnum):

@@ -1,7 +1,10 @@
-"""API routes over cases: where a case stands, and assigning or handing it on.
+"""API routes over cases: where a case stands, assigning or handing it on, closing and
+reopening it.
 
-Both routes call only :class:`~steward.vault.services.cases.CaseService`, which decides
-by the plan's routing section and audits every assignment (``record.assign``).
+Assignment routes call only :class:`~steward.vault.services.cases.CaseService`, which
+decides by the plan's routing section and audits every assignment (``record.assign``);
+close and reopen call :mod:`steward.vault.services.case_status` (``record.close``,
+``record.reopen``, with the reason).
 """
 
 from __future__ import annotations
@@ -17,10 +20,14 @@ from steward.vault.api.schemas import (
     AssignIn,
     AssignmentOptionsOut,
     AssignmentOut,
+    CaseStatusIn,
+    CaseStatusOut,
+    ErrorOut,
     PersonOut,
     TeamOut,
 )
 from steward.vault.runtime import get_vault
+from steward.vault.services.case_status import CaseStatus, close_case, reopen_case
 from steward.vault.services.cases import CaseService
 
 router = Router(tags=["cases"])
@@ -65,4 +72,39 @@ def assign(request: HttpRequest, record_id: UUID, body: AssignIn) -> AssignmentO
     )
     return AssignmentOut(
         record=done.record, team=done.team, assigned_to=done.assigned_to, assignee=done.assignee
+    )
+
+
+@router.post(
+    "/records/{record_id}/close",
+    response={200: CaseStatusOut, 409: ErrorOut, **READ_ERRORS},
+    summary="Close a case, with a reason",
+    operation_id="closeRecord",
+)
+def close(request: HttpRequest, record_id: UUID, body: CaseStatusIn) -> CaseStatusOut:
+    """Close the case, for ``reason`` (audited as typed). Roles that may change the
+    case's dataset close the cases in their scope (403 otherwise, audited); a case out
+    of scope is answered 404; a case already closed 409."""
+    return _status_out(close_case(get_vault(), actor_of(request), record_id, reason=body.reason))
+
+
+@router.post(
+    "/records/{record_id}/reopen",
+    response={200: CaseStatusOut, 409: ErrorOut, **READ_ERRORS},
+    summary="Reopen a closed case, with a reason",
+    operation_id="reopenRecord",
+)
+def reopen(request: HttpRequest, record_id: UUID, body: CaseStatusIn) -> CaseStatusOut:
+    """Reopen the closed case, for ``reason`` (audited). Refused (403, audited) past the
+    plan's ``cases.reopen_within`` or once the case's details were deleted; an open
+    case is answered 409."""
+    return _status_out(reopen_case(get_vault(), actor_of(request), record_id, reason=body.reason))
+
+
+def _status_out(done: CaseStatus) -> CaseStatusOut:
+    return CaseStatusOut(
+        record=done.record,
+        status=done.status,
+        closed=done.closed,
+        reopen_until=done.reopen_until,
     )

@@ -5,6 +5,7 @@
 | no or bad credentials | 401 | ``{"detail": ...}`` and ``WWW-Authenticate: Bearer`` |
 | :class:`AccessDenied`, :class:`MinorRefused` | 403 | ``{"detail": reason}`` |
 | :class:`NotFound` | 404 | ``{"detail": ...}`` |
+| :class:`CaseConflict` (closing a closed case, reopening an open one) | 409 | ``{"detail": ...}`` |
 | :class:`SubmissionRejected` | 400 | ``{"detail": ..., "problems": {field: message}}`` |
 | :class:`ValueUnreadable` (a reveal of an erased value) | 410 | ``{"detail": why}`` |
 | a malformed request or body | 422 | ``{"detail": ..., "problems": {where: message}}`` |
@@ -32,6 +33,7 @@ from steward.vault.api.parser import MalformedBody
 from steward.vault.rules.busy import RETRY_AFTER_SECONDS, is_busy
 from steward.vault.services.access import AccessDenied, InvalidValue, NotFound
 from steward.vault.services.auditing import AuditUnavailable
+from steward.vault.services.case_status import CaseConflict
 from steward.vault.services.collect import MinorRefused, SubmissionRejected
 from steward.vault.services.record_views import ValueUnreadable
 
@@ -73,6 +75,9 @@ def install(api: NinjaAPI) -> None:
 
     def not_found(request: HttpRequest, exc: Any) -> HttpResponse:
         return answer(request, {"detail": str(exc)}, 404)
+
+    def conflict(request: HttpRequest, exc: Any) -> HttpResponse:
+        return answer(request, {"detail": str(exc)}, 409)
 
     def gone(request: HttpRequest, exc: Any) -> HttpResponse:
         return answer(request, {"detail": str(exc)}, 410)
@@ -133,6 +138,7 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(AccessDenied, denied)
     api.add_exception_handler(MinorRefused, denied)
     api.add_exception_handler(NotFound, not_found)
+    api.add_exception_handler(CaseConflict, conflict)
     api.add_exception_handler(InvalidValue, bad_value)
     api.add_exception_handler(ValueUnreadable, gone)
     api.add_exception_handler(SubmissionRejected, rejected)

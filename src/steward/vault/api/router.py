@@ -13,7 +13,16 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from steward import __version__
-from steward.vault.api import acknowledgements, audit, cases, errors, public, records, rows
+from steward.vault.api import (
+    acknowledgements,
+    audit,
+    cases,
+    errors,
+    public,
+    records,
+    retention,
+    rows,
+)
 from steward.vault.api.auth import API_AUTH
 from steward.vault.api.parser import StrictJsonParser
 
@@ -65,3 +74,4 @@ api.add_router("/", cases.router)
 api.add_router("/", public.router)
 api.add_router("/", audit.router)
 api.add_router("/", acknowledgements.router)
+api.add_router("/", retention.router)

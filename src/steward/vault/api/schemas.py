@@ -73,6 +73,8 @@ class RecordOut(Schema):
     assigned_to: int | None
     plan_version: str
     fields: list[FieldViewOut]
+    updated: datetime | None = Field(None, description="when the record last changed")
+    closed: datetime | None = Field(None, description="when the case was closed; null if open")
 
 
 class RecordPageOut(Schema):
@@ -222,3 +224,23 @@ class AssignmentOptionsOut(Schema):
     assigned_to: int | None
     teams: list[TeamOut] = Field(description="teams the case may go to, its own first")
     people: list[PersonOut] = Field(description="people it may be assigned to")
+
+
+class CaseStatusIn(Schema):
+    """Why a case is closed or reopened (audited as typed: no personal details here)."""
+
+    reason: str = Field(
+        max_length=2000,
+        description="why, in a few words: at least 8 characters that say why, at most 500",
+    )
+
+
+class CaseStatusOut(Schema):
+    """Where a case stands after a close or a reopen."""
+
+    record: UUID
+    status: str = Field(description="open or closed")
+    closed: datetime | None = Field(description="when it was closed; null if open")
+    reopen_until: datetime | None = Field(
+        description="the last moment it may be reopened, if the plan limits it"
+    )

@@ -65,7 +65,15 @@ if TYPE_CHECKING:
     from steward.vault.services.collect import MinorRefused, SubmissionRejected, open_sealed, submit
     from steward.vault.services.consents import reveal_choices
     from steward.vault.services.dataset_views import DatasetAccess
+    from steward.vault.services.deletion import (
+        PurgeResult,
+        anonymize_records,
+        erase_subject,
+        purge_fields,
+        purge_records,
+    )
     from steward.vault.services.demo_data import create_demo_accounts, load_residents
+    from steward.vault.services.erasure import ErasureService, ErasureView
     from steward.vault.services.import_files import ImportFileError, read_import_file
     from steward.vault.services.imports import (
         ImportRefused,
@@ -78,8 +86,16 @@ if TYPE_CHECKING:
     from steward.vault.services.jobs_catalogue import BACKUP_JOB_NAME, DRILL_JOB_NAME, standard_jobs
     from steward.vault.services.jobs_runner import JobRunnerThread, record_run, run_due, runner_name
     from steward.vault.services.jobs_status import job_statuses, recent_runs
+    from steward.vault.services.ledger_replay import ReplayReport, replay_ledger
     from steward.vault.services.record_views import RecordView, ValueUnreadable
+    from steward.vault.services.retention_status import RetentionStatus, read_retention_status
+    from steward.vault.services.retention_sweep import (
+        RETENTION_JOB_NAME,
+        SweepReport,
+        sweep_retention,
+    )
     from steward.vault.services.sign_in_locks import lockout_policy, request_lock
+    from steward.vault.services.staff_credentials import actor_by_password
     from steward.vault.services.staff_sessions import (
         SESSION_OBJECT,
         login_actor,
@@ -87,6 +103,7 @@ if TYPE_CHECKING:
         record_success,
         staff_actor,
     )
+    from steward.vault.services.statistics import DatasetCounts, dataset_counts
     from steward.vault.services.tokens import authenticate, create_token, list_tokens, revoke_token
 else:
     __getattr__, __dir__ = lazy_exports(
@@ -141,6 +158,14 @@ else:
             "consents": ["reveal_choices"],
             "dataset_views": ["DatasetAccess"],
             "demo_data": ["create_demo_accounts", "load_residents"],
+            "deletion": [
+                "PurgeResult",
+                "anonymize_records",
+                "erase_subject",
+                "purge_fields",
+                "purge_records",
+            ],
+            "erasure": ["ErasureService", "ErasureView"],
             "import_files": ["ImportFileError", "read_import_file"],
             "imports": [
                 "ImportRefused",
@@ -153,8 +178,13 @@ else:
             "jobs_catalogue": ["BACKUP_JOB_NAME", "DRILL_JOB_NAME", "standard_jobs"],
             "jobs_runner": ["JobRunnerThread", "record_run", "run_due", "runner_name"],
             "jobs_status": ["job_statuses", "recent_runs"],
+            "ledger_replay": ["ReplayReport", "replay_ledger"],
+            "retention_status": ["RetentionStatus", "read_retention_status"],
+            "retention_sweep": ["RETENTION_JOB_NAME", "SweepReport", "sweep_retention"],
+            "statistics": ["DatasetCounts", "dataset_counts"],
             "record_views": ["RecordView", "ValueUnreadable"],
             "sign_in_locks": ["lockout_policy", "request_lock"],
+            "staff_credentials": ["actor_by_password"],
             "staff_sessions": [
                 "SESSION_OBJECT",
                 "login_actor",
@@ -171,6 +201,7 @@ __all__ = [
     "DRILL_JOB_NAME",
     "MAX_OFFSET",
     "MAX_PAGE",
+    "RETENTION_JOB_NAME",
     "SESSION_OBJECT",
     "AccessDenied",
     "AccessService",
@@ -185,6 +216,9 @@ __all__ = [
     "CreatedBackup",
     "DatabaseRef",
     "DatasetAccess",
+    "DatasetCounts",
+    "ErasureService",
+    "ErasureView",
     "ImportFileError",
     "ImportRefused",
     "ImportSource",
@@ -194,8 +228,12 @@ __all__ = [
     "JobRunnerThread",
     "MinorRefused",
     "NotFound",
+    "PurgeResult",
     "RecordView",
+    "ReplayReport",
+    "RetentionStatus",
     "SubmissionRejected",
+    "SweepReport",
     "UnknownRole",
     "ValueUnreadable",
     "VerifyReport",
@@ -203,7 +241,9 @@ __all__ = [
     "account_of",
     "account_standings",
     "acknowledgement_history",
+    "actor_by_password",
     "actor_from_request",
+    "anonymize_records",
     "audit",
     "authenticate",
     "configured_policy",
@@ -211,7 +251,9 @@ __all__ = [
     "create_backup",
     "create_demo_accounts",
     "create_token",
+    "dataset_counts",
     "disable_account",
+    "erase_subject",
     "import_file",
     "job_statuses",
     "keys_dir",
@@ -225,12 +267,16 @@ __all__ = [
     "plan_text",
     "prepare_backup_dir",
     "prune_backups",
+    "purge_fields",
+    "purge_records",
     "read_acknowledgements",
     "read_import_file",
+    "read_retention_status",
     "recent_runs",
     "record_refusal",
     "record_run",
     "record_success",
+    "replay_ledger",
     "request_lock",
     "reset_password",
     "restore_backup",
@@ -245,6 +291,7 @@ __all__ = [
     "store_checkpoint_if_due",
     "stored_backups",
     "submit",
+    "sweep_retention",
     "unlock_account",
     "verifier_key",
     "verify_backup",

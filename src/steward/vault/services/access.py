@@ -21,13 +21,20 @@ from steward.policy import decide
 from steward.policy.model import Action, Dataset, FieldSpec, LegalBasis, Scope
 from steward.vault.audit_actions import AuditAction
 from steward.vault.models import FieldValue, Record
+from steward.vault.rules.case_query import CaseQuery
 from steward.vault.rules.intake import value_problem
 from steward.vault.rules.reveal import decide_reveal
 from steward.vault.rules.scope import RecordFacts, in_scope
-from steward.vault.rules.search import spec_normalization
 from steward.vault.runtime import Vault
 from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import AuditUnavailable, audit
+from steward.vault.services.case_list import (
+    MAX_MATCHES,
+    CasePage,
+    list_note,
+    matching,
+    narrowed,
+)
 from steward.vault.services.consents import consent_states
 from steward.vault.services.dataset_views import DatasetAccess, Export, FieldAccess
 from steward.vault.services.record_views import (
@@ -107,11 +114,13 @@ class AccessService:
         limit: int = 50,
         offset: int = 0,
         unassigned: bool = False,
+        query: CaseQuery | None = None,
     ) -> list[RecordView]:
         """A page of the dataset's records in scope, each field masked per the plan.
 
         With ``unassigned``, only the records assigned to no one: the queue of the
-        teams in the actor's scope.
+        teams in the actor's scope. ``query`` narrows and orders the list (status,
+        team, dates); without it, newest first.
 
         Raises:
             AccessDenied: the role reads nothing of this dataset, or must use MFA.
@@ -121,15 +130,9 @@ class AccessService:
         fields = self._gate(actor, dataset, Action.READ, f"dataset/{dataset.id}")
         limit = max(1, min(limit, MAX_PAGE))
         offset = max(0, min(offset, MAX_OFFSET))
-        wanted = Record.objects.filter(dataset=dataset.id)
-        if unassigned:
-            wanted = wanted.filter(assigned_to__isnull=True)
+        wanted = self._wanted(actor, dataset, unassigned, query)
         with transaction.atomic():
-            rows = list(
-                self._scoped(actor, wanted)
-                .select_related("plan")
-                .order_by("-created")[offset : offset + limit]
-            )
+            rows = list(wanted.select_related("plan")[offset : offset + limit])
             values = load_ciphertexts(rows, fields)
             revealable = self._revealable(actor, fields)
             with self.vault.keyring.one_state_read():
@@ -143,9 +146,28 @@ class AccessService:
                 action=AuditAction.RECORD_LIST,
                 obj=f"dataset/{dataset.id}",
                 fields=[f.name for f in fields],
-                purpose="unassigned queue" if unassigned else "",
+                purpose=list_note(unassigned, query),
             )
         return views
+
+    def count_records(
+        self,
+        actor: Actor,
+        dataset_id: str,
+        *,
+        unassigned: bool = False,
+        query: CaseQuery | None = None,
+    ) -> int:
+        """How many records :meth:`list_records` lists in all, over every page (a count
+        holds no personal data; the pages themselves are audited).
+
+        Raises:
+            NotFound: no such dataset.
+            AccessDenied: the role reads nothing of this dataset, or must use MFA.
+        """
+        dataset = self._dataset(dataset_id)
+        self._gate(actor, dataset, Action.READ, f"dataset/{dataset.id}")
+        return self._wanted(actor, dataset, unassigned, query).count()
 
     def get_record(self, actor: Actor, record_id: UUID | str) -> RecordView:
         """One record in scope, masked per the plan.
@@ -225,13 +247,24 @@ class AccessService:
         return value
 
     def find_records(
-        self, actor: Actor, dataset_id: str, field: str, value: str, *, limit: int = 50
-    ) -> list[RecordView]:
-        """Records in scope whose searchable ``field`` equals ``value`` (after normalization).
+        self,
+        actor: Actor,
+        dataset_id: str,
+        field: str,
+        value: str,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        query: CaseQuery | None = None,
+    ) -> CasePage:
+        """A page of the records in scope whose searchable ``field`` equals ``value``
+        (after normalization), narrowed and ordered by ``query``, and how many match.
 
         The look-up uses the field's blind index, so nothing is decrypted to search;
         the few index collisions a truncated index allows are filtered out after
-        decrypting the candidates.
+        decrypting the searched field of the candidates (at most
+        :data:`~steward.vault.services.case_list.MAX_MATCHES` of them). The audit entry
+        names the field, never the value.
 
         Raises:
             AccessDenied: the role may not read the field, or it is not searchable.
@@ -250,37 +283,33 @@ class AccessService:
         self._gate(actor, dataset, Action.READ, target, only=spec)
         fields = self._gate(actor, dataset, Action.READ, target)
         index = blind_index_for(self.vault, dataset.id, field, value)
-        wanted = self.vault.indexer.normalized(value, spec_normalization(spec))
+        limit = max(1, min(limit, MAX_PAGE))
+        offset = max(0, min(offset, MAX_OFFSET))
+        by_index = self._wanted(actor, dataset, False, query).filter(
+            values__field=field, values__blind_index=index
+        )
         with transaction.atomic():
-            candidates = list(
-                self._scoped(
-                    actor,
-                    Record.objects.filter(
-                        dataset=dataset.id, values__field=field, values__blind_index=index
-                    ),
-                ).select_related("plan")[: max(1, min(limit, MAX_PAGE))]
-            )
-            revealable = self._revealable(actor, fields)
-            views = []
-            for row in candidates:
-                try:
-                    actual = self._plaintext(row, dataset, spec)
-                except ValueUnreadable:
-                    continue  # an erased value matches nothing
-                if self.vault.indexer.normalized(actual, spec_normalization(spec)) != wanted:
-                    continue
-                values = load_ciphertexts([row], fields)
-                views.append(
+            candidates = list(by_index.select_related("plan")[: MAX_MATCHES + 1])
+            truncated = len(candidates) > MAX_MATCHES
+            candidates = candidates[:MAX_MATCHES]
+            with self.vault.keyring.one_state_read():
+                matches = matching(self.vault, candidates, dataset, spec, value)
+                shown = matches[offset : offset + limit]
+                values = load_ciphertexts(shown, fields)
+                revealable = self._revealable(actor, fields)
+                views = [
                     render_view(self.vault.keyring, revealable, dataset, fields, row, values)
-                )
+                    for row in shown
+                ]
             audit(
                 self.vault,
                 actor=actor.ref,
                 action=AuditAction.RECORD_SEARCH,
                 obj=target,
                 fields=[field],
+                purpose=query.describe() if query else "",
             )
-        return views
+        return CasePage(views, len(matches), truncated)
 
     def export(self, actor: Actor, dataset_id: str) -> Export:
         """Every record in scope with the fields the role may export, decrypted.
@@ -408,6 +437,15 @@ class AccessService:
             decide(actor.role, Action.READ, s, today=actor.today()).allowed
             for s in dataset.collected_fields
         )
+
+    def _wanted(
+        self, actor: Actor, dataset: Dataset, unassigned: bool, query: CaseQuery | None
+    ) -> QuerySet[Record]:
+        """The dataset's records in scope, narrowed and ordered by ``query``."""
+        rows = Record.objects.filter(dataset=dataset.id)
+        if unassigned:
+            rows = rows.filter(assigned_to__isnull=True)
+        return narrowed(self._scoped(actor, rows), query)
 
     def _scoped(self, actor: Actor, rows: QuerySet[Record]) -> QuerySet[Record]:
         scope = actor.role.scope

@@ -12,6 +12,8 @@
   sign a checkpoint of the audit log if anything was added since the last one
   (checkpoints are also signed every ``STEWARD_AUDIT_CHECKPOINT_ENTRIES`` entries as
   the log grows; see ``docs/audit.md``).
+* ``retention-sweep``: daily, purge what the plan's retention says must go
+  (:mod:`~steward.vault.services.retention_sweep`).
 * ``web-log-pruning``: every hour, delete the days of the web log past
   ``operations.web_logs.retention`` (:mod:`~steward.vault.services.web_log_pruning`).
 """
@@ -36,6 +38,7 @@ from steward.vault.services.backups_format import prepare_backup_dir, stored_bac
 from steward.vault.services.backups_verify import verify_backup
 from steward.vault.services.checkpoints import checkpoint_if_due, configured_policy
 from steward.vault.services.jobs import Job, JobContext, JobFailed, JobRegistry, Schedule
+from steward.vault.services.retention_sweep import RETENTION_SWEEP
 from steward.vault.services.web_log_pruning import WEB_LOG_PRUNING
 
 BACKUP_JOB_NAME = "backup"
@@ -142,4 +145,4 @@ AUDIT_CHECKPOINT = Job(CHECKPOINT_JOB_NAME, "Audit checkpoint", checkpoint_sched
 
 def standard_jobs() -> JobRegistry:
     """Every job Steward schedules, in the order a runner starts them."""
-    return JobRegistry([BACKUP, RESTORE_DRILL, AUDIT_CHECKPOINT, WEB_LOG_PRUNING])
+    return JobRegistry([BACKUP, RESTORE_DRILL, AUDIT_CHECKPOINT, RETENTION_SWEEP, WEB_LOG_PRUNING])

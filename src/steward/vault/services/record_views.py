@@ -71,6 +71,9 @@ class RecordView:
     assigned_to: int | None
     plan_version: str
     fields: tuple[FieldView, ...]
+    updated: datetime | None = None
+    closed: datetime | None = None
+    """When the case was closed; ``None`` while it is open."""
 
     @property
     def has_unreadable(self) -> bool:
@@ -170,6 +173,8 @@ def render_view(
         assigned_to=row.assigned_to_id,
         plan_version=row.plan.version,
         fields=tuple(views),
+        updated=row.updated,
+        closed=row.closed if row.status == Record.Status.CLOSED else None,
     )
 
 

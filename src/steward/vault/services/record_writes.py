@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from steward.crypto import KeyShreddedError
 from steward.policy.model import Dataset, FieldSpec
-from steward.vault.models import FieldValue, Record
+from steward.vault.models import FieldValue, Record, Subject
 from steward.vault.rules.unreadable import Unreadable
 from steward.vault.runtime import Vault
 from steward.vault.services.record_views import ValueUnreadable
@@ -18,13 +18,16 @@ from steward.vault.services.record_views import ValueUnreadable
 def refuse_if_erased(vault: Vault, row: Record) -> None:
     """Refuse to record anything new about a person whose data key was destroyed.
 
-    A person with a live key passes at once (one look-up in the key store). Without
-    one, a stored value of theirs whose key was shredded shows they were erased; a
-    person with nothing stored yet is not.
+    A person marked erased (their subject row) is refused at once. A person with a
+    live key passes (one look-up in the key store). Without one, a stored value of
+    theirs whose key was shredded shows they were erased; a person with nothing stored
+    yet is not.
 
     Raises:
         ValueUnreadable: the person was erased (reason ``erased``).
     """
+    if Subject.objects.filter(pk=row.subject_id, erased__isnull=False).exists():
+        raise ValueUnreadable(Unreadable.ERASED)
     subject = str(row.subject_id)
     if vault.keyring.has_key(subject):
         return
@@ -48,11 +51,12 @@ def store_value(vault: Vault, row: Record, dataset: Dataset, spec: FieldSpec, va
     the record's clear values.
 
     Raises:
-        ValueUnreadable: the field is encrypted and the person was erased.
+        ValueUnreadable: the person was erased.
     """
     from steward.vault.services.collect import blind_index_for
 
     if not spec.encrypted:
+        refuse_if_erased(vault, row)
         row.clear_values = {**row.clear_values, spec.name: value}
         row.save(update_fields=["clear_values", "updated"])
         return

@@ -1,4 +1,5 @@
-"""The caseworker's pages: the case list, a record, and the reveal dialog.
+"""The caseworker's pages: a record, and the reveal dialog (the case list is in
+:mod:`.staff_case_list`).
 
 Every value shown comes from :class:`~steward.vault.services.access.AccessService`,
 which decides, masks and audits. A revealed value is shown once, on a page no cache
@@ -16,11 +17,13 @@ from steward.policy import explain
 from steward.policy.model import FieldSpec
 from steward.vault.audit_actions import AuditAction
 from steward.vault.models import Record
+from steward.vault.rules.case_status import reopen_deadline
 from steward.vault.rules.unreadable import Unreadable
 from steward.vault.runtime import get_vault
 from steward.vault.services.access import AccessDenied, AccessService, NotFound
 from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import AuditUnavailable
+from steward.vault.services.case_status import may_change_status
 from steward.vault.services.cases import CaseService
 from steward.vault.services.consents import reveal_choices
 from steward.vault.services.record_views import ValueUnreadable
@@ -54,50 +57,40 @@ def _page_number(request: HttpRequest) -> int | None:
 
 @require_GET
 @staff_page
-def case_list(request: HttpRequest, actor: Actor) -> HttpResponse:
-    """The records of one readable dataset in the actor's scope, masked, a page at a time."""
-    service = AccessService(get_vault())
-    datasets = service.readable_datasets(actor)
-    context: dict[str, object] = {"datasets": datasets}
-    if not datasets:
-        return page(request, "steward/staff/cases.html", context, actor=actor)
-    chosen = request.GET.get("dataset") or datasets[0].id
-    number = _page_number(request)
-    if number is None:
-        return error_page(request, 400, "Bad request", "the page number must be 1 or more", actor)
-    try:
-        rows = service.list_records(
-            actor, chosen, limit=PAGE_SIZE + 1, offset=(number - 1) * PAGE_SIZE
-        )
-    except (AccessDenied, NotFound, AuditUnavailable) as error:
-        return service_error(request, error, actor)
-    columns = [(f.name, f.label) for f in rows[0].fields] if rows else []
-    context.update(
-        chosen=chosen,
-        rows=rows[:PAGE_SIZE],
-        columns=columns,
-        page=number,
-        previous=number - 1 if number > 1 else None,
-        next=number + 1 if len(rows) > PAGE_SIZE else None,
-    )
-    return page(request, "steward/staff/cases.html", context, actor=actor)
-
-
-@require_GET
-@staff_page
 def record_page(request: HttpRequest, actor: Actor, record_id: UUID) -> HttpResponse:
-    """One record, each field masked as the role sees it, with a reveal link where allowed."""
+    """One record, each field masked as the role sees it, with a reveal link where allowed,
+    and the close or reopen form where the plan lets the role change the case."""
+    return render_record(request, actor, record_id)
+
+
+def render_record(
+    request: HttpRequest,
+    actor: Actor,
+    record_id: UUID,
+    *,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The record page (read through the access service, so audited), with ``error``
+    above the close or reopen form when a change was refused."""
     vault = get_vault()
     try:
         view = AccessService(vault).get_record(actor, record_id)
-    except (AccessDenied, NotFound, AuditUnavailable) as error:
-        return service_error(request, error, actor)
+    except (AccessDenied, NotFound, AuditUnavailable) as refused:
+        return service_error(request, refused, actor)
     dataset = vault.plan.dataset(view.dataset)
     today = actor.today()
     rows = [(f, explain(actor.role, dataset.field(f.name), today=today)) for f in view.fields]
     assigns = CaseService(vault).assigns(actor, view.dataset, view.team)
-    context = {"record": view, "rows": rows, "assigns": assigns}
-    return page(request, "steward/staff/record.html", context, actor=actor)
+    context = {
+        "record": view,
+        "rows": rows,
+        "assigns": assigns,
+        "changes_status": may_change_status(vault, actor, view.dataset),
+        "reopen_until": reopen_deadline(vault.plan, view.closed) if view.closed else None,
+        "status_error": error,
+    }
+    return page(request, "steward/staff/record.html", context, status=status, actor=actor)
 
 
 def _spec_of(record_id: UUID, field: str) -> FieldSpec | None:
