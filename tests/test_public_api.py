@@ -147,7 +147,6 @@ SURFACES: dict[str, str] = {
         PurgeResult ReplayReport anonymize_records erase_subject purge_fields purge_records
         replay_ledger RetentionStatus read_retention_status RETENTION_JOB_NAME SweepReport
         sweep_retention DatasetCounts dataset_counts
-        read_acknowledgements
         ImportFileError ImportRefused ImportSource ImportSummary import_file list_imports
         read_import_file
     """,

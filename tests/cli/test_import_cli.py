@@ -107,7 +107,9 @@ def test_a_good_csv_is_imported_with_its_provenance(pantry: Vault, tmp_path: Pat
     assert b"Ottoline" not in stored
     officer = actor_for(pantry, "data_ambassador")
     access = AccessService(pantry)
-    found = access.find_records(officer, "client_register", "client_name", "ottoline brackenbury")
+    found = access.find_records(
+        officer, "client_register", "client_name", "ottoline brackenbury"
+    ).items
     assert len(found) == 1
     assert access.reveal(
         officer, found[0].id, "phone", "food_distribution", "check the import"
