@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from unittest import mock
 
 import pytest
@@ -9,6 +10,7 @@ from django.contrib.auth.models import User
 from django.db import DatabaseError
 
 from steward.audit import Outcome
+from steward.clock import ManualClock, use_clock
 from steward.vault.models import AuditEntryRow, FieldValue, Record
 from steward.vault.rules.intake import Submission
 from steward.vault.rules.masking import HIDDEN
@@ -161,7 +163,11 @@ def test_reads_fail_closed_when_the_audit_log_cannot_be_written(
 def test_writes_are_reencrypted_and_audited(city_vault: Vault, case: Record, worker: User) -> None:
     actor = actor_for(city_vault, "caseworker", user_id=worker.id)
     service = AccessService(city_vault)
-    service.update(actor, case.id, "phone", "555 010 0123")
+    moment = datetime(2027, 2, 3, 10, 0, tzinfo=UTC)
+    with use_clock(ManualClock(moment)):
+        service.update(actor, case.id, "phone", "555 010 0123")
+    case.refresh_from_db()
+    assert case.last_contact == moment  # what the person told staff: a contact
     assert (
         service.reveal(actor, case.id, "phone", "follow_up", "confirming the new number")
         == "555 010 0123"

@@ -53,6 +53,7 @@ def test_close_then_reopen_writes_the_status_and_audits_the_reason(city_vault: V
 
     record.refresh_from_db()
     assert (record.status, record.closed) == (Record.Status.OPEN, None)
+    assert record.last_contact == later  # the person came back
     assert (done.status, done.closed, done.reopen_until) == ("open", None, None)
     entry = _new_entries(city_vault, before)[-1]
     assert (entry.action, entry.outcome) == ("record.reopen", Outcome.ALLOWED)

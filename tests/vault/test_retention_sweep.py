@@ -176,3 +176,23 @@ def test_due_soon_counts_what_goes_within_30_days(city_vault: Vault) -> None:
     state = read_retention_status(city_vault, now=T0 + 5 * MONTH + 10 * DAY)
     assert state.due == {"service_request": 1}
     assert state.horizon_days == 30
+
+
+def test_a_plan_that_anonymizes_closed_cases_keeps_no_link(city_vault: Vault) -> None:
+    from steward.policy import load_plan_text
+
+    record = case(city_vault, closed=T0 + DAY, district="South")
+    person = record.subject_id
+    source = CITY.read_text(encoding="utf-8")
+    city_vault.loaded = load_plan_text(
+        source.replace("on_account_closure: delete", "on_account_closure: anonymize")
+    )
+    report = sweep_retention(city_vault, now=T0 + 6 * YEAR)
+    assert sum(report.records.values()) == 1
+    record.refresh_from_db()
+    assert record.purged is not None
+    assert record.anonymized
+    assert record.subject_id != person
+    assert not FieldValue.objects.filter(record=record).exists()
+    assert record.clear_values.get("district") == "South"
+    assert not city_vault.keyring.has_key(str(person))

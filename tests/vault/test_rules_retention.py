@@ -334,3 +334,27 @@ def test_purged_fields_are_never_kept_and_kept_fields_are_due_later(
             assert fate.due <= now
     if decision.due is not None and decision.due <= now:
         assert not decision.kept
+
+
+CITY_ANONYMIZING = load_plan_text(
+    (EXAMPLES / "city-constituent-services.yaml")
+    .read_text(encoding="utf-8")
+    .replace("on_account_closure: delete", "on_account_closure: anonymize")
+).plan
+
+
+@pytest.mark.parametrize(
+    ("plan", "closed", "anonymize", "aggregate"),
+    [
+        (CITY, T0 + DAY, False, True),  # delete: the purposes' ending (counts) decides
+        (CITY_ANONYMIZING, T0 + DAY, True, True),  # anonymize: closed cases end anonymized
+        (CITY_ANONYMIZING, None, False, False),  # an open case never ends (closure purposes)
+    ],
+)
+def test_a_closed_case_ends_anonymized_when_the_plan_says(
+    plan: Plan, closed: datetime | None, anonymize: bool, aggregate: bool
+) -> None:
+    fate = decide_retention(plan, city(closed=closed), T0 + 6 * YEAR)
+    assert fate.purge is (closed is not None)
+    assert fate.anonymize is anonymize
+    assert fate.aggregate is aggregate

@@ -358,18 +358,45 @@ ENTRIES: tuple[Safeguard, ...] = (
         ),
         claims=("deleted automatically", "when its retention period ends"),
     ),
-    # -- not enforced yet ----------------------------------------------------------------
     Safeguard(
         "case_closure",
-        "deleting or anonymizing a person's data when their case or account closes",
-        False,
-        lambda plan: plan.rights.on_account_closure.value != "retain",
-        issue=9,
-        claims=(
-            "when an account or case closes, the data is deleted",
-            "when an account or case closes, the data is anonymized",
+        "deleting a closed case's data once the retention periods counted from it end",
+        True,
+        lambda plan: plan.rights.on_account_closure.value == "delete",
+        (
+            _node(
+                "vault/test_closing_retention.py",
+                "test_closing_a_help_desk_ticket_deletes_its_details_at_once",
+            ),
+            _node(
+                "vault/test_closing_retention.py",
+                "test_after_five_years_the_closed_ticket_is_only_a_count",
+            ),
+            _node(
+                "vault/test_retention_sweep.py", "test_the_sweep_follows_each_purpose_to_its_end"
+            ),
+            _node("vault/test_notice_promises.py", "test_a_vault_keeps_each_retention_sentence"),
         ),
+        claims=("when a case closes, its data is deleted",),
     ),
+    Safeguard(
+        "case_closure_anonymized",
+        "anonymizing a closed case's data once the retention periods counted from it end",
+        True,
+        lambda plan: plan.rights.on_account_closure.value == "anonymize",
+        (
+            _node(
+                "vault/test_rules_retention.py",
+                "test_a_closed_case_ends_anonymized_when_the_plan_says",
+            ),
+            _node(
+                "vault/test_retention_sweep.py",
+                "test_a_plan_that_anonymizes_closed_cases_keeps_no_link",
+            ),
+        ),
+        claims=("when a case closes, its data is anonymized",),
+    ),
+    # -- not enforced yet ----------------------------------------------------------------
     Safeguard(
         "erasure",
         "erasing a person's data on request",

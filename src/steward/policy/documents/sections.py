@@ -10,6 +10,7 @@ from steward.policy.documents.context import category_label, duration_words
 from steward.policy.loader import format_location
 from steward.policy.model import (
     MINIMAL_LOG_FIELDS,
+    AccountClosure,
     LegalGround,
     LogField,
     MinorsPolicy,
@@ -17,6 +18,13 @@ from steward.policy.model import (
     Plan,
 )
 from steward.policy.safeguards import promise
+
+_CLOSURE_SAFEGUARD: dict[AccountClosure, str] = {
+    AccountClosure.DELETE: "case_closure",
+    AccountClosure.ANONYMIZE: "case_closure_anonymized",
+}
+"""The safeguard that keeps the closing sentence of each ``on_account_closure``
+(``retain`` promises nothing)."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,8 @@ class RightsView:
     offered_for_you: list[str]
     respond_within: str | None
     on_closure: str
+    on_closure_safeguard: str | None
+    """The safeguard that keeps ``on_closure``; ``None`` when it promises nothing."""
     minors: str | None
 
 
@@ -196,6 +206,7 @@ def rights_view(plan: Plan) -> RightsView:
         offered_for_you=offered_for_you,
         respond_within=r.respond_within.describe() if r.respond_within else None,
         on_closure=w.ACCOUNT_CLOSURE[r.on_account_closure],
+        on_closure_safeguard=_CLOSURE_SAFEGUARD.get(r.on_account_closure),
         minors=minors,
     )
 

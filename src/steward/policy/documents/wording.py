@@ -158,9 +158,20 @@ LOG_FIELD: Final[dict[LogField, str]] = {
 }
 
 ACCOUNT_CLOSURE: Final[dict[AccountClosure, str]] = {
-    AccountClosure.DELETE: "deleted",
-    AccountClosure.ANONYMIZE: "anonymized",
-    AccountClosure.RETAIN: "kept until each purpose's retention period ends",
+    AccountClosure.DELETE: (
+        "When a case closes, its data is deleted once the retention periods above have "
+        "ended (only counts and types stay, where a purpose says so), and a case whose "
+        "data was deleted cannot be reopened."
+    ),
+    AccountClosure.ANONYMIZE: (
+        "When a case closes, its data is anonymized once the retention periods above have "
+        "ended: personal values are deleted, and only answers that identify no one stay, "
+        "linked to no one."
+    ),
+    AccountClosure.RETAIN: (
+        "Closing a case changes nothing by itself: its data is kept until each purpose's "
+        "retention period ends."
+    ),
 }
 
 MINORS_POLICY: Final[dict[MinorsPolicy, str]] = {

@@ -17,6 +17,10 @@ What the fates mean for the vault (carried out by :mod:`steward.vault.services.d
   values of fields that identify nobody (``identifier: none``) stay, moved to a new
   subject of their own so nothing links them to the person any more.
 
+A closed case under ``rights.on_account_closure: anonymize`` ends anonymized whatever
+its purposes' endings (personal values go, non-identifying clear values stay unlinked);
+under ``delete`` (or ``retain``) it ends as its purposes say.
+
 Fields without a purpose of their own (or no longer declared by the plan) follow the
 record: they are kept while any other field is kept. A purpose without a retention
 keeps its fields with no end date. Plain Python: no database, no Django.
@@ -29,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from steward.policy.model import ExpiryAction, Plan, Purpose, RetentionTrigger
+from steward.policy.model import AccountClosure, ExpiryAction, Plan, Purpose, RetentionTrigger
 
 __all__ = [
     "Fate",
@@ -223,10 +227,13 @@ def decide_retention(plan: Plan, facts: RetentionFacts, now: datetime) -> Record
         due = max((f.due for f in live if f.due is not None), default=None)
     purge = bool(live) and all(f.fate is not Fate.KEEP for f in live)
     final = {f.fate for f in live if f.fate is not Fate.KEEP}
+    closed_anonymized = (
+        facts.closed is not None and plan.rights.on_account_closure is AccountClosure.ANONYMIZE
+    )
     return RecordFate(
         fields=tuple(result),
         due=due,
         purge=purge,
         aggregate=purge and Fate.AGGREGATE in final,
-        anonymize=purge and Fate.ANONYMIZE in final,
+        anonymize=purge and (Fate.ANONYMIZE in final or closed_anonymized),
     )

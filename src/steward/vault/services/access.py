@@ -15,6 +15,7 @@ from uuid import UUID
 from django.db import transaction
 from django.db.models import QuerySet
 
+from steward import clock
 from steward.audit import Outcome
 from steward.errors import StewardError
 from steward.policy import decide
@@ -346,7 +347,8 @@ class AccessService:
     # -- writing ----------------------------------------------------------------------
 
     def update(self, actor: Actor, record_id: UUID | str, field: str, value: str) -> None:
-        """Replace one field's value (re-encrypted, re-indexed), if the role may write it.
+        """Replace one field's value (re-encrypted, re-indexed), if the role may write it,
+        and mark the case's last contact (now).
 
         Raises:
             AccessDenied: no write grant covers the field, or it is never recorded.
@@ -367,6 +369,9 @@ class AccessService:
         try:
             with transaction.atomic():
                 store_value(self.vault, row, dataset, spec, value.strip())
+                # Staff record what the person told them: the case's last contact, which
+                # ``from: last_contact`` retention counts from.
+                Record.objects.filter(pk=row.pk).update(last_contact=clock.now())
                 audit(
                     self.vault,
                     actor=actor.ref,

@@ -157,8 +157,10 @@ def _change(
             if change is CaseChange.CLOSE:
                 locked.status, locked.closed = Record.Status.CLOSED, now
             else:
+                # A case is reopened because the person came back: that is a contact.
                 locked.status, locked.closed = Record.Status.OPEN, None
-            locked.save(update_fields=["status", "closed", "updated"])
+                locked.last_contact = now
+            locked.save(update_fields=["status", "closed", "last_contact", "updated"])
             audit(vault, actor=actor.ref, action=action, obj=target, purpose=text)
             if change is CaseChange.CLOSE:
                 # Purposes that keep nothing after closure (keep: 0d from: case_closure)
