@@ -1,6 +1,6 @@
 """End to end in a real browser: a pantry coordinator adds a household to the client
-register, first with a mistake (shown, nothing stored), then correctly; the row opens
-as a masked record of the coordinator's pantry."""
+register, first with a required answer missing (shown, nothing stored), then correctly;
+the row opens as a masked record of the coordinator's pantry."""
 
 from __future__ import annotations
 
@@ -38,16 +38,15 @@ def test_a_coordinator_adds_a_household_to_the_register(
     page.get_by_role("link", name="Add a row").click()
     expect(page.get_by_role("heading", name="Add a row to Client register")).to_be_visible()
     page.get_by_label("Name of the registering adult").fill("Ignatius Pembleton")
-    page.get_by_label("ZIP code").fill("10009")
-    page.get_by_label("People in the household").fill("many")
+    page.get_by_label("People in the household").fill("4")
     page.get_by_label("Pantry", exact=True).select_option("Riverside")
     page.get_by_role("button", name="Add the row").click()
 
-    expect(page.get_by_role("alert")).to_contain_text("this is not a number")
+    expect(page.get_by_role("alert")).to_contain_text("this answer is required")
     assert Record.objects.count() == 0
     page.screenshot(path=str(tmp_path / "add-row-error.png"), full_page=True)
 
-    page.get_by_label("People in the household").fill("4")
+    page.get_by_label("ZIP code").fill("10009")
     page.get_by_role("button", name="Add the row").click()
     expect(page.get_by_text("added to Client register")).to_be_visible()
     record = Record.objects.get()
