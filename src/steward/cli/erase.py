@@ -120,55 +120,33 @@ def _decide(step: str, request_id: str, username: str, code: str, **where: Any) 
     stdout.print(f"Now {_show(done)}.")
 
 
-@app.command()
-def approve(
-    request_id: RequestId,
-    username: As,
-    code: Code = "",
-    plan: PlanOption = DEFAULT_PLAN,
-    keys_dir: KeysDir = DEFAULT_KEYS_DIR,
-    database_url: DatabaseUrl = None,
-    data_dir: DataDir = None,
-) -> None:
-    """Approve another person's erasure request; the person is erased at once."""
-    _decide(
-        "approve", request_id, username, code,
-        plan=plan, keys_dir=keys_dir, database_url=database_url, data_dir=data_dir,
-    )  # fmt: skip
+def _decision_command(step: str, summary: str) -> None:
+    """Register ``steward erase STEP REQUEST_ID --as USER``: one person's decision."""
+
+    def command(
+        request_id: RequestId,
+        username: As,
+        code: Code = "",
+        plan: PlanOption = DEFAULT_PLAN,
+        keys_dir: KeysDir = DEFAULT_KEYS_DIR,
+        database_url: DatabaseUrl = None,
+        data_dir: DataDir = None,
+    ) -> None:
+        _decide(
+            step, request_id, username, code,
+            plan=plan, keys_dir=keys_dir, database_url=database_url, data_dir=data_dir,
+        )  # fmt: skip
+
+    command.__doc__ = summary
+    app.command(step)(command)
 
 
-@app.command()
-def refuse(
-    request_id: RequestId,
-    username: As,
-    code: Code = "",
-    plan: PlanOption = DEFAULT_PLAN,
-    keys_dir: KeysDir = DEFAULT_KEYS_DIR,
-    database_url: DatabaseUrl = None,
-    data_dir: DataDir = None,
-) -> None:
-    """Turn an erasure request down; nothing is erased."""
-    _decide(
-        "refuse", request_id, username, code,
-        plan=plan, keys_dir=keys_dir, database_url=database_url, data_dir=data_dir,
-    )  # fmt: skip
-
-
-@app.command()
-def cancel(
-    request_id: RequestId,
-    username: As,
-    code: Code = "",
-    plan: PlanOption = DEFAULT_PLAN,
-    keys_dir: KeysDir = DEFAULT_KEYS_DIR,
-    database_url: DatabaseUrl = None,
-    data_dir: DataDir = None,
-) -> None:
-    """Withdraw an erasure request that is not approved yet."""
-    _decide(
-        "cancel", request_id, username, code,
-        plan=plan, keys_dir=keys_dir, database_url=database_url, data_dir=data_dir,
-    )  # fmt: skip
+for _step, _summary in (
+    ("approve", "Approve another person's erasure request; the person is erased at once."),
+    ("refuse", "Turn an erasure request down; nothing is erased."),
+    ("cancel", "Withdraw an erasure request that is not approved yet."),
+):
+    _decision_command(_step, _summary)
 
 
 @app.command("list")
