@@ -29,7 +29,6 @@ import json
 import os
 import random
 import secrets
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,7 +37,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_vault import _postgres_answers
+from engine_children import run_per_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN = ROOT / "examples" / "nonprofit-data-project.yaml"
@@ -62,23 +61,14 @@ def main() -> None:
     print(f"import benchmark: {args.rows:,} rows of {DATASET}, rows per second")
     print(f"{'engine':<12}{'import':>10}{'row by row':>12}{'bare':>10}{'import/row':>12}"
           f"{'bare/import':>13}")  # fmt: skip
-    for engine in args.engines.split(","):
-        if engine == "postgresql" and not _postgres_answers(args.pg_admin_url):
-            print(f"{engine:<12}skipped (nothing answers at {args.pg_admin_url})")
-            continue
-        command = [sys.executable, __file__, "--child", engine, *sys.argv[1:]]
-        env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-        done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
-        lines = [x for x in done.stdout.splitlines() if x.startswith("RESULT ")]
-        if done.returncode != 0 or not lines:
-            sys.stderr.write(done.stderr[-3000:])
-            print(f"{engine:<12}failed (exit {done.returncode})")
-            continue
-        r = json.loads(lines[-1][len("RESULT ") :])
-        print(
-            f"{engine:<12}{r['import']:>10,.0f}{r['row']:>12,.0f}{r['bare']:>10,.0f}"
-            f"{r['import'] / r['row']:>11.1f}x{r['bare'] / r['import']:>12.1f}x"
-        )
+    run_per_engine(__file__, args.engines, args.pg_admin_url, _report)
+
+
+def _report(r: dict[str, Any]) -> None:
+    print(
+        f"{r['engine']:<12}{r['import']:>10,.0f}{r['row']:>12,.0f}{r['bare']:>10,.0f}"
+        f"{r['import'] / r['row']:>11.1f}x{r['bare'] / r['import']:>12.1f}x"
+    )
 
 
 def _rows(count: int) -> list[dict[str, str]]:
@@ -119,7 +109,7 @@ def run_engine(engine: str, args: argparse.Namespace) -> dict[str, Any]:
         from steward.cli.django_setup import setup_django
 
         setup_django(PLAN, keys, url, work / "data")
-        return _measure(work, args.rows)
+        return {"engine": engine, **_measure(work, args.rows)}
     finally:
         if engine != "sqlite":
             from django.db import connections
@@ -174,7 +164,11 @@ def _measure(work: Path, count: int) -> dict[str, Any]:
             [plain(**row) for row in frame.iter_rows(named=True)], batch_size=500
         )
     bare = time.perf_counter() - start
-    return {"import": count / imported, "row": count / one_by_one, "bare": count / bare}
+    return {
+        "import": count / imported,
+        "row": count / one_by_one,
+        "bare": count / bare,
+    }
 
 
 if __name__ == "__main__":

@@ -33,7 +33,6 @@ import json
 import os
 import secrets
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -43,7 +42,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_vault import _postgres_answers
+from engine_children import run_per_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 CITY = ROOT / "examples" / "city-constituent-services.yaml"
@@ -71,18 +70,7 @@ def main() -> None:
         f"retention benchmark: {args.size:,} records, {args.due:.0%} due; "
         "ratio = Steward / bare SQL"
     )
-    for engine in args.engines.split(","):
-        if engine == "postgresql" and not _postgres_answers(args.pg_admin_url):
-            print(f"\n== postgresql: skipped (nothing answers at {args.pg_admin_url})")
-            continue
-        command = [sys.executable, __file__, "--child", engine, *sys.argv[1:]]
-        env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-        done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
-        lines = [x for x in done.stdout.splitlines() if x.startswith("RESULT ")]
-        if done.returncode != 0 or not lines:
-            print(f"\n== {engine}: failed\n{done.stderr[-2000:]}")
-            continue
-        report(json.loads(lines[-1].removeprefix("RESULT ")))
+    run_per_engine(__file__, args.engines, args.pg_admin_url, report)
 
 
 def report(r: dict[str, Any]) -> None:
