@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
 from typing import Final
 
 from django.db import transaction
 from django.http import HttpRequest
 from ninja import Router
 
-from steward.audit import Outcome, read_checkpoint_notes, verify_log
+from steward.audit import read_checkpoint_notes, verify_log
+from steward.vault.api.audit_readers import require_audit_reader
 from steward.vault.api.auth import actor_of
 from steward.vault.api.schemas import AuditReportOut, ErrorOut
 from steward.vault.audit_actions import AuditAction
-from steward.vault.runtime import Vault, get_vault
-from steward.vault.services.access import AccessDenied
-from steward.vault.services.actors import Actor
-from steward.vault.services.auditing import AuditUnavailable, audit
+from steward.vault.runtime import get_vault
+from steward.vault.services.auditing import audit
 from steward.vault.services.checkpoints import configured_policy, keys_dir, verifier_key
 
 router = Router(tags=["audit"])
@@ -37,7 +35,7 @@ def verify(request: HttpRequest) -> AuditReportOut:
     key). Only roles with ``reads_audit`` may ask; the verification is itself audited."""
     actor = actor_of(request)
     vault = get_vault()
-    _gate(vault, actor)
+    require_audit_reader(vault, actor, what="the audit log", action=ACTION, target=TARGET)
     key = verifier_key(keys_dir())
     witness = configured_policy().witness_dir
     kept = read_checkpoint_notes(witness) if witness is not None and witness.is_dir() else []
@@ -54,19 +52,3 @@ def verify(request: HttpRequest) -> AuditReportOut:
         checkpoints_checked=report.checkpoints_checked,
         signatures_checked=key is not None,
     )
-
-
-def _gate(vault: Vault, actor: Actor) -> None:
-    """Refuse (and audit the refusal, best effort) unless the actor may read the audit."""
-    reason = ""
-    if not actor.role.reads_audit:
-        reason = f"the role '{actor.role.id}' may not read the audit log"
-    elif actor.expired():
-        reason = "this account's temporary access has ended"
-    elif actor.role.mfa and not actor.mfa_verified:
-        reason = "this role must sign in with a second factor"
-    if not reason:
-        return
-    with suppress(AuditUnavailable), transaction.atomic():
-        audit(vault, actor=actor.ref, action=ACTION, obj=TARGET, outcome=Outcome.DENIED)
-    raise AccessDenied(reason)

@@ -6,7 +6,6 @@ what its last successful run deleted. The read is audited (``retention.read``).
 
 from __future__ import annotations
 
-from contextlib import suppress
 from datetime import datetime
 from typing import Final
 
@@ -15,14 +14,12 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from steward import clock
-from steward.audit import Outcome
+from steward.vault.api.audit_readers import require_audit_reader
 from steward.vault.api.auth import actor_of
 from steward.vault.api.schemas import ErrorOut
 from steward.vault.audit_actions import AuditAction
-from steward.vault.runtime import Vault, get_vault
-from steward.vault.services.access import AccessDenied
-from steward.vault.services.actors import Actor
-from steward.vault.services.auditing import AuditUnavailable, audit
+from steward.vault.runtime import get_vault
+from steward.vault.services.auditing import audit
 from steward.vault.services.retention_status import read_retention_status
 
 router = Router(tags=["retention"])
@@ -61,7 +58,7 @@ def retention(request: HttpRequest) -> RetentionOut:
     ``reads_audit``; audited."""
     actor = actor_of(request)
     vault = get_vault()
-    _gate(vault, actor)
+    require_audit_reader(vault, actor, what="retention", action=ACTION, target=TARGET)
     state = read_retention_status(vault, now=clock.now())
     with transaction.atomic():
         audit(vault, actor=actor.ref, action=ACTION, obj=TARGET)
@@ -74,19 +71,3 @@ def retention(request: HttpRequest) -> RetentionOut:
         last_success=last.started if last else None,
         last_summary=last.message if last else "",
     )
-
-
-def _gate(vault: Vault, actor: Actor) -> None:
-    """Refuse (and audit the refusal, best effort) unless the actor may read the audit."""
-    reason = ""
-    if not actor.role.reads_audit:
-        reason = f"the role '{actor.role.id}' may not read retention"
-    elif actor.expired():
-        reason = "this account's temporary access has ended"
-    elif actor.role.mfa and not actor.mfa_verified:
-        reason = "this role must sign in with a second factor"
-    if not reason:
-        return
-    with suppress(AuditUnavailable), transaction.atomic():
-        audit(vault, actor=actor.ref, action=ACTION, obj=TARGET, outcome=Outcome.DENIED)
-    raise AccessDenied(reason)
