@@ -1,0 +1,217 @@
+"""The safeguards of the second half of the data's life: erasure, people's own rights,
+disclosures, incidents and oversight, and the web log. Each says whether Steward
+enforces it today; those not enforced yet name the issue that builds them.
+
+Part of :mod:`steward.policy.safeguard_catalogue`, in the order documents list them.
+Plain Python: no web framework, no database.
+"""
+
+from __future__ import annotations
+
+from steward.policy.model import Notification
+from steward.policy.safeguard_entry import Safeguard, node_id, uses_consent, with_disclosure
+
+LIFECYCLE_ENTRIES: tuple[Safeguard, ...] = (
+    Safeguard(
+        "erasure",
+        "erasing a person's data on request",
+        True,
+        lambda plan: plan.rights.erasure,
+        (
+            node_id(
+                "vault/test_erasure_service.py",
+                "test_one_asks_another_approves_and_the_person_is_gone",
+            ),
+            node_id("vault/test_rules_erasure.py", "test_the_erasure_rule"),
+            node_id(
+                "cli/test_erase_restore.py",
+                "test_an_erasure_approved_after_a_backup_holds_in_the_restored_sqlite_vault",
+            ),
+            node_id(
+                "vault/browser/test_erasure_approval.py",
+                "test_one_officer_asks_another_approves_and_the_case_shows_erased",
+            ),
+            node_id(
+                "vault/test_demo_audit_scan.py",
+                "test_no_submitted_value_appears_anywhere_in_the_audit_log",
+            ),
+        ),
+        claims=("erases your data on request", "erases a person's data on request"),
+    ),
+    Safeguard(
+        "rights_self_service",
+        "people seeing, correcting and exporting their own data with their access code",
+        False,
+        lambda plan: plan.rights.access or plan.rights.export or plan.rights.correction,
+        issue=10,
+        claims=("with your access code", "with their access code"),
+    ),
+    Safeguard(
+        "consent_withdrawal",
+        "withdrawing consent, taking effect at once",
+        False,
+        lambda plan: plan.rights.withdraw_consent and uses_consent(plan),
+        issue=10,
+        claims=("change your mind", "withdrawing consent"),
+    ),
+    Safeguard(
+        "disclosure_grounds",
+        "refusing any disclosure without one of the allowed legal grounds",
+        False,
+        with_disclosure(lambda plan: True),
+        issue=11,
+        claims=("refuses a disclosure without",),
+    ),
+    Safeguard(
+        "disclosure_approval",
+        "approval of every disclosure by someone other than the person who asked",
+        False,
+        with_disclosure(lambda plan: bool(plan.disclosure and plan.disclosure.approver_roles)),
+        issue=11,
+        claims=("approved by", "who approves", "approval"),
+    ),
+    Safeguard(
+        "disclosure_notice",
+        "telling people when their data is disclosed",
+        False,
+        with_disclosure(
+            lambda plan: (
+                plan.disclosure is not None
+                and plan.disclosure.notify_subject is not Notification.NEVER
+            )
+        ),
+        issue=11,
+        claims=("is told before", "we tell you before"),
+    ),
+    Safeguard(
+        "encrypted_delivery",
+        "disclosed data delivered encrypted, through a download that expires",
+        False,
+        with_disclosure(lambda plan: bool(plan.disclosure and plan.disclosure.delivery.encrypted)),
+        issue=11,
+        claims=("delivered encrypted", "expires after"),
+    ),
+    Safeguard(
+        "disclosure_register",
+        "a register of every disclosure",
+        False,
+        with_disclosure(lambda plan: bool(plan.disclosure and plan.disclosure.keep_register)),
+        issue=11,
+        claims=("register of every disclosure", "reviews the register"),
+    ),
+    Safeguard(
+        "transparency_report",
+        "a published transparency report on disclosures",
+        False,
+        with_disclosure(
+            lambda plan: bool(plan.disclosure and plan.disclosure.publish_transparency_report)
+        ),
+        issue=11,
+        claims=("transparency report",),
+    ),
+    Safeguard(
+        "aggregates_only",
+        "donors and stakeholders receiving counts only, small groups suppressed",
+        False,
+        lambda plan: any(r.aggregates_only for r in plan.recipients),
+        issue=11,
+        claims=("counts only", "aggregates only"),
+    ),
+    Safeguard(
+        "deidentified_extracts",
+        "analysts receiving only de-identified extracts with a measured re-identification risk",
+        False,
+        lambda plan: any(r.deidentified_only for r in plan.recipients),
+        issue=11,
+        claims=("de-identified extracts only", "works only on extracts"),
+    ),
+    Safeguard(
+        "incident_register",
+        "a register of security incidents",
+        False,
+        lambda plan: (
+            plan.operations.incidents is not None and plan.operations.incidents.keep_register
+        ),
+        issue=12,
+        claims=("register of incidents", "incident register"),
+    ),
+    Safeguard(
+        "breach_deadlines",
+        "a clock on the deadlines for notifying the authority and the people affected",
+        False,
+        lambda plan: plan.operations.incidents is not None,
+        issue=12,
+        claims=("is notified within", "are notified within"),
+    ),
+    Safeguard(
+        "vulnerability_clock",
+        "a clock on the deadline for disclosing reported vulnerabilities",
+        False,
+        lambda plan: plan.operations.vulnerability_disclosure is not None,
+        issue=12,
+        claims=("are told within",),
+    ),
+    Safeguard(
+        "oversight_review",
+        "review reminders for the plan and for the oversight body",
+        False,
+        lambda plan: (
+            plan.organization.oversight_body is not None or plan.governance.review_every is not None
+        ),
+        issue=12,
+        claims=("reviews the register", "review reminders"),
+    ),
+    Safeguard(
+        "backups",
+        "scheduled encrypted backups, kept for the plan's period, with restore drills",
+        True,
+        lambda plan: plan.operations.backups is not None and plan.operations.backups.enabled,
+        (
+            node_id(
+                "cli/test_backup_live.py",
+                "test_a_backup_of_a_serving_sqlite_vault_restores_every_acknowledged_record",
+            ),
+            node_id("cli/test_backup_cli.py", "test_restore_into_an_empty_folder_then_verify"),
+            node_id(
+                "cli/test_jobs_cli.py",
+                "test_run_due_takes_the_backup_and_the_drill_the_plan_asks_for",
+            ),
+            node_id(
+                "vault/test_backup_pruning.py",
+                "test_backups_past_retention_are_deleted_but_never_the_newest",
+            ),
+            node_id("vault/test_jobs.py", "test_the_privacy_officer_sees_a_missed_backup"),
+        ),
+        claims=("backups are made", "backups are encrypted", "encrypted backups"),
+    ),
+    Safeguard(
+        "web_log_limits",
+        "web server logs limited to the plan's fields and deleted after its period",
+        True,
+        lambda plan: bool(plan.operations.web_logs.keep),
+        (
+            node_id(
+                "vault/browser/test_web_log_session.py",
+                "test_after_a_browser_session_the_logs_hold_only_the_plans_fields",
+            ),
+            node_id(
+                "server/test_web_log_served.py",
+                "test_faults_and_hostile_requests_leave_only_date_and_country",
+            ),
+            node_id(
+                "server/test_web_log.py", "test_each_field_appears_only_when_the_plan_lists_it"
+            ),
+            node_id("vault/test_rules_web_log.py", "test_a_line_holds_exactly_the_kept_fields"),
+            node_id(
+                "server/test_web_log.py", "test_the_scheduled_job_deletes_the_days_past_retention"
+            ),
+            node_id(
+                "server/test_geoip.py", "test_the_lookup_works_offline_from_the_package_folder_only"
+            ),
+            node_id(
+                "server/test_nginx_logs.py", "test_the_example_configuration_writes_no_access_log"
+            ),
+        ),
+        claims=("logs keep only", "logs never keep", "logs are deleted after"),
+    ),
+)
