@@ -82,7 +82,8 @@ SURFACES: dict[str, str] = {
         PlanUnreadableError Position PositionMap Problem Tier consent_purposes decide
         erasure_approvers erasure_needs_second_person erasure_requesters explain format_location
         held_purposes load_plan load_plan_text needed_consents only_consent
-        parse_duration parse_yaml plan_json_schema schema_problems
+        parse_duration parse_yaml plan_json_schema rights_officer_roles schema_problems
+        self_service_role
     """,
     "steward.policy.checks": """
         ALL_RULES Area CheckContext CheckReport Finding Issue PLACEHOLDER_RULES RULES_BY_ID Rule

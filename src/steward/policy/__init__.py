@@ -29,6 +29,7 @@ from steward.policy.loader import (
 from steward.policy.model import Plan
 from steward.policy.positions import Position, PositionMap, parse_yaml
 from steward.policy.schema import plan_json_schema
+from steward.policy.self_service import rights_officer_roles, self_service_role
 from steward.policy.taxonomy import BUILT_IN_CATEGORIES
 from steward.policy.tiers import Tier
 
@@ -60,5 +61,7 @@ __all__ = [
     "parse_duration",
     "parse_yaml",
     "plan_json_schema",
+    "rights_officer_roles",
     "schema_problems",
+    "self_service_role",
 ]

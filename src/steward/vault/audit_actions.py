@@ -147,3 +147,42 @@ class AuditAction(StrEnum):
 
     ERASURE_READ = "erasure.read"
     """The list of erasure requests was read (or refused)."""
+
+    PERSON_SIGN_IN = "person.sign_in"
+    """A person opened their own page with their access code."""
+
+    PERSON_SIGN_IN_FAILED = "person.sign_in_failed"
+    """A wrong or throttled access code was tried (no code is recorded)."""
+
+    PERSON_CODE_BURST = "person.code_burst"
+    """Many wrong access codes in a short time, from one address or for one code."""
+
+    PERSON_SIGN_OUT = "person.sign_out"
+    """A person closed their own page."""
+
+    OWN_READ = "own.read"
+    """A person read their own data (or the list of who accessed it)."""
+
+    OWN_EXPORT = "own.export"
+    """A person took a copy of their own data."""
+
+    OWN_CORRECT = "own.correct"
+    """A person corrected one of their own fields, or asked staff to."""
+
+    OWN_ERASE = "own.erase"
+    """A person erased their data, or asked for it."""
+
+    CONSENT_WITHDRAW = "consent.withdraw"
+    """A person withdrew their consent to one purpose."""
+
+    CONSENT_GIVE = "consent.give"
+    """A person gave their consent to a purpose after collection."""
+
+    RIGHTS_READ = "rights.read"
+    """The register of rights requests was read (or refused)."""
+
+    RIGHTS_DECIDE = "rights.decide"
+    """A staff member answered a person's rights request."""
+
+    CODE_REISSUE = "code.reissue"
+    """A staff member issued a person a new access code; the old one stopped working."""

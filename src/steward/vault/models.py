@@ -268,6 +268,87 @@ class ErasureRequest(models.Model):
         )
 
 
+class RightsRequest(models.Model):
+    """One use of a person's own rights, in the register the privacy officer answers.
+
+    Every use is registered: the ones done at once (a copy, a direct correction, a
+    withdrawal, an erasure the plan allows at once) are ``done`` when they are made; the
+    others (a correction staff must check, an erasure a legal obligation holds back,
+    fields the person's page does not show) stay ``open`` until a staff member decides,
+    with a reason, before ``due`` (``rights.respond_within`` after ``received``).
+
+    No personal value is stored in clear: a proposed correction is encrypted under the
+    person's own key, bound to this request and the field (``proposed``), so it is
+    shredded with the person.
+    """
+
+    class Kind(models.TextChoices):
+        ACCESS = "access"
+        EXPORT = "export"
+        CORRECTION = "correction"
+        ERASURE = "erasure"
+        WITHDRAWAL = "withdrawal"
+        CONSENT = "consent"
+        CODE_REISSUE = "code_reissue"
+
+    class Status(models.TextChoices):
+        OPEN = "open"
+        DONE = "done"
+        REFUSED = "refused"
+
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="rights_requests")
+    record = models.ForeignKey(
+        Record, null=True, blank=True, on_delete=models.SET_NULL, related_name="rights_requests"
+    )
+    dataset = models.CharField(max_length=63, blank=True, default="")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    field = models.CharField(max_length=63, blank=True, default="")
+    purpose = models.CharField(max_length=63, blank=True, default="")
+    proposed = models.BinaryField(null=True, blank=True)
+    received = models.DateTimeField(db_index=True)
+    due = models.DateTimeField(null=True, blank=True, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    by_person = models.BooleanField(default=True)
+    """Made by the person with their code; ``False`` when staff acted for them."""
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rights_decided",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision = models.TextField(blank=True, default="")
+    """Why it was decided so: shown to the person; never a personal value."""
+
+    class Meta:
+        ordering = ("-received", "-id")
+
+
+class CodeAttempt(models.Model):
+    """One try of an access code, for throttling; keyed hashes only, never a code or address.
+
+    ``key`` is ``code:<keyed hash of the code tried>`` or ``addr:<keyed hash of the
+    address it came from>``; each try writes one row of each.
+    """
+
+    key = models.CharField(max_length=80, db_index=True)
+    at = models.DateTimeField(db_index=True)
+    succeeded = models.BooleanField(default=False)
+
+
+class PersonSession(models.Model):
+    """A short sign-in of a person with their access code, apart from staff sessions.
+
+    The browser holds a random token; only its keyed hash is stored here.
+    """
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="sessions")
+    created = models.DateTimeField()
+    expires = models.DateTimeField(db_index=True)
+
+
 class AuditEntryRow(models.Model):
     """One audit entry: canonical JSON, numbered; the number is unique so the chain cannot fork."""
 
