@@ -1,4 +1,4 @@
-"""URL map of the vault: public intake, staff pages and the HTTP API."""
+"""URL map of the vault: public intake, staff pages, a person's own space and the HTTP API."""
 
 from django.urls import include, path
 
@@ -7,6 +7,7 @@ from steward.vault.api import api
 urlpatterns = [
     path("", include("steward.vault.views.intake_urls")),
     path("staff/", include("steward.vault.views.staff_urls")),
+    path("me/", include("steward.vault.views.person_urls")),
     path("api/", api.urls),
 ]
 

@@ -19,9 +19,12 @@ from steward.vault.api import (
     cases,
     erasure,
     errors,
+    own_choices,
+    own_data,
     public,
     records,
     retention,
+    rights,
     rows,
 )
 from steward.vault.api.auth import API_AUTH
@@ -77,3 +80,6 @@ api.add_router("/", audit.router)
 api.add_router("/", acknowledgements.router)
 api.add_router("/", erasure.router)
 api.add_router("/", retention.router)
+api.add_router("/", own_data.router)
+api.add_router("/", own_choices.router)
+api.add_router("/", rights.router)

@@ -20,7 +20,7 @@ from hashlib import sha256
 from typing import Final
 from uuid import UUID
 
-from steward.policy.self_service import self_service_role
+from steward.policy import self_service_role
 from steward.vault.models import PersonSession, Subject
 from steward.vault.runtime import Vault
 from steward.vault.services.actors import Actor

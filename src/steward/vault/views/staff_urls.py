@@ -10,10 +10,12 @@ from steward.vault.views import (
     staff_case_list,
     staff_case_status,
     staff_cases,
+    staff_codes_urls,
     staff_erasure,
     staff_jobs,
     staff_mfa,
     staff_retention,
+    staff_rights_urls,
     staff_tables,
 )
 
@@ -46,4 +48,6 @@ urlpatterns = [
     path("datasets/<slug:dataset_id>/add/", staff_tables.add_row_page, name="add-row"),
     path("acknowledge/", staff_acknowledge.acknowledge_view, name="acknowledge"),
     path("acknowledgements/", staff_acknowledge.acknowledgements_page, name="acknowledgements"),
+    *staff_rights_urls.urlpatterns,
+    *staff_codes_urls.urlpatterns,
 ]
