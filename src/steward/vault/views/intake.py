@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from steward.errors import StewardError
 from steward.policy.model import Dataset, DatasetKind
+from steward.vault.rules.receipt_rights import receipt_rights
 from steward.vault.runtime import get_vault
 from steward.vault.services.auditing import AuditUnavailable
 from steward.vault.services.collect import MinorRefused, SubmissionRejected, submit
@@ -98,7 +99,12 @@ def intake_form(request: HttpRequest, dataset: str) -> HttpResponse:
     except StewardError:
         # A sealed form with no intake key configured: nothing was stored.
         return _unavailable(request, found)
-    context = {"dataset": found, "receipt": receipt}
+    context = {
+        "dataset": found,
+        "receipt": receipt,
+        "own_rights": receipt_rights(plan, found),
+        "plan_rights": plan.rights,
+    }
     return _no_store(render(request, "steward/intake/receipt.html", context))
 
 
