@@ -49,6 +49,11 @@ class Rights(PlanModel):
     privacy_settings: bool = True
     respond_within: DurationField | None = None
     on_account_closure: AccountClosure = AccountClosure.DELETE
+    show_staff_names: bool = Field(
+        default=False,
+        description="Show people the user names of the staff who accessed their records; "
+        "by default they see roles and dates only.",
+    )
     erasure_approval: ErasureApproval | None = Field(
         default=None,
         description="Who erases a person, and whether a second person approves; "

@@ -15,18 +15,15 @@ from uuid import UUID
 from django.db import transaction
 from django.db.models import QuerySet
 
-from steward import clock
 from steward.audit import Outcome
 from steward.errors import StewardError
 from steward.policy import decide
 from steward.policy.model import Action, Dataset, FieldSpec, LegalBasis, Scope
 from steward.vault.audit_actions import AuditAction
-from steward.vault.models import FieldValue, Record, Subject
+from steward.vault.models import Record
 from steward.vault.rules.case_query import CaseQuery
-from steward.vault.rules.intake import value_problem
 from steward.vault.rules.reveal import decide_reveal
 from steward.vault.rules.scope import RecordFacts, in_scope
-from steward.vault.rules.unreadable import Unreadable
 from steward.vault.runtime import Vault
 from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import AuditUnavailable, audit
@@ -39,15 +36,16 @@ from steward.vault.services.case_list import (
 )
 from steward.vault.services.consents import consent_states
 from steward.vault.services.dataset_views import DatasetAccess, Export, FieldAccess
+from steward.vault.services.field_reads import field_plaintext
+from steward.vault.services.field_updates import write_field
+from steward.vault.services.own_records import OwnRecord, read_own_records
 from steward.vault.services.record_views import (
     RecordView,
     ValueUnreadable,
     decrypt_row,
-    decrypt_value,
     load_ciphertexts,
     render_view,
 )
-from steward.vault.services.record_writes import store_value
 
 MAX_PAGE = 200
 MAX_OFFSET = 2**31 - 1
@@ -233,7 +231,7 @@ class AccessService:
         if not verdict.allowed:
             self._deny(actor, AuditAction.FIELD_REVEAL, target, [field], verdict.message)
         try:
-            value = self._plaintext(row, dataset, spec)
+            value = field_plaintext(self.vault.keyring, row, dataset, spec)
         except ValueUnreadable:
             self._record_failure(actor, AuditAction.FIELD_REVEAL, target, [field])
             raise
@@ -344,6 +342,24 @@ class AccessService:
             )
         return Export(dataset.id, tuple(f.name for f in fields), tuple(out))
 
+    def read_own(self, actor: Actor) -> list[OwnRecord]:
+        """The person's own records (not purged whole), oldest first, each with every
+        field their role reads, in clear, and the names of the fields held but not read.
+
+        Raises:
+            AccessDenied: the actor is not a person (scope ``own`` with a subject).
+            AuditUnavailable: the read could not be audited; nothing is returned.
+        """
+        target = f"subject/{actor.subject_id}"
+        if actor.role.scope is not Scope.OWN or actor.subject_id is None:
+            self._deny(actor, AuditAction.OWN_READ, target, [], "only a person reads their own")
+        with transaction.atomic():
+            records, fields = read_own_records(self.vault, actor.role, actor.subject_id)
+            audit(
+                self.vault, actor=actor.ref, action=AuditAction.OWN_READ, obj=target, fields=fields
+            )
+        return records
+
     # -- writing ----------------------------------------------------------------------
 
     def update(self, actor: Actor, record_id: UUID | str, field: str, value: str) -> None:
@@ -358,30 +374,7 @@ class AccessService:
                 (audited as failed).
             AuditUnavailable: the write could not be audited; nothing changes.
         """
-        row = self._record(actor, record_id)
-        dataset = self._dataset(row.dataset)
-        spec = self._field(dataset, field)
-        target = f"record/{row.id}"
-        self._gate(actor, dataset, Action.WRITE, target, only=spec)
-        problem = value_problem(spec, value)
-        if problem:
-            raise InvalidValue(f"{dataset.id}.{field}: {problem}")
-        try:
-            with transaction.atomic():
-                store_value(self.vault, row, dataset, spec, value.strip())
-                # Staff record what the person told them: the case's last contact, which
-                # ``from: last_contact`` retention counts from.
-                Record.objects.filter(pk=row.pk).update(last_contact=clock.now())
-                audit(
-                    self.vault,
-                    actor=actor.ref,
-                    action=AuditAction.FIELD_WRITE,
-                    obj=target,
-                    fields=[field],
-                )
-        except ValueUnreadable:
-            self._record_failure(actor, AuditAction.FIELD_WRITE, target, [field])
-            raise
+        write_field(self, actor, record_id, field, value)
 
     # -- decisions ----------------------------------------------------------------------
 
@@ -488,18 +481,6 @@ class AccessService:
         if not in_scope(actor.reach, facts):
             raise NotFound("no such record")
         return row
-
-    def _plaintext(self, row: Record, dataset: Dataset, spec: FieldSpec) -> str:
-        if not spec.encrypted:
-            return str(row.clear_values.get(spec.name, ""))
-        value = FieldValue.objects.filter(record=row, field=spec.name).first()
-        if value is None:
-            if Subject.objects.filter(pk=row.subject_id, erased__isnull=False).exists():
-                raise ValueUnreadable(Unreadable.ERASED)
-            return ""
-        return decrypt_value(
-            self.vault.keyring, bytes(value.ciphertext), dataset.id, str(row.id), spec.name
-        )
 
     def _rests_on_consent(self, purpose: str) -> bool:
         """Whether ``purpose`` is one of the plan's consent-based purposes (only then
