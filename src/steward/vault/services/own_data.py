@@ -90,6 +90,17 @@ class ShownField:
     due: datetime | None
     correction: Correction
     reason: str
+    input: str = "text"
+    """How the form asks for it (``text``, ``email``, ``phone``, ``choice``, ...)."""
+    choices: tuple[str, ...] = ()
+
+    @property
+    def why(self) -> tuple[str, ...]:
+        """Each purpose with its legal basis, in plain words."""
+        return tuple(
+            f"{purpose} (on the basis of {basis})"
+            for purpose, basis in zip(self.purposes, self.legal_bases, strict=True)
+        )
 
 
 @dataclass(frozen=True)
@@ -406,6 +417,8 @@ def _record_overview(
                 due=due.get(value.name),
                 correction=right.correction,
                 reason=right.reason,
+                input=spec.input.value,
+                choices=tuple(spec.choices or ()),
             )
         )
     return RecordOverview(
