@@ -22,6 +22,10 @@ CITY = load_plan(EXAMPLES / "city-constituent-services.yaml").plan
 HELP_DESK = load_plan(EXAMPLES / "security-help-desk.yaml").plan
 NONPROFIT = load_plan(EXAMPLES / "nonprofit-data-project.yaml").plan
 
+NONPROFIT_FIELDS = (
+    "client_name", "phone", "zip_code", "household_size", "age_band", "last_visit",
+    "pantry_site", "notes",
+)  # fmt: skip
 D, R, X = Correction.DIRECT, Correction.REQUEST, Correction.REFUSED
 
 
@@ -73,13 +77,7 @@ def _table(plan: Plan, dataset: str) -> dict[str, tuple[bool, Correction]]:
             NONPROFIT,
             "client_register",
             # no intake form, no self-service role: the default role reads nothing.
-            {
-                name: (False, X)
-                for name in (
-                    "client_name", "phone", "zip_code", "household_size", "age_band",
-                    "last_visit", "pantry_site", "notes",
-                )  # fmt: skip
-            },
+            dict.fromkeys(NONPROFIT_FIELDS, (False, X)),
         ),
     ],
     ids=["city", "help-desk-intake", "help-desk-table", "nonprofit"],
