@@ -22,8 +22,8 @@ from steward.vault.api.person_auth import PERSON_AUTH, person_of
 from steward.vault.api.schemas import ErrorOut, ProblemsOut
 from steward.vault.runtime import get_vault
 from steward.vault.services.own_copy import copy
-from steward.vault.services.own_data import ask_for_hidden, correct, overview
-from steward.vault.services.own_history import RequestEntry, requests_of
+from steward.vault.services.own_data import ask_for_hidden, correct, list_requests, overview
+from steward.vault.services.own_history import RequestEntry
 
 router = Router(tags=["own data"])
 
@@ -264,10 +264,8 @@ def own_ask(request: HttpRequest) -> Status[RequestOut]:
 )
 def own_requests(request: HttpRequest) -> list[RequestOut]:
     """Every request of the person, newest first: kind, when received, when due,
-    status and the decision. Holds no value, so it is not audited as a read."""
-    actor = person_of(request)
-    assert actor.subject_id is not None
-    return [_request_out(r) for r in requests_of(get_vault().plan, actor.subject_id)]
+    status and the decision (never a value). Audited."""
+    return [_request_out(r) for r in list_requests(get_vault(), person_of(request))]
 
 
 def _request_out(entry: RequestEntry) -> RequestOut:

@@ -347,6 +347,20 @@ def ask_for_hidden(vault: Vault, actor: Actor) -> RequestEntry:
     return requests_of(vault.plan, subject)[len(made) - 1]
 
 
+def list_requests(vault: Vault, actor: Actor) -> tuple[RequestEntry, ...]:
+    """The person's rights requests, newest first (audited ``own.read``).
+
+    Raises:
+        AuditUnavailable: the read could not be audited; nothing is returned.
+    """
+    subject = subject_of(actor)
+    with transaction.atomic():
+        found = requests_of(vault.plan, subject)
+        audit(vault, actor=actor.ref, action=AuditAction.OWN_READ, obj=f"subject/{subject}",
+              purpose="requests")  # fmt: skip
+    return found
+
+
 # -- helpers ---------------------------------------------------------------------------
 
 
