@@ -118,6 +118,7 @@ def test_a_correction_of_a_field_staff_check_becomes_an_encrypted_request(
     assert _fields(city_vault, me)["district"] == "North"
     request = RightsRequest.objects.get(pk=done.request)
     assert (request.kind, request.status, request.field) == ("correction", "open", "district")
+    assert request.proposed is not None
     proposed = city_vault.keyring.decrypt(
         bytes(request.proposed),
         dataset="rights-request",

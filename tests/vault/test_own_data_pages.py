@@ -21,8 +21,8 @@ from tests.vault.test_staff_support import DISTINCT, leaked
 SHOWN = set(DISTINCT) - {"age_band"}
 
 
-def signed_in(vault: Vault, receipt: Receipt, **kwargs: bool) -> Client:
-    client = Client(**kwargs)
+def signed_in(vault: Vault, receipt: Receipt, *, enforce_csrf_checks: bool = False) -> Client:
+    client = Client(enforce_csrf_checks=enforce_csrf_checks)
     token, _ = start_session(vault, subject_of(receipt), clock.now())
     client.cookies[COOKIE_NAME] = token
     return client
