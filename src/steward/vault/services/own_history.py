@@ -21,6 +21,7 @@ from uuid import UUID
 
 from steward.audit import AuditError, ReferenceHasher
 from steward.policy.model import Plan
+from steward.vault.audit_actions import AuditAction
 from steward.vault.models import Consent, RightsRequest, ServiceToken, StaffMember
 from steward.vault.runtime import Vault
 
@@ -33,25 +34,25 @@ _SYSTEM: Final = {
     "system/ledger-replay": AUTOMATIC,
     "public/intake": "The form you filled in",
 }
-_DONE: Final = {
-    "record.create": "received",
-    "record.read": "read",
-    "record.assign": "assigned",
-    "record.close": "closed",
-    "record.reopen": "reopened",
-    "field.reveal": "revealed",
-    "field.write": "changed",
-    "record.purge": "deleted",
-    "record.fields_purge": "deleted some fields",
-    "subject.erase": "erased",
-    "key.shred": "destroyed the key",
-    "erasure.request": "asked to erase",
-    "erasure.approve": "approved erasure",
-    "erasure.refuse": "refused erasure",
-    "erasure.cancel": "cancelled erasure",
-    "rights.decide": "answered your request",
-    "code.reissue": "issued a new access code",
-    "dataset.export": "exported",
+_DONE: Final[dict[str, str]] = {
+    AuditAction.RECORD_CREATE: "received",
+    AuditAction.RECORD_READ: "read",
+    AuditAction.RECORD_ASSIGN: "assigned",
+    AuditAction.RECORD_CLOSE: "closed",
+    AuditAction.RECORD_REOPEN: "reopened",
+    AuditAction.FIELD_REVEAL: "revealed",
+    AuditAction.FIELD_WRITE: "changed",
+    AuditAction.RECORD_PURGE: "deleted",
+    AuditAction.RECORD_FIELDS_PURGE: "deleted some fields",
+    AuditAction.SUBJECT_ERASE: "erased",
+    AuditAction.KEY_SHRED: "destroyed the key",
+    AuditAction.ERASURE_REQUEST: "asked to erase",
+    AuditAction.ERASURE_APPROVE: "approved erasure",
+    AuditAction.ERASURE_REFUSE: "refused erasure",
+    AuditAction.ERASURE_CANCEL: "cancelled erasure",
+    AuditAction.RIGHTS_DECIDE: "answered your request",
+    AuditAction.CODE_REISSUE: "issued a new access code",
+    AuditAction.DATASET_EXPORT: "exported",
 }
 _BASES: Final = {
     "consent": "your consent",
