@@ -35,6 +35,7 @@ UNAVAILABLE: Final = (
     "Please try again later."
 )
 SIGN_OUT_PATH: Final = "/me/sign-out/"
+NO_SUCH: Final = "There is no such record or field of yours."
 
 
 def _sign_out_url() -> str:
@@ -116,7 +117,7 @@ def correct_field(request: HttpRequest, actor: Actor) -> HttpResponse:
     try:
         done = correct(get_vault(), actor, record, field, value)
     except NotFound:
-        return _render(request, actor, status=404, problem="There is no such field of yours.")
+        return _render(request, actor, status=404, problem=NO_SUCH)
     except InvalidValue as bad:
         return _render(request, actor, status=400, problem=str(bad),
                        problem_field=f"{record}:{field}")  # fmt: skip
