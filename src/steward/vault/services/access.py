@@ -38,7 +38,7 @@ from steward.vault.services.consents import consent_states
 from steward.vault.services.dataset_views import DatasetAccess, Export, FieldAccess
 from steward.vault.services.field_reads import field_plaintext
 from steward.vault.services.field_updates import write_field
-from steward.vault.services.own_records import OwnRecord, read_own_records
+from steward.vault.services.own_reading import OwnRecord, read_own_records
 from steward.vault.services.record_views import (
     RecordView,
     ValueUnreadable,

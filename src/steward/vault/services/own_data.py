@@ -44,7 +44,7 @@ from steward.vault.services.own_history import (
     legal_basis_words,
     requests_of,
 )
-from steward.vault.services.own_records import OwnRecord
+from steward.vault.services.own_reading import OwnRecord
 from steward.vault.services.retention_sweep import facts_of
 from steward.vault.services.rights_register import register
 
