@@ -146,3 +146,17 @@ def test_queue_order_overdue_first_then_due_then_received_no_deadline_last() -> 
         "due-later",
         "no-deadline-old",
     ]
+
+
+def test_what_a_legal_obligation_keeps() -> None:
+    from steward.vault.rules.retention import RetentionFacts
+    from steward.vault.services.rights_requests import _kept_by_law
+    from tests.vault.conftest import HELP_DESK
+
+    plan = load_plan(HELP_DESK).plan
+    stored = frozenset({"amount", "allocation", "transaction_id"})
+    facts = RetentionFacts(dataset="donation", created=NOW, stored=stored)
+    assert _kept_by_law(plan, facts, NOW + timedelta(days=30)) == set(stored)
+    assert _kept_by_law(plan, facts, NOW + timedelta(days=4 * 365)) == set()
+    city = RetentionFacts(dataset="service_request", created=NOW, stored=frozenset({"phone"}))
+    assert _kept_by_law(PLAN, city, NOW) == set()
