@@ -134,9 +134,7 @@ def test_queue_order_overdue_first_then_due_then_received_no_deadline_last() -> 
         ("done-long-ago", "done", NOW - 20 * day, NOW - 50 * day),
         ("due-soon-later-received", "open", NOW + 1 * day, NOW - 2 * day),
     ]
-    ordered = sorted(
-        rows, key=lambda r: queue_key(r[1], r[2], r[3], NOW, rows.index(r))
-    )
+    ordered = sorted(rows, key=lambda r: queue_key(r[1], r[2], r[3], NOW, rows.index(r)))
     assert [r[0] for r in ordered] == [
         "overdue-oldest",
         "overdue-recent",
