@@ -234,12 +234,7 @@ class RightsQueue:
         text = " ".join(reason.split())
         now = clock.now()
         with transaction.atomic():
-            row = (
-                RightsRequest.objects.select_for_update()
-                .select_related("subject", "record")
-                .filter(pk=key)
-                .first()
-            )
+            row = RightsRequest.objects.select_for_update().filter(pk=key).first()
             if row is None:
                 raise NotFound("no such rights request")
             if row.status != RightsRequest.Status.OPEN:
