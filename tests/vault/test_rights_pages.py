@@ -60,6 +60,7 @@ def test_queue_page_flags_overdue_first_and_filters(city_vault: Vault) -> None:
         )
         assert text.count("Overdue") == 1
         assert "1 overdue" in text
+        assert '<span class="badge">1 overdue</span>' in text  # in the navigation
         filtered = body(client.get("/staff/rights/?kind=access"))
         assert f"/staff/rights/{newer.id}/" in filtered
         assert f"/staff/rights/{older.id}/" not in filtered
