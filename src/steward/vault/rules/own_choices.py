@@ -180,6 +180,11 @@ class KeptField:
     until: datetime | None
 
     @property
+    def basis_text(self) -> str:
+        """The legal basis in words (``legal obligation``)."""
+        return self.legal_basis.replace("_", " ")
+
+    @property
     def until_text(self) -> str:
         """The end as a date (``YYYY-MM-DD``), or :data:`NO_END`."""
         return self.until.date().isoformat() if self.until is not None else NO_END

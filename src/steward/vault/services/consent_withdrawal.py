@@ -32,6 +32,7 @@ from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import audit
 from steward.vault.services.own_records import (
     ChoiceRefused,
+    audited_purpose,
     own_records,
     person_of,
     refuse,
@@ -81,7 +82,10 @@ def withdraw(
     states, _ = states_and_stored(records)
     decision = decide_withdrawal(vault.plan, purpose, person_states(states.values()))
     if not decision:
-        refuse(vault, actor, AuditAction.CONSENT_WITHDRAW, obj, decision.reason, purpose=purpose)
+        refuse(
+            vault, actor, AuditAction.CONSENT_WITHDRAW, obj, decision.reason,
+            purpose=audited_purpose(vault, purpose),
+        )  # fmt: skip
     with transaction.atomic():
         live = Consent.objects.select_for_update().filter(
             subject_id=subject, purpose=purpose, granted=True, withdrawn__isnull=True
@@ -141,7 +145,7 @@ def give(
         if not records:
             refuse(
                 vault, actor, AuditAction.CONSENT_GIVE, obj, "no such record of yours",
-                purpose=purpose, error=NotFound,
+                purpose=audited_purpose(vault, purpose), error=NotFound,
             )  # fmt: skip
     states, stored = states_and_stored(records)
     decisions = [
@@ -153,7 +157,10 @@ def give(
         reason = next(
             (d.reason for _, d in decisions), "none of your forms asks for consent to this purpose"
         )
-        refuse(vault, actor, AuditAction.CONSENT_GIVE, obj, reason, purpose=purpose)
+        refuse(
+            vault, actor, AuditAction.CONSENT_GIVE, obj, reason,
+            purpose=audited_purpose(vault, purpose),
+        )  # fmt: skip
     with transaction.atomic():
         for record in targets:
             answer = Consent.objects.create(

@@ -19,7 +19,14 @@ from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import AuditUnavailable, audit
 from steward.vault.services.consents import consent_states_of
 
-__all__ = ["ChoiceRefused", "own_records", "person_of", "refuse", "states_and_stored"]
+__all__ = [
+    "ChoiceRefused",
+    "audited_purpose",
+    "own_records",
+    "person_of",
+    "refuse",
+    "states_and_stored",
+]
 
 
 class ChoiceRefused(AccessDenied):
@@ -36,6 +43,12 @@ def person_of(actor: Actor) -> UUID:
     if actor.subject_id is None:
         raise ChoiceRefused("only the person themself, with their access code, makes this choice")
     return actor.subject_id if isinstance(actor.subject_id, UUID) else UUID(str(actor.subject_id))
+
+
+def audited_purpose(vault: Vault, purpose: str) -> str:
+    """``purpose`` as the audit log may record it: a purpose id of the plan, or a fixed
+    marker (text a person sent is never written to the log)."""
+    return purpose if any(p.id == purpose for p in vault.plan.purposes) else "unknown purpose"
 
 
 def own_records(subject_id: UUID) -> list[Record]:
