@@ -205,7 +205,8 @@ def erasure_route(plan: Plan, holdings: Sequence[Holding], now: datetime) -> Era
     Immediate when the plan offers erasure and no stored field of theirs is kept by a
     purpose resting on a legal obligation whose retention has not ended (no end yet, or
     an end after ``now``). Otherwise a request, listing each such field with the
-    purpose, its basis and reference, and its end (``None``: no end stated). Never raises.
+    purpose, its basis and reference, and its end (``None``: no end stated), in the
+    order of the plan's fields. Never raises.
     """
     purposes = {p.id: p for p in plan.purposes}
     kept: list[KeptField] = []
@@ -217,11 +218,11 @@ def erasure_route(plan: Plan, holdings: Sequence[Holding], now: datetime) -> Era
             dataset = plan.dataset(facts.dataset)
         except KeyError:
             continue
-        for name in sorted(facts.stored - facts.purged):
-            try:
-                spec = dataset.field(name)
-            except KeyError:
+        held = facts.stored - facts.purged
+        for spec in dataset.fields:
+            if spec.name not in held:
                 continue
+            name = spec.name
             for purpose_id in spec.purposes:
                 purpose = purposes.get(purpose_id)
                 if purpose is None or purpose.legal_basis is not LegalBasis.LEGAL_OBLIGATION:
