@@ -61,7 +61,10 @@ def add_donation(vault: Vault, subject_id: UUID) -> Record:
         clear_values={"amount": "250", "allocation": "Riverbank Legal Aid"},
     )
     ciphertexts = vault.keyring.encrypt_record(
-        str(subject_id), {"transaction_id": b"txn-8832-qz"}, dataset="donation", record=str(record.id)
+        str(subject_id),
+        {"transaction_id": b"txn-8832-qz"},
+        dataset="donation",
+        record=str(record.id),
     )
     FieldValue.objects.bulk_create(
         FieldValue(record=record, field=name, ciphertext=ct) for name, ct in ciphertexts.items()

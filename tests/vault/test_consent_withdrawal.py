@@ -81,14 +81,14 @@ def test_withdrawing_service_updates_deletes_nothing_but_ends_the_purpose(
     answer = Consent.objects.get(record=record, purpose="service_updates")
     assert answer.granted and answer.withdrawn is not None
     # The retention says why the email stays: follow-up keeps it until it ends.
-    (_, facts), = facts_of([record])
+    ((_, facts),) = facts_of([record])
     email = next(f for f in decide_retention(vault.plan, facts, clock.now()).fields
                  if f.field == "email")  # fmt: skip
     assert email.fate is Fate.KEEP and email.purpose == "follow_up" and email.due is None
     closed = clock.now()
     Record.objects.filter(pk=record.pk).update(status="closed", closed=closed)
     record.refresh_from_db()
-    (_, facts), = facts_of([record])
+    ((_, facts),) = facts_of([record])
     email = next(f for f in decide_retention(vault.plan, facts, closed).fields
                  if f.field == "email")  # fmt: skip
     assert email.due is not None and email.due > closed + timedelta(days=150)
@@ -100,7 +100,11 @@ def test_withdrawing_service_updates_deletes_nothing_but_ends_the_purpose(
     assert mine["email"] == "zephyrine.q@example.org"  # still exported for follow-up
 
     done = RightsRequest.objects.get(kind=RightsRequest.Kind.WITHDRAWAL)
-    assert (done.status, done.purpose, done.subject_id) == ("done", "service_updates", record.subject_id)
+    assert (done.status, done.purpose, done.subject_id) == (
+        "done",
+        "service_updates",
+        record.subject_id,
+    )
     entry = audit_entries("consent.withdraw")[-1]
     assert (entry["purpose"], entry["outcome"]) == ("service_updates", "allowed")
     assert leaked(audit_text()) == set()
@@ -121,7 +125,7 @@ def test_the_history_keeps_both_answers_and_a_later_yes_counts_again(comms_vault
     assert history[1].given == later
     assert history[0].withdrawn is not None and history[0].withdrawn < later
     assert consent_states(record)["service_updates"] is ConsentState.AGREED
-    (_, facts), = facts_of([record])
+    ((_, facts),) = facts_of([record])
     assert "service_updates" not in facts.withdrawn
     comms = actor_for(vault, "communications")
     assert [r["id"] for r in AccessService(vault).export(comms, "service_request").rows] == [
