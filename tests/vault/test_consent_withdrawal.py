@@ -31,6 +31,14 @@ from tests.vault.own_choices_support import (
 )
 from tests.vault.test_staff_support import DISTINCT, leaked
 
+OTHER = {
+    "full_name": "Ada Other",
+    "email": "ada@example.org",
+    "street_address": "1 Main St",
+    "district": "South",
+    "request_type": "pothole",
+    "details": "A deep hole",
+}
 COMMS_ROLE = """\
   - id: communications
     label: Communications team
@@ -64,9 +72,7 @@ def test_withdrawing_service_updates_deletes_nothing_but_ends_the_purpose(
 ) -> None:
     vault = comms_vault
     record, person, _ = resident(vault)
-    other, _, _ = resident(vault, answers={"full_name": "Ada Other", "email": "ada@example.org",
-                                           "street_address": "1 Main St", "district": "South",
-                                           "request_type": "pothole", "details": "A deep hole"})  # fmt: skip
+    other, _, _ = resident(vault, answers=OTHER)
     comms = actor_for(vault, "communications")
     before = AccessService(vault).export(comms, "service_request")
     assert {row["id"] for row in before.rows} == {str(record.id), str(other.id)}
@@ -79,19 +85,23 @@ def test_withdrawing_service_updates_deletes_nothing_but_ends_the_purpose(
     assert _stored(record) == stored  # the email is also for follow-up: it stays
     assert consent_states(record)["service_updates"] is ConsentState.WITHDRAWN
     answer = Consent.objects.get(record=record, purpose="service_updates")
-    assert answer.granted and answer.withdrawn is not None
+    assert answer.granted
+    assert answer.withdrawn is not None
     # The retention says why the email stays: follow-up keeps it until it ends.
     ((_, facts),) = facts_of([record])
     email = next(f for f in decide_retention(vault.plan, facts, clock.now()).fields
                  if f.field == "email")  # fmt: skip
-    assert email.fate is Fate.KEEP and email.purpose == "follow_up" and email.due is None
+    assert email.fate is Fate.KEEP
+    assert email.purpose == "follow_up"
+    assert email.due is None
     closed = clock.now()
     Record.objects.filter(pk=record.pk).update(status="closed", closed=closed)
     record.refresh_from_db()
     ((_, facts),) = facts_of([record])
     email = next(f for f in decide_retention(vault.plan, facts, closed).fields
                  if f.field == "email")  # fmt: skip
-    assert email.due is not None and email.due > closed + timedelta(days=150)
+    assert email.due is not None
+    assert email.due > closed + timedelta(days=150)
 
     after = AccessService(vault).export(comms, "service_request")
     assert {row["id"] for row in after.rows} == {str(other.id)}
@@ -123,7 +133,8 @@ def test_the_history_keeps_both_answers_and_a_later_yes_counts_again(comms_vault
     history = consent_history(record.subject_id)
     assert [(a.granted, a.withdrawn is not None) for a in history] == [(True, True), (True, False)]
     assert history[1].given == later
-    assert history[0].withdrawn is not None and history[0].withdrawn < later
+    assert history[0].withdrawn is not None
+    assert history[0].withdrawn < later
     assert consent_states(record)["service_updates"] is ConsentState.AGREED
     ((_, facts),) = facts_of([record])
     assert "service_updates" not in facts.withdrawn

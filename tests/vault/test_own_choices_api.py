@@ -22,10 +22,10 @@ from tests.vault.test_staff_support import leaked
 
 def _call(method: str, path: str, code: str, body: dict[str, Any] | None = None) -> Any:
     client = Client()
-    headers = {"HTTP_AUTHORIZATION": f"AccessCode {code}"}
+    headers = {"Authorization": f"AccessCode {code}"}
     if method == "get":
-        return client.get(path, **headers)
-    return client.post(path, body or {}, content_type="application/json", **headers)
+        return client.get(path, headers=headers)
+    return client.post(path, body or {}, content_type="application/json", headers=headers)
 
 
 def test_a_person_reads_withdraws_and_gives_their_consents(city_vault: Vault) -> None:
@@ -77,7 +77,7 @@ def test_a_code_never_reaches_another_persons_consents(city_vault: Vault) -> Non
     assert Consent.objects.get(record=theirs).withdrawn is None
     for code in ("AAAA-BBBB-CCCC-DDDD-EEEE", "", "x" * 100):
         assert _call("get", "/api/me/consents", code).status_code == 401
-    staff_token = Client().get("/api/me/consents", HTTP_AUTHORIZATION="Bearer stw_nothing")
+    staff_token = Client().get("/api/me/consents", headers={"Authorization": "Bearer stw_nothing"})
     assert staff_token.status_code == 401
 
 

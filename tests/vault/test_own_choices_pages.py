@@ -92,7 +92,8 @@ def test_immediate_erasure_signs_the_person_out(city_vault: Vault) -> None:
     page = client.get("/me/erase/")
     html = page.content.decode()
     assert page.status_code == 200
-    assert 'type="checkbox"' in html and '<label for="confirm">' in html
+    assert 'type="checkbox"' in html
+    assert '<label for="confirm">' in html
     assert "cannot be undone" in html
 
     unconfirmed = client.post("/me/erase/", {})
@@ -123,7 +124,8 @@ def test_a_donor_sees_what_is_kept_and_asks_for_erasure(
     assert "Payment processor transaction id" in html
     assert "legal obligation" in html
     assert "Internal Revenue Code" in html
-    assert "txn-8832" not in html and "Riverbank" not in html
+    assert "txn-8832" not in html
+    assert "Riverbank" not in html
 
     asked = client.post("/me/erase/", {"confirm": "yes"})
     assert asked.status_code == 202

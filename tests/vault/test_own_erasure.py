@@ -52,7 +52,8 @@ def test_a_person_without_legal_obligations_is_erased_at_once(
 
     outcome = erase_own(vault, person, confirm=True)
 
-    assert outcome.immediate and outcome.kept == ()
+    assert outcome.immediate
+    assert outcome.kept == ()
     assert Subject.objects.get(pk=subject).erased is not None
     assert not vault.keyring.has_key(str(subject))
     assert not FieldValue.objects.filter(record__subject_id=subject).exists()
