@@ -13,12 +13,15 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from steward import clock
 from steward.audit import verify_log
 from steward.vault.models import Consent, FieldValue, Record, RightsRequest
+from steward.vault.rules.intake import Submission
 from steward.vault.rules.retention import Fate, decide_retention
 from steward.vault.rules.reveal import ConsentState
 from steward.vault.runtime import Vault, use_vault
 from steward.vault.services.access import AccessService, NotFound
+from steward.vault.services.collect import submit
 from steward.vault.services.consent_withdrawal import ChoiceRefused, give, withdraw
 from steward.vault.services.consents import consent_history, consent_states
+from steward.vault.services.person_sessions import person_actor
 from steward.vault.services.retention_sweep import facts_of
 from tests.vault.conftest import CITY, actor_for, make_vault
 from tests.vault.own_choices_support import (
@@ -240,3 +243,35 @@ def test_withdrawing_provider_matching_deletes_the_provider(
     assert outcome.records_purged == 1
     assert not FieldValue.objects.filter(record=record).exists()
     assert RightsRequest.objects.get().purpose == "provider_matching"
+
+
+@pytest.fixture
+def guardian_vault(db: None, tmp_path: Path) -> Iterator[Vault]:
+    """The city's plan collecting children's requests on a guardian's consent."""
+    text = CITY.read_text().replace(
+        "minors:\n  policy: refuse", "minors:\n  policy: guardian_consent"
+    )
+    plan = tmp_path / "city-with-guardians.yaml"
+    plan.write_text(text)
+    vault, _ = make_vault(plan, tmp_path / "keys")
+    use_vault(vault)
+    yield vault
+    use_vault(None)
+
+
+def test_the_holder_of_the_code_withdraws_a_guardians_consent(guardian_vault: Vault) -> None:
+    vault = guardian_vault
+    submission = Submission(
+        "service_request",
+        DISTINCT,
+        frozenset({"service_updates"}),
+        under_age=True,
+        guardian_consent=True,
+    )
+    record = Record.objects.get(pk=submit(vault, submission).reference)
+    assert Consent.objects.get(record=record).by_guardian
+    withdraw(vault, person_actor(vault, record.subject_id), "service_updates")
+    answer = Consent.objects.get(record=record)
+    assert answer.withdrawn is not None
+    assert answer.by_guardian  # the history still says who gave it
+    assert consent_states(record)["service_updates"] is ConsentState.WITHDRAWN

@@ -237,3 +237,30 @@ def test_guardian_answers_are_withdrawn_by_the_holder_of_the_code_under_guardian
     assert not guardian_answers_withdrawable(DESK)  # minors: refuse
     # The answer was a guardian's: withdrawing it is decided like any other answer.
     assert decide_withdrawal(guarded, "service_updates", {"service_updates": A}).allowed
+
+
+@pytest.mark.parametrize(
+    ("plan", "purpose", "withdrawn", "end"),
+    [
+        # Consent withdrawn: the purpose ends then, whatever its trigger ...
+        (DESK, "assistance", T0 + DAY, T0 + DAY),
+        (DESK, "provider_matching", T0 + DAY, T0 + DAY),
+        # ... except ``from: consent_withdrawal``, which keeps ``keep`` after it.
+        (CITY, "service_updates", T0 + DAY, T0 + DAY),
+        # Not withdrawn: the purpose's own end (an open case has none yet).
+        (DESK, "assistance", None, None),
+        # A purpose of another basis ignores any withdrawal.
+        (DESK, "donation_records", T0 + DAY, None),
+    ],
+)
+def test_a_withdrawal_ends_a_consent_purpose_at_once(
+    plan: Plan, purpose: str, withdrawn: datetime | None, end: datetime | None
+) -> None:
+    facts = RetentionFacts(
+        dataset="x", created=T0, withdrawn={purpose: withdrawn} if withdrawn else {}
+    )
+    got = purpose_end(plan.purpose(purpose), facts)
+    if purpose == "donation_records":
+        assert got == purpose_end(plan.purpose(purpose), RetentionFacts(dataset="x", created=T0))
+    else:
+        assert got == end
