@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from steward.policy import load_plan
+from steward.policy import Plan, load_plan
 from steward.vault.rules.reveal import REASON_SAYS_NOTHING
 from steward.vault.rules.rights_queue import (
     Officer,
@@ -147,14 +147,18 @@ def test_queue_order_overdue_first_then_due_then_received_no_deadline_last() -> 
 
 
 def test_what_a_legal_obligation_keeps() -> None:
+    """The queue carries an erasure out by the same rule as the person's page."""
+    from steward.vault.rules.own_choices import Holding, erasure_route
     from steward.vault.rules.retention import RetentionFacts
-    from steward.vault.services.rights_requests import _kept_by_law
     from tests.vault.conftest import HELP_DESK
+
+    def kept(plan: Plan, facts: RetentionFacts, now: datetime) -> set[str]:
+        return {k.field for k in erasure_route(plan, [Holding(facts)], now).kept}
 
     plan = load_plan(HELP_DESK).plan
     stored = frozenset({"amount", "allocation", "transaction_id"})
     facts = RetentionFacts(dataset="donation", created=NOW, stored=stored)
-    assert _kept_by_law(plan, facts, NOW + timedelta(days=30)) == set(stored)
-    assert _kept_by_law(plan, facts, NOW + timedelta(days=4 * 365)) == set()
+    assert kept(plan, facts, NOW + timedelta(days=30)) == set(stored)
+    assert kept(plan, facts, NOW + timedelta(days=4 * 365)) == set()
     city = RetentionFacts(dataset="service_request", created=NOW, stored=frozenset({"phone"}))
-    assert _kept_by_law(PLAN, city, NOW) == set()
+    assert kept(PLAN, city, NOW) == set()

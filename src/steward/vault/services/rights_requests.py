@@ -34,11 +34,10 @@ from django.db.models import QuerySet
 from steward import clock
 from steward.audit import Outcome
 from steward.errors import StewardError
-from steward.policy.model import LegalBasis, Plan
 from steward.vault.audit_actions import AuditAction
 from steward.vault.models import Record, RightsRequest
 from steward.vault.rules.intake import value_problem
-from steward.vault.rules.retention import RetentionFacts, purpose_end
+from steward.vault.rules.own_choices import Holding, erasure_route
 from steward.vault.rules.rights_queue import (
     Officer,
     QueueDecision,
@@ -304,7 +303,8 @@ class RightsQueue:
         drop: dict[UUID | str, set[str]] = {}
         kept_any = False
         for record, facts in facts_of(records):
-            kept = _kept_by_law(self.vault.plan, facts, now)
+            route = erasure_route(self.vault.plan, [Holding(facts)], now)
+            kept = {k.field for k in route.kept}
             kept_any = kept_any or bool(kept)
             gone = set(facts.stored) - kept
             if gone:
@@ -326,29 +326,6 @@ class RightsQueue:
         with suppress(AuditUnavailable), transaction.atomic():
             audit(self.vault, actor=actor.ref, action=action, obj=target, outcome=Outcome.DENIED)
         raise AccessDenied(reason)
-
-
-def _kept_by_law(plan: Plan, facts: RetentionFacts, now: datetime) -> set[str]:
-    """The stored fields of one record a legal obligation still keeps at ``now``: a
-    purpose of the field has ``legal_basis: legal_obligation`` and its retention has not
-    ended (or states no end)."""
-    try:
-        dataset = plan.dataset(facts.dataset)
-    except KeyError:
-        return set()
-    purposes = {p.id: p for p in plan.purposes if p.legal_basis is LegalBasis.LEGAL_OBLIGATION}
-    kept: set[str] = set()
-    for name in facts.stored:
-        try:
-            declared = [purposes[p] for p in dataset.field(name).purposes if p in purposes]
-        except KeyError:
-            continue
-        for purpose in declared:
-            end = purpose_end(purpose, facts)
-            if end is None or now < end:
-                kept.add(name)
-                break
-    return kept
 
 
 def _officer(actor: Actor) -> Officer:
