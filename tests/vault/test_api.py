@@ -96,6 +96,14 @@ def test_the_openapi_schema_lists_every_endpoint(client: Client, city_vault: Vau
         "/api/me/corrections",
         "/api/me/access-requests",
         "/api/me/requests",
+        "/api/rights/requests",
+        "/api/rights/requests/{request_id}",
+        "/api/rights/requests/{request_id}/decide",
+        # a person's own choices (their access code as credential)
+        "/api/me/consents",
+        "/api/me/consents/{purpose}/withdraw",
+        "/api/me/consents/{purpose}/give",
+        "/api/me/erasure",
     }
     assert "security" not in schema["paths"]["/api/intake/{dataset}"]["post"]
     assert schema["paths"]["/api/datasets"]["get"]["security"]

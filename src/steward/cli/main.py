@@ -15,6 +15,7 @@ from steward.cli import (
     keys,
     policy,
     retention,
+    rights,
     staff,
     tokens,
 )
@@ -42,6 +43,7 @@ app.add_typer(staff.app, name="staff")
 app.add_typer(intake.app, name="intake")
 app.add_typer(deid.app, name="deid")
 app.add_typer(erase.app, name="erase")
+app.add_typer(rights.app, name="rights")
 app.command("init")(init)
 app.command("serve")(serve)
 app.command("demo")(demo)

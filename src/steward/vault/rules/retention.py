@@ -33,7 +33,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from steward.policy.model import AccountClosure, ExpiryAction, Plan, Purpose, RetentionTrigger
+from steward.policy.model import (
+    AccountClosure,
+    ExpiryAction,
+    LegalBasis,
+    Plan,
+    Purpose,
+    RetentionTrigger,
+)
 
 __all__ = [
     "Fate",
@@ -137,8 +144,19 @@ def purpose_end(purpose: Purpose, facts: RetentionFacts) -> datetime | None:
 
     ``None`` means: no retention stated, an open case for ``from: case_closure``, or
     consent not withdrawn for ``from: consent_withdrawal``.
+
+    A purpose resting on consent ends when the consent is withdrawn (or was refused),
+    whatever its trigger: without the person's agreement nothing may be kept for it.
+    Only ``from: consent_withdrawal`` keeps it a while longer (``keep`` after that).
     """
     rule = purpose.retention
+    withdrawn = facts.withdrawn.get(purpose.id)
+    if (
+        withdrawn is not None
+        and purpose.legal_basis is LegalBasis.CONSENT
+        and (rule is None or rule.from_ is not RetentionTrigger.CONSENT_WITHDRAWAL)
+    ):
+        return withdrawn
     if rule is None:
         return None
     start: datetime | None

@@ -94,6 +94,7 @@ if TYPE_CHECKING:
         SweepReport,
         sweep_retention,
     )
+    from steward.vault.services.rights_requests import RequestClosed, RightsQueue
     from steward.vault.services.sign_in_locks import lockout_policy, request_lock
     from steward.vault.services.staff_credentials import actor_by_password
     from steward.vault.services.staff_sessions import (
@@ -181,6 +182,7 @@ else:
             "ledger_replay": ["ReplayReport", "replay_ledger"],
             "retention_status": ["RetentionStatus", "read_retention_status"],
             "retention_sweep": ["RETENTION_JOB_NAME", "SweepReport", "sweep_retention"],
+            "rights_requests": ["RequestClosed", "RightsQueue"],
             "statistics": ["DatasetCounts", "dataset_counts"],
             "record_views": ["RecordView", "ValueUnreadable"],
             "sign_in_locks": ["lockout_policy", "request_lock"],
@@ -231,7 +233,9 @@ __all__ = [
     "PurgeResult",
     "RecordView",
     "ReplayReport",
+    "RequestClosed",
     "RetentionStatus",
+    "RightsQueue",
     "SubmissionRejected",
     "SweepReport",
     "UnknownRole",

@@ -22,6 +22,7 @@ from steward.policy.model import Action, Dataset, FieldSpec, LegalBasis, Scope
 from steward.vault.audit_actions import AuditAction
 from steward.vault.models import Record
 from steward.vault.rules.case_query import CaseQuery
+from steward.vault.rules.own_choices import serves_purpose
 from steward.vault.rules.reveal import decide_reveal
 from steward.vault.rules.scope import RecordFacts, in_scope
 from steward.vault.runtime import Vault
@@ -34,7 +35,7 @@ from steward.vault.services.case_list import (
     matching,
     narrowed,
 )
-from steward.vault.services.consents import consent_states
+from steward.vault.services.consents import consent_states, consent_states_of
 from steward.vault.services.dataset_views import DatasetAccess, Export, FieldAccess
 from steward.vault.services.field_reads import field_plaintext
 from steward.vault.services.field_updates import write_field
@@ -315,6 +316,10 @@ class AccessService:
         """Every record in scope with the fields the role may export, decrypted.
 
         The answer carries the fields it decided on, so no caller decides them again.
+        A value is exported only if the record serves one of the field's purposes that
+        the export grant covers (a purpose resting on consent is served only while the
+        person agrees: :func:`~steward.vault.rules.own_choices.serves_purpose`); other
+        values are left empty, and a record serving none of them is left out.
 
         Raises:
             NotFound: no such dataset.
@@ -325,14 +330,35 @@ class AccessService:
         fields = self._gate(actor, dataset, Action.EXPORT, f"dataset/{dataset.id}")
         with transaction.atomic():
             rows = list(self._scoped(actor, Record.objects.filter(dataset=dataset.id)))
+            states = consent_states_of(rows)
+            grant = actor.role.export
+            covered = {
+                f.name: f.purposes
+                if f.category in grant.categories
+                else [p for p in f.purposes if p in grant.purposes]
+                for f in fields
+            }
             values = load_ciphertexts(rows, fields)
             out = []
             with self.vault.keyring.one_state_read():
                 for row in rows:
+                    served = [
+                        f
+                        for f in fields
+                        if not covered[f.name]
+                        or any(
+                            serves_purpose(self.vault.plan, p, states[row.id])
+                            for p in covered[f.name]
+                        )
+                    ]
+                    if not served:
+                        continue
                     clear = decrypt_row(
-                        self.vault.keyring, row, dataset, fields, values, all_fields=True
+                        self.vault.keyring, row, dataset, served, values, all_fields=True
                     )
-                    out.append({"id": str(row.id), **clear})
+                    out.append(
+                        {"id": str(row.id), **{f.name: clear.get(f.name, "") for f in fields}}
+                    )
             audit(
                 self.vault,
                 actor=actor.ref,

@@ -132,6 +132,7 @@ def facts_of(records: list[Record]) -> list[tuple[Record, RetentionFacts]]:
     """The retention facts of ``records`` (three queries; no values read).
 
     A consent refused at collection counts as withdrawn when the record was created.
+    The latest answer wins: a yes given later (privacy settings) ends the withdrawal.
     """
     ids = [r.id for r in records]
     stored: dict[UUID, set[str]] = {r.id: set() for r in records}
@@ -141,13 +142,16 @@ def facts_of(records: list[Record]) -> list[tuple[Record, RetentionFacts]]:
         stored[record_id].add(name)
     withdrawn: dict[UUID, dict[str, datetime]] = {r.id: {} for r in records}
     created = {r.id: r.created for r in records}
-    for record_id, purpose, granted, when in Consent.objects.filter(record_id__in=ids).values_list(
+    answers = Consent.objects.filter(record_id__in=ids).order_by("id")
+    for record_id, purpose, granted, when in answers.values_list(
         "record_id", "purpose", "granted", "withdrawn"
     ):
         if when is not None:
             withdrawn[record_id][purpose] = when
         elif not granted:
             withdrawn[record_id][purpose] = created[record_id]
+        else:
+            withdrawn[record_id].pop(purpose, None)
     out = []
     for r in records:
         clear = r.clear_values if isinstance(r.clear_values, dict) else {}

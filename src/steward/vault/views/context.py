@@ -6,13 +6,16 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from steward.policy import erasure_approvers, erasure_requesters
+from steward import clock
+from steward.policy import erasure_approvers, erasure_requesters, rights_officer_roles
 from steward.vault.runtime import get_vault
+from steward.vault.services.rights_requests import open_counts
 
 
 def vault_context(request: HttpRequest) -> dict[str, Any]:
     """The organization's name and the privacy officer, for page headers and footers, and
-    the roles that handle erasures (for the staff navigation)."""
+    the roles that handle erasures and rights requests (for the staff navigation), with
+    the number of overdue rights requests (counted only when a page shows it)."""
     del request
     plan = get_vault().plan
     organization = plan.organization
@@ -20,4 +23,6 @@ def vault_context(request: HttpRequest) -> dict[str, Any]:
         "organization": organization,
         "privacy_officer": organization.privacy_officer,
         "erasure_roles": frozenset(erasure_requesters(plan)) | frozenset(erasure_approvers(plan)),
+        "rights_roles": frozenset(rights_officer_roles(plan)),
+        "rights_overdue": lambda: open_counts(clock.now()).overdue,
     }
