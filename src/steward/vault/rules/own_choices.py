@@ -37,7 +37,7 @@ from datetime import datetime
 from typing import Final
 
 from steward.policy import Decision
-from steward.policy.model import LegalBasis, MinorsPolicy, Plan
+from steward.policy.model import FieldSpec, Grant, LegalBasis, MinorsPolicy, Plan
 from steward.vault.rules.retention import RetentionFacts, purpose_end
 from steward.vault.rules.reveal import ConsentState
 
@@ -76,6 +76,29 @@ def serves_purpose(plan: Plan, purpose_id: str, states: Mapping[str, ConsentStat
     if not _consent_purpose(plan, purpose_id):
         return True
     return states.get(purpose_id) is ConsentState.AGREED
+
+
+def served_fields(
+    plan: Plan,
+    grant: Grant,
+    fields: Sequence[FieldSpec],
+    states: Mapping[str, ConsentState],
+) -> list[FieldSpec]:
+    """The ``fields`` a record may give out under ``grant`` (an export grant): those with
+    no purpose the grant names, or serving one of the purposes the grant covers
+    (:func:`serves_purpose`). A field granted by its category covers all its purposes."""
+
+    def covered(spec: FieldSpec) -> list[str]:
+        if spec.category in grant.categories:
+            return list(spec.purposes)
+        return [p for p in spec.purposes if p in grant.purposes]
+
+    served = []
+    for spec in fields:
+        purposes = covered(spec)
+        if not purposes or any(serves_purpose(plan, p, states) for p in purposes):
+            served.append(spec)
+    return served
 
 
 def person_states(per_record: Iterable[Mapping[str, ConsentState]]) -> dict[str, ConsentState]:

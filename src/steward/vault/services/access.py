@@ -22,7 +22,7 @@ from steward.policy.model import Action, Dataset, FieldSpec, LegalBasis, Scope
 from steward.vault.audit_actions import AuditAction
 from steward.vault.models import Record
 from steward.vault.rules.case_query import CaseQuery
-from steward.vault.rules.own_choices import serves_purpose
+from steward.vault.rules.own_choices import served_fields
 from steward.vault.rules.reveal import decide_reveal
 from steward.vault.rules.scope import RecordFacts, in_scope
 from steward.vault.runtime import Vault
@@ -36,7 +36,7 @@ from steward.vault.services.case_list import (
     narrowed,
 )
 from steward.vault.services.consents import consent_states, consent_states_of
-from steward.vault.services.dataset_views import DatasetAccess, Export, FieldAccess
+from steward.vault.services.dataset_views import DatasetAccess, Export, describe_access
 from steward.vault.services.field_reads import field_plaintext
 from steward.vault.services.field_updates import write_field
 from steward.vault.services.own_reading import OwnRecord, read_own_records
@@ -80,32 +80,7 @@ class AccessService:
     def dataset_access(self, actor: Actor) -> list[DatasetAccess]:
         """Each dataset the actor reads something of, with the fields they read and what
         else they may do with each (reveal, write, export). Reads no record."""
-        today = actor.today()
-
-        def allowed(action: Action, spec: FieldSpec) -> bool:
-            return decide(actor.role, action, spec, today=today).allowed
-
-        return [
-            DatasetAccess(
-                id=dataset.id,
-                label=dataset.label,
-                kind=dataset.kind.value,
-                fields=tuple(
-                    FieldAccess(
-                        name=spec.name,
-                        label=spec.label,
-                        category=spec.category,
-                        masking=spec.masking.value,
-                        reveal=allowed(Action.REVEAL, spec),
-                        write=allowed(Action.WRITE, spec),
-                        export=allowed(Action.EXPORT, spec),
-                    )
-                    for spec in dataset.collected_fields
-                    if allowed(Action.READ, spec)
-                ),
-            )
-            for dataset in self.readable_datasets(actor)
-        ]
+        return describe_access(actor.role, self.readable_datasets(actor), actor.today())
 
     def list_records(
         self,
@@ -331,26 +306,13 @@ class AccessService:
         with transaction.atomic():
             rows = list(self._scoped(actor, Record.objects.filter(dataset=dataset.id)))
             states = consent_states_of(rows)
-            grant = actor.role.export
-            covered = {
-                f.name: f.purposes
-                if f.category in grant.categories
-                else [p for p in f.purposes if p in grant.purposes]
-                for f in fields
-            }
             values = load_ciphertexts(rows, fields)
             out = []
             with self.vault.keyring.one_state_read():
                 for row in rows:
-                    served = [
-                        f
-                        for f in fields
-                        if not covered[f.name]
-                        or any(
-                            serves_purpose(self.vault.plan, p, states[row.id])
-                            for p in covered[f.name]
-                        )
-                    ]
+                    served = served_fields(
+                        self.vault.plan, actor.role.export, fields, states[row.id]
+                    )
                     if not served:
                         continue
                     clear = decrypt_row(
