@@ -14,9 +14,11 @@ from steward.audit import Outcome
 from steward.clock import ManualClock, use_clock
 from steward.vault.models import CodeAttempt, PersonSession, Subject
 from steward.vault.rules.code_throttle import BurstKind
+from steward.vault.rules.intake import Submission
 from steward.vault.runtime import Vault
 from steward.vault.services.code_sign_in import (
     CODE_ATTEMPT_PRUNING,
+    REFUSED,
     CodeRefused,
     CodeThrottled,
     code_bursts,
@@ -28,7 +30,6 @@ from steward.vault.services.collect import submit
 from steward.vault.services.jobs import JobContext
 from steward.vault.services.jobs_catalogue import standard_jobs
 from steward.vault.services.person_sessions import session_subject
-from steward.vault.rules.intake import Submission
 from tests.vault.test_staff_support import DISTINCT
 
 T0 = datetime(2026, 6, 1, 10, 0, tzinfo=UTC)
@@ -74,7 +75,7 @@ def test_a_wrong_code_is_refused_without_saying_why(city_vault: Vault, clock: Ma
     for tried in (WRONG, "not a code at all", "ÄÖÜ" * 3, "x" * 500):
         with pytest.raises(CodeRefused) as refused:
             sign_in(city_vault, tried, HOME)
-        assert str(refused.value) == "this access code does not open any page; check it and try again"
+        assert str(refused.value) == REFUSED
     with pytest.raises(CodeRefused, match="enter the access code"):
         sign_in(city_vault, "   ", HOME)
     failed = [a for a in _actions(city_vault) if a[0] == "person.sign_in_failed"]

@@ -133,16 +133,34 @@ def attempt_keys(vault: Vault, code: str, address: str) -> dict[BurstKind, str]:
 def sign_in(vault: Vault, code: str, address: str) -> SignIn:
     """Open a session for the person ``code`` was given to, trying from ``address``.
 
+    The code is checked by :func:`check_code` (throttled, failures audited); the
+    sign-in is audited ``person.sign_in`` in the session's own transaction.
+
+    Raises:
+        CodeThrottled, CodeRefused: as :func:`check_code`; no session was opened.
+        AuditUnavailable: the sign-in could not be audited; no session was opened.
+    """
+    subject = check_code(vault, code, address)
+    now = clock.now()
+    with transaction.atomic():
+        token, expires = start_session(vault, subject, now)
+        ref = f"person/{subject}"
+        audit(vault, actor=ref, action=AuditAction.PERSON_SIGN_IN, obj=f"subject/{subject}")
+    return SignIn(token, expires, subject)
+
+
+def check_code(vault: Vault, code: str, address: str) -> UUID:
+    """The live person ``code`` was given to, tried from ``address`` (a sign-in on the
+    pages, or an API call with the code as its credential).
+
     Every try is recorded (keyed hashes only); a wrong or throttled one is audited
     ``person.sign_in_failed`` (best effort: the refusal stands regardless), and a burst
-    ``person.code_burst`` once per window. A sign-in is audited ``person.sign_in`` in
-    the session's own transaction.
+    ``person.code_burst`` once per window.
 
     Raises:
         CodeThrottled: too many wrong tries lately for this code or from this address;
             the code was not even checked.
         CodeRefused: the code is empty, malformed, wrong, or its person was erased.
-        AuditUnavailable: the sign-in could not be audited; no session was opened.
     """
     now = clock.now()
     if not code.strip():
@@ -153,19 +171,25 @@ def sign_in(vault: Vault, code: str, address: str) -> SignIn:
     verdict = decide_try(policy, facts[BurstKind.CODE], facts[BurstKind.ADDRESS], now)
     subject = _subject_of(vault, code) if verdict else None
     if subject is not None:
-        with transaction.atomic():
-            token, expires = start_session(vault, subject, now)
-            _record(keys, now, succeeded=True)
-            ref = f"person/{subject}"
-            audit(vault, actor=ref, action=AuditAction.PERSON_SIGN_IN, obj=f"subject/{subject}")
-        return SignIn(token, expires, subject)
+        _record(keys, now, succeeded=True)
+        return subject
     bursts = bursts_after_failure(policy, facts[BurstKind.CODE], facts[BurstKind.ADDRESS])
     with transaction.atomic():
         _record(keys, now, succeeded=False)
         CodeAttempt.objects.bulk_create(
             CodeAttempt(key=_BURST + keys[kind], at=now) for kind in bursts
         )
-    why = "throttled" if not verdict else "wrong code"
+    _audit_failure(vault, policy, "wrong code" if verdict else "throttled", bursts)
+    if not verdict:
+        raise CodeThrottled(verdict.retry_after)
+    raise CodeRefused()
+
+
+def _audit_failure(
+    vault: Vault, policy: ThrottlePolicy, why: str, bursts: tuple[BurstKind, ...]
+) -> None:
+    """Audit a refused try and any burst it made (best effort)."""
+    minutes = int(policy.window.total_seconds() // 60)
     with suppress(AuditUnavailable), transaction.atomic():
         audit(
             vault,
@@ -183,13 +207,10 @@ def sign_in(vault: Vault, code: str, address: str) -> SignIn:
                 obj=CODES_OBJECT,
                 purpose=(
                     f"{policy.burst_failures} or more wrong access codes within "
-                    f"{int(policy.window.total_seconds() // 60)} minutes for one {kind.value}"
+                    f"{minutes} minutes for one {kind.value}"
                 ),
                 outcome=Outcome.DENIED,
             )
-    if not verdict:
-        raise CodeThrottled(verdict.retry_after)
-    raise CodeRefused()
 
 
 def code_bursts(vault: Vault, since: datetime) -> list[CodeBurst]:
