@@ -136,9 +136,7 @@ def test_more_failures_never_unlock(
     address_limit: int,
 ) -> None:
     policy = ThrottlePolicy(code_failures=code_limit, address_failures=address_limit)
-    before = decide_try(
-        policy, Failures(code, code_oldest), Failures(address, address_oldest), NOW
-    )
+    before = decide_try(policy, Failures(code, code_oldest), Failures(address, address_oldest), NOW)
     for after in (
         decide_try(
             policy, Failures(code + more, code_oldest), Failures(address, address_oldest), NOW

@@ -54,7 +54,7 @@ class AccessCodeAuth(HttpAuthBase):
             CodeThrottled: too many wrong codes lately, for this code or this address.
         """
         vault = get_vault()
-        address = str(request.META.get("REMOTE_ADDR", ""))
+        address = str(request.META.get("REMOTE_ADDR", ""))  # keyed hash only
         return person_actor(vault, check_code(vault, code, address))
 
 
