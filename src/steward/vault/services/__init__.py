@@ -62,6 +62,7 @@ if TYPE_CHECKING:
         store_checkpoint_if_due,
         verifier_key,
     )
+    from steward.vault.services.code_reissue import reissue_code
     from steward.vault.services.collect import MinorRefused, SubmissionRejected, open_sealed, submit
     from steward.vault.services.consents import reveal_choices
     from steward.vault.services.dataset_views import DatasetAccess
@@ -154,6 +155,7 @@ else:
                 "store_checkpoint_if_due",
                 "verifier_key",
             ],
+            "code_reissue": ["reissue_code"],
             "collect": ["MinorRefused", "SubmissionRejected", "open_sealed", "submit"],
             "consents": ["reveal_choices"],
             "dataset_views": ["DatasetAccess"],
@@ -272,6 +274,7 @@ __all__ = [
     "read_acknowledgements",
     "read_import_file",
     "read_retention_status",
+    "reissue_code",
     "recent_runs",
     "record_refusal",
     "record_run",
