@@ -144,7 +144,7 @@ SURFACES: dict[str, str] = {
         sign_now staff_actor staff_role standard_jobs store_checkpoint_if_due stored_backups submit
         unlock_account verifier_key verify_backup
         Acknowledgement AcknowledgementList account_standings acknowledgement_history plan_text
-        read_acknowledgements ErasureService ErasureView actor_by_password
+        read_acknowledgements ErasureService ErasureView actor_by_password reissue_code
         PurgeResult ReplayReport anonymize_records erase_subject purge_fields purge_records
         replay_ledger RetentionStatus read_retention_status RETENTION_JOB_NAME SweepReport
         sweep_retention DatasetCounts dataset_counts

@@ -104,6 +104,7 @@ def test_the_openapi_schema_lists_every_endpoint(client: Client, city_vault: Vau
         "/api/me/consents/{purpose}/withdraw",
         "/api/me/consents/{purpose}/give",
         "/api/me/erasure",
+        "/api/rights/codes",
     }
     assert "security" not in schema["paths"]["/api/intake/{dataset}"]["post"]
     assert schema["paths"]["/api/datasets"]["get"]["security"]

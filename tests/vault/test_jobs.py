@@ -80,6 +80,7 @@ def test_the_registry_refuses_duplicates_and_bad_names() -> None:
         "audit-checkpoint",
         "retention-sweep",
         "web-log-pruning",
+        "code-attempt-pruning",
     ]
 
 

@@ -8,6 +8,7 @@ from steward import __version__
 from steward.cli import (
     audit,
     backup,
+    codes,
     deid,
     erase,
     intake,
@@ -44,6 +45,7 @@ app.add_typer(intake.app, name="intake")
 app.add_typer(deid.app, name="deid")
 app.add_typer(erase.app, name="erase")
 app.add_typer(rights.app, name="rights")
+app.add_typer(codes.app, name="codes")
 app.command("init")(init)
 app.command("serve")(serve)
 app.command("demo")(demo)

@@ -3,6 +3,8 @@
 | error | status | body |
 |---|---|---|
 | no or bad credentials | 401 | ``{"detail": ...}`` and ``WWW-Authenticate: Bearer`` |
+| a wrong access code (:class:`CodeRefused`) | 401 | ``WWW-Authenticate: AccessCode`` |
+| too many wrong codes (:class:`CodeThrottled`) | 429 | ``Retry-After`` (seconds) |
 | :class:`AccessDenied`, :class:`MinorRefused` | 403 | ``{"detail": reason}`` |
 | :class:`NotFound` | 404 | ``{"detail": ...}`` |
 | :class:`CaseConflict` (closing a closed case, reopening an open one) | 409 | ``{"detail": ...}`` |
@@ -34,6 +36,7 @@ from steward.vault.rules.busy import RETRY_AFTER_SECONDS, is_busy
 from steward.vault.services.access import AccessDenied, InvalidValue, NotFound
 from steward.vault.services.auditing import AuditUnavailable
 from steward.vault.services.case_status import CaseConflict
+from steward.vault.services.code_sign_in import CodeRefused, CodeThrottled
 from steward.vault.services.collect import MinorRefused, SubmissionRejected
 from steward.vault.services.record_views import ValueUnreadable
 
@@ -68,6 +71,17 @@ def install(api: NinjaAPI) -> None:
             401,
         )
         response["WWW-Authenticate"] = 'Bearer realm="steward"'
+        return response
+
+    def wrong_code(request: HttpRequest, exc: Any) -> HttpResponse:
+        response = answer(request, {"detail": str(exc)}, 401)
+        response["WWW-Authenticate"] = 'AccessCode realm="steward"'
+        return response
+
+    def throttled(request: HttpRequest, exc: Any) -> HttpResponse:
+        assert isinstance(exc, CodeThrottled)
+        response = answer(request, {"detail": str(exc), "retry_after": exc.retry_after}, 429)
+        response["Retry-After"] = str(exc.retry_after)
         return response
 
     def denied(request: HttpRequest, exc: Any) -> HttpResponse:
@@ -135,6 +149,8 @@ def install(api: NinjaAPI) -> None:
         return answer(request, {"detail": "the server could not complete the request"}, 500)
 
     api.add_exception_handler(AuthenticationError, unauthenticated)
+    api.add_exception_handler(CodeRefused, wrong_code)
+    api.add_exception_handler(CodeThrottled, throttled)
     api.add_exception_handler(AccessDenied, denied)
     api.add_exception_handler(MinorRefused, denied)
     api.add_exception_handler(NotFound, not_found)

@@ -3,8 +3,12 @@
 Routes of a person's own data (``/api/me/...``) use :data:`PERSON_AUTH` instead of the
 staff and service-token methods: the code opens the person it was given to, and the
 actor is the plan's self-service role with scope ``own``
-(:func:`~steward.vault.services.person_sessions.person_actor`). A wrong code is
-answered 401 the same way whether or not any code exists.
+(:func:`~steward.vault.services.person_sessions.person_actor`).
+
+The code is checked by :func:`~steward.vault.services.code_sign_in.check_code`, with
+the same throttle and failure auditing as the sign-in page: a wrong code is answered
+401 the same way whether or not any code exists (``WWW-Authenticate: AccessCode``);
+too many wrong codes for one code or from one address, 429 with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -14,20 +18,23 @@ from typing import Any, Final
 from django.http import HttpRequest
 from ninja.security.http import HttpAuthBase
 
-from steward.vault.models import AccessCode, Subject
 from steward.vault.runtime import get_vault
 from steward.vault.services.actors import Actor
-from steward.vault.services.collect import access_code_lookup
+from steward.vault.services.code_sign_in import check_code
 from steward.vault.services.person_sessions import person_actor
 
 SCHEME: Final = "AccessCode"
-MAX_CODE_LENGTH: Final = 64
 
 
 class AccessCodeAuth(HttpAuthBase):
     """``Authorization: AccessCode XXXX-XXXX-XXXX-XXXX-XXXX``: the person's own code.
 
-    Never logs the header. Returns the person's actor, or ``None`` (401).
+    Never logs the header. Returns the person's actor, or ``None`` (401) when the
+    header is not an access code at all.
+
+    Raises:
+        CodeRefused: a wrong or malformed code (401).
+        CodeThrottled: too many wrong codes lately (429).
     """
 
     openapi_scheme: str = "accesscode"
@@ -40,18 +47,15 @@ class AccessCodeAuth(HttpAuthBase):
         return self.authenticate(request, code.strip())
 
     def authenticate(self, request: HttpRequest, code: str) -> Actor | None:
-        """The person ``code`` opens, or ``None`` for a wrong or malformed code."""
-        if not code or len(code) > MAX_CODE_LENGTH or not code.isascii():
-            return None
+        """The person ``code`` opens.
+
+        Raises:
+            CodeRefused: a wrong or malformed code, or an erased person's.
+            CodeThrottled: too many wrong codes lately, for this code or this address.
+        """
         vault = get_vault()
-        subject = (
-            AccessCode.objects.filter(lookup=access_code_lookup(vault, code))
-            .values_list("subject_id", flat=True)
-            .first()
-        )
-        if subject is None or Subject.objects.filter(pk=subject, erased__isnull=False).exists():
-            return None
-        return person_actor(vault, subject)
+        address = str(request.META.get("REMOTE_ADDR", ""))  # keyed hash only
+        return person_actor(vault, check_code(vault, code, address))
 
 
 def person_of(request: HttpRequest) -> Actor:

@@ -25,6 +25,7 @@ from steward.vault.api import (
     records,
     retention,
     rights,
+    rights_codes,
     rows,
 )
 from steward.vault.api.auth import API_AUTH
@@ -83,3 +84,4 @@ api.add_router("/", retention.router)
 api.add_router("/", own_data.router)
 api.add_router("/", own_choices.router)
 api.add_router("/", rights.router)
+api.add_router("/", rights_codes.router)

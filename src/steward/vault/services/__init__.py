@@ -62,6 +62,7 @@ if TYPE_CHECKING:
         store_checkpoint_if_due,
         verifier_key,
     )
+    from steward.vault.services.code_reissue import reissue_code
     from steward.vault.services.collect import MinorRefused, SubmissionRejected, open_sealed, submit
     from steward.vault.services.consents import reveal_choices
     from steward.vault.services.dataset_views import DatasetAccess
@@ -155,6 +156,7 @@ else:
                 "store_checkpoint_if_due",
                 "verifier_key",
             ],
+            "code_reissue": ["reissue_code"],
             "collect": ["MinorRefused", "SubmissionRejected", "open_sealed", "submit"],
             "consents": ["reveal_choices"],
             "dataset_views": ["DatasetAccess"],
@@ -280,6 +282,7 @@ __all__ = [
     "record_refusal",
     "record_run",
     "record_success",
+    "reissue_code",
     "replay_ledger",
     "request_lock",
     "reset_password",

@@ -28,26 +28,23 @@ from django.db import IntegrityError, transaction
 from steward import clock
 from steward.audit import Outcome
 from steward.vault.audit_actions import AuditAction
-from steward.vault.models import ErasureRequest, FieldValue, Record
+from steward.vault.models import ErasureRequest, Record
 from steward.vault.rules.erasure import (
     Eraser,
     ErasureState,
     ErasureStep,
     Pending,
     decide_erasure,
-    reason_spans,
     state_after,
 )
-from steward.vault.rules.reveal import reason_problem
-from steward.vault.rules.scope import RecordFacts, in_scope
-from steward.vault.rules.search import spec_normalization
 from steward.vault.rules.unreadable import Unreadable
 from steward.vault.runtime import Vault
-from steward.vault.services.access import AccessDenied, AccessService, InvalidValue, NotFound
+from steward.vault.services.access import AccessDenied, AccessService, NotFound
 from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import AuditUnavailable, audit
 from steward.vault.services.deletion import erase_subject
 from steward.vault.services.record_views import RecordView, ValueUnreadable
+from steward.vault.services.staff_reasons import check_reason, record_in_scope
 
 LIST_OBJECT: Final = "erasure/requests"
 REASON_NAMES_PERSON: Final = (
@@ -307,46 +304,15 @@ class ErasureService:
     # -- facts ------------------------------------------------------------------------
 
     def _record(self, actor: Actor, record_id: UUID | str) -> Record:
-        try:
-            key = record_id if isinstance(record_id, UUID) else UUID(str(record_id).strip())
-            row = Record.objects.select_related("subject").get(pk=key)
-        except (ValueError, Record.DoesNotExist):
-            raise NotFound("no such case") from None
-        if not in_scope(actor.reach, RecordFacts(row.assigned_to_id, row.team, row.subject_id)):
-            raise NotFound("no such case")
-        return row
+        return record_in_scope(actor, record_id)
 
     def _check_reason(self, subject_id: UUID, reason: str) -> str:
-        """The reason, whitespace collapsed, if it says something and names no value of
-        the person's searchable fields (compared by blind index).
+        """The reason, if it says something and names no value of the person.
 
         Raises:
             InvalidValue: it does not.
         """
-        problem = reason_problem(reason)
-        if problem:
-            raise InvalidValue(problem)
-        text = " ".join(reason.split())
-        stored = FieldValue.objects.filter(
-            record__subject_id=subject_id, blind_index__isnull=False
-        ).values_list("record__dataset", "field", "blind_index")
-        spans = reason_spans(text)
-        indexer = self.vault.indexer
-        for dataset_id, field, index in stored:
-            try:
-                spec = self.vault.plan.dataset(dataset_id).field(field)
-            except KeyError:
-                continue
-            if index is None:
-                continue
-            norm = spec_normalization(spec)
-            wanted = bytes(index)
-            if any(
-                indexer.index(span, dataset=dataset_id, field=field, normalization=norm) == wanted
-                for span in spans
-            ):
-                raise InvalidValue(REASON_NAMES_PERSON)
-        return text
+        return check_reason(self.vault, subject_id, reason, REASON_NAMES_PERSON)
 
     def _refuse(self, actor: Actor, step: ErasureStep, target: str, reason: str | None) -> NoReturn:
         why = reason or f"the plan does not let the role '{actor.role.id}' ask for erasures"

@@ -14,6 +14,8 @@
   the log grows; see ``docs/audit.md``).
 * ``retention-sweep``: daily, purge what the plan's retention says must go
   (:mod:`~steward.vault.services.retention_sweep`).
+* ``code-attempt-pruning``: daily, delete access-code tries older than a day and ended
+  sign-ins of people (:mod:`~steward.vault.services.code_sign_in`).
 * ``web-log-pruning``: every hour, delete the days of the web log past
   ``operations.web_logs.retention`` (:mod:`~steward.vault.services.web_log_pruning`).
 """
@@ -37,6 +39,7 @@ from steward.vault.services.backups_db import DatabaseRef
 from steward.vault.services.backups_format import prepare_backup_dir, stored_backups
 from steward.vault.services.backups_verify import verify_backup
 from steward.vault.services.checkpoints import checkpoint_if_due, configured_policy
+from steward.vault.services.code_sign_in import CODE_ATTEMPT_PRUNING
 from steward.vault.services.jobs import Job, JobContext, JobFailed, JobRegistry, Schedule
 from steward.vault.services.retention_sweep import RETENTION_SWEEP
 from steward.vault.services.web_log_pruning import WEB_LOG_PRUNING
@@ -145,4 +148,13 @@ AUDIT_CHECKPOINT = Job(CHECKPOINT_JOB_NAME, "Audit checkpoint", checkpoint_sched
 
 def standard_jobs() -> JobRegistry:
     """Every job Steward schedules, in the order a runner starts them."""
-    return JobRegistry([BACKUP, RESTORE_DRILL, AUDIT_CHECKPOINT, RETENTION_SWEEP, WEB_LOG_PRUNING])
+    return JobRegistry(
+        [
+            BACKUP,
+            RESTORE_DRILL,
+            AUDIT_CHECKPOINT,
+            RETENTION_SWEEP,
+            WEB_LOG_PRUNING,
+            CODE_ATTEMPT_PRUNING,
+        ]
+    )

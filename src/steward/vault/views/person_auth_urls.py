@@ -1,5 +1,10 @@
-"""Pages of a person's own space (filled in by the module's owner)."""
+"""Signing in to a person's own space with the access code, and signing out (``/me/``)."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from steward.vault.views import person_sign_in
+
+urlpatterns = [
+    path("", person_sign_in.sign_in_view, name="sign-in"),
+    path("sign-out/", person_sign_in.sign_out_view, name="sign-out"),
+]

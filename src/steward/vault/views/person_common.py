@@ -47,6 +47,12 @@ def person_page(
     return private(render(request, template, context or {}, status=status))
 
 
+def client_address(request: HttpRequest) -> str:
+    """The address a request came from (``REMOTE_ADDR``, which the server sets from the
+    trusted proxy); used only as a keyed hash, to throttle wrong access codes."""
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
 def signed_in_person(request: HttpRequest) -> Actor | None:
     """The person signed in on this browser, or ``None``."""
     vault = get_vault()
