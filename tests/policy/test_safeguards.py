@@ -86,8 +86,6 @@ def test_each_enforced_safeguard_names_tests_that_exist(entry: Safeguard) -> Non
 def test_the_known_gaps_are_not_marked_enforced() -> None:
     """The features other issues build: until they land, documents call them planned."""
     gaps = {
-        "rights_self_service",
-        "consent_withdrawal",
         "disclosure_grounds",
         "disclosure_approval",
         "disclosure_notice",

@@ -41,17 +41,51 @@ LIFECYCLE_ENTRIES: tuple[Safeguard, ...] = (
     Safeguard(
         "rights_self_service",
         "people seeing, correcting and exporting their own data with their access code",
-        False,
+        True,
         lambda plan: plan.rights.access or plan.rights.export or plan.rights.correction,
-        issue=10,
+        (
+            node_id(
+                "vault/test_own_data.py",
+                "test_a_person_sees_their_values_in_clear_and_never_staff_only_fields",
+            ),
+            node_id(
+                "vault/test_own_data.py",
+                "test_a_direct_correction_is_stored_registered_and_audited",
+            ),
+            node_id(
+                "vault/test_own_data.py", "test_a_json_copy_holds_records_consents_and_requests"
+            ),
+            node_id(
+                "vault/test_own_data_pages.py",
+                "test_a_session_never_reaches_another_persons_record",
+            ),
+            node_id("vault/test_code_sign_in.py", "test_the_code_opens_the_persons_session"),
+            node_id(
+                "vault/test_code_sign_in.py",
+                "test_five_wrong_tries_lock_the_code_until_the_window_passes",
+            ),
+        ),
         claims=("with your access code", "with their access code"),
     ),
     Safeguard(
         "consent_withdrawal",
         "withdrawing consent, taking effect at once",
-        False,
+        True,
         lambda plan: plan.rights.withdraw_consent and uses_consent(plan),
-        issue=10,
+        (
+            node_id(
+                "vault/test_consent_withdrawal.py",
+                "test_withdrawing_service_updates_deletes_nothing_but_ends_the_purpose",
+            ),
+            node_id(
+                "vault/test_consent_withdrawal.py",
+                "test_withdrawing_help_desk_assistance_deletes_what_was_kept_only_for_it",
+            ),
+            node_id(
+                "vault/test_consent_withdrawal.py",
+                "test_the_history_keeps_both_answers_and_a_later_yes_counts_again",
+            ),
+        ),
         claims=("change your mind", "withdrawing consent"),
     ),
     Safeguard(

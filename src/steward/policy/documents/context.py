@@ -17,6 +17,7 @@ from steward.policy.model import (
     Action,
     Contact,
     Dataset,
+    DatasetKind,
     FieldSpec,
     LegalBasis,
     Plan,
@@ -66,6 +67,8 @@ class DatasetView:
     sealed: bool
     fields: list[FieldView]
     never: list[NeverView]
+    receipt: bool = False
+    """People fill it in themselves and get a receipt with their access code."""
 
 
 @dataclass(frozen=True)
@@ -222,6 +225,7 @@ def dataset_view(plan: Plan, dataset: Dataset) -> DatasetView:
         sealed=dataset.sealed,
         fields=[field_view(plan, dataset, spec) for spec in dataset.collected_fields],
         never=never,
+        receipt=dataset.kind is DatasetKind.INTAKE_FORM,
     )
 
 

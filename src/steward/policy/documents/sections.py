@@ -81,6 +81,9 @@ class RightsView:
     on_closure_safeguard: str | None
     """The safeguard that keeps ``on_closure``; ``None`` when it promises nothing."""
     minors: str | None
+    self_service: str = ""
+    """What people do themselves with their access code ("see, correct and take a copy
+    of"); empty when the plan offers none of those rights."""
 
 
 @dataclass(frozen=True)
@@ -201,7 +204,13 @@ def rights_view(plan: Plan) -> RightsView:
         minors = f"Data about children under {plan.minors.age_threshold} is {rule}."
         if plan.minors.policy is MinorsPolicy.REFUSE:
             minors = f"We do not collect data about children under {plan.minors.age_threshold}."
+    own = [
+        verb
+        for on, verb in ((r.access, "see"), (r.correction, "correct"), (r.export, "take a copy of"))
+        if on
+    ]
     return RightsView(
+        self_service=w.listing(own, "") + " your data" if own else "",
         offered=offered,
         offered_for_you=offered_for_you,
         respond_within=r.respond_within.describe() if r.respond_within else None,
