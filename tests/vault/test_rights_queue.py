@@ -13,6 +13,7 @@ from steward.vault.models import FieldValue, RightsRequest, Subject
 from steward.vault.runtime import Vault
 from steward.vault.services.access import AccessDenied, AccessService, InvalidValue, NotFound
 from steward.vault.services.actors import Actor
+from steward.vault.services.deletion import ERASED_DECISION
 from steward.vault.services.record_views import ValueUnreadable
 from steward.vault.services.rights_requests import RequestClosed, RightsQueue
 from tests.vault.conftest import actor_for
@@ -208,17 +209,30 @@ def test_erasure_carried_out_shreds_the_key_when_nothing_is_kept(
         AccessService(city_vault).reveal(officer, record.id, "phone", "follow_up", REASON)
 
 
-def test_deciding_for_a_person_erased_since(city_vault: Vault, officer: Actor) -> None:
+def test_erasing_a_person_closes_their_other_requests(city_vault: Vault, officer: Actor) -> None:
     record = add_case(city_vault, team="north")
     fix = correction(city_vault, record, "phone", NEW_PHONE)
     erase = open_request(city_vault, record, Kind.ERASURE)
     again = open_request(city_vault, record, Kind.ERASURE)
     queue = RightsQueue(city_vault)
-    queue.decide(officer, erase.id, "carry_out", REASON)
+    assert queue.decide(officer, erase.id, "carry_out", REASON).decision == REASON
+    for other in (fix, again):
+        other.refresh_from_db()
+        assert other.status == RightsRequest.Status.DONE
+        assert other.decision == ERASED_DECISION
+        assert other.proposed is None
+        with pytest.raises(RequestClosed):
+            queue.decide(officer, other.id, "refuse", REASON)
+
+
+def test_deciding_for_a_person_erased_outside_the_queue(city_vault: Vault, officer: Actor) -> None:
+    record = add_case(city_vault, team="north")
+    fix = correction(city_vault, record, "phone", NEW_PHONE)
+    Subject.objects.filter(pk=record.subject_id).update(erased=START)
+    queue = RightsQueue(city_vault)
     with pytest.raises(ValueUnreadable, match="erased"):
         queue.decide(officer, fix.id, "apply", REASON)
     assert queue.decide(officer, fix.id, "refuse", REASON).status == "refused"
-    assert queue.decide(officer, again.id, "carry_out", REASON).status == "done"
 
 
 def test_every_decision_is_audited_without_values(city_vault: Vault, officer: Actor) -> None:

@@ -354,7 +354,9 @@ class AuditEntryRow(models.Model):
 
     seq = models.BigIntegerField(unique=True)
     record = models.BinaryField()
-    written = models.DateTimeField(auto_now_add=True)
+    written = models.DateTimeField(auto_now_add=True, db_index=True)
+    """When the row was stored: lets a person's page read only the entries since their
+    data arrived (:func:`steward.vault.services.own_history.accesses_of`)."""
 
     class Meta:
         ordering = ("seq",)

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Final
 from uuid import UUID
 
 from django.db import transaction
@@ -29,7 +30,9 @@ from steward.vault.models import (
     AccessCode,
     Consent,
     FieldValue,
+    PersonSession,
     Record,
+    RightsRequest,
     SealedSubmission,
     Subject,
 )
@@ -358,6 +361,9 @@ def shred_unused_keys(vault: Vault, subjects: Iterable[str], *, actor: Actor | N
     return len(shredded)
 
 
+ERASED_DECISION: Final = "closed: the person's data was erased"
+
+
 def erase_subject(
     vault: Vault,
     subject_id: UUID | str,
@@ -368,7 +374,8 @@ def erase_subject(
     ledger: bool = True,
 ) -> PurgeResult:
     """Erase a person: every record's ciphertexts, blind indexes, consents and clear
-    values, their sealed submissions and access code; shred their key; mark the subject
+    values, their sealed submissions, access code and open pages; close their open
+    rights requests; shred their key; mark the subject
     erased. The subject row and the purged record rows stay (with their markers), so
     counts of what was held and the audit log stay whole. Erasing again is harmless.
 
@@ -392,6 +399,12 @@ def erase_subject(
         result.consents = Consent.objects.filter(subject=subject).delete()[0]
         result.sealed = SealedSubmission.objects.filter(subject=subject).delete()[0]
         AccessCode.objects.filter(subject=subject).delete()
+        PersonSession.objects.filter(subject=subject).delete()
+        # Nothing is left to answer: open rights requests close, proposals go.
+        RightsRequest.objects.filter(subject=subject, status=RightsRequest.Status.OPEN).update(
+            status=RightsRequest.Status.DONE, decided_at=now, decision=ERASED_DECISION
+        )
+        RightsRequest.objects.filter(subject=subject, proposed__isnull=False).update(proposed=None)
         for record in records:
             clear = record.clear_values if isinstance(record.clear_values, dict) else {}
             if record.purged is None or clear or stored[record.id]:

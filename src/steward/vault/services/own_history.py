@@ -15,14 +15,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Final
 from uuid import UUID
 
 from steward.audit import AuditError, ReferenceHasher
 from steward.policy.model import Plan
 from steward.vault.audit_actions import AuditAction
-from steward.vault.models import Consent, RightsRequest, ServiceToken, StaffMember
+from steward.vault.models import (
+    AuditEntryRow,
+    Consent,
+    RightsRequest,
+    ServiceToken,
+    StaffMember,
+    Subject,
+)
 from steward.vault.runtime import Vault
 
 _TIME: Final = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -176,7 +183,9 @@ def accesses_of(
     """Who did what with the person's records, newest first; ``None`` when the audit
     log cannot be read now. The person's own actions are left out.
 
-    The whole log is read (references cannot be looked up without the key).
+    References cannot be looked up without the key, so entries are read and matched;
+    only those stored since the person's data arrived (a minute before the person's
+    first record, for clocks that differ) are read, not the whole log.
     """
     hasher = vault.audit.hasher
     if hasher is None:
@@ -187,7 +196,7 @@ def accesses_of(
     names = actor_names(vault, hasher)
     found: list[AccessEntry] = []
     try:
-        for entry in vault.audit.entries():
+        for entry in vault.audit.entries(start=_first_entry_since(subject_id)):
             if entry.object_ref not in objects or entry.actor_ref == own:
                 continue
             found.append(
@@ -202,3 +211,21 @@ def accesses_of(
         return None
     found.reverse()
     return tuple(found)
+
+
+def _first_entry_since(subject_id: UUID) -> int:
+    """The number of the first audit entry stored since the person's data arrived; 0
+    when the vault's audit log is not kept in the database (it is then read whole)."""
+    arrived = Subject.objects.filter(pk=subject_id).values_list("created", flat=True).first()
+    if arrived is None or not AuditEntryRow.objects.exists():
+        return 0
+    first = (
+        AuditEntryRow.objects.filter(written__gte=arrived - timedelta(minutes=1))
+        .order_by("seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
+    if first is not None:
+        return first
+    last = AuditEntryRow.objects.order_by("-seq").values_list("seq", flat=True).first()
+    return (last or 0) + 1
