@@ -224,3 +224,28 @@ def test_nothing_new_is_recorded_about_an_erased_person(
     assert answer.status_code == 410
     assert "erased" in answer.json()["detail"]
     assert not city_vault.keyring.has_key(str(gone.subject_id))
+
+
+def test_staff_see_erased_and_deleted_fields_marked_not_empty(city_vault: Vault) -> None:
+    """An erased person's fields read ``[erased]``; fields purged on their own (retention,
+    a withdrawn consent) read ``[deleted]``; neither looks like an unanswered question."""
+    from steward import clock
+    from steward.vault.services.deletion import erase_subject, purge_fields
+
+    erased = add_case(city_vault, team="north")
+    trimmed = add_case(city_vault, {**DISTINCT, "full_name": "Another Person"}, team="north")
+    erase_subject(city_vault, erased.subject_id, reason="test", actor=None, now=clock.now())
+    purge_fields(city_vault, {trimmed.id: ["phone"]}, reason="test", actor=None, now=clock.now())
+    officer = actor_for(city_vault, "privacy_officer")
+    service = AccessService(city_vault)
+
+    gone = {f.name: f for f in service.get_record(officer, erased.id).fields}
+    assert gone["email"].shown == "[erased]"
+    assert gone["email"].unreadable is Unreadable.ERASED
+    assert gone["district"].shown == "[erased]"
+    assert service.get_record(officer, erased.id).has_unreadable
+
+    kept = {f.name: f for f in service.get_record(officer, trimmed.id).fields}
+    assert kept["phone"].shown == "[deleted]"
+    assert kept["phone"].unreadable is Unreadable.DELETED
+    assert kept["email"].unreadable is None

@@ -25,6 +25,8 @@ class Unreadable(StrEnum):
     """Why a stored value cannot be shown (the API's ``unreadable`` codes)."""
 
     ERASED = "erased"
+    DELETED = "deleted"
+    """Purged on purpose: its retention ended, consent was withdrawn, or on request."""
     KEY_RETIRED = "key_retired"
     KEY_MISSING = "key_missing"
     DAMAGED = "damaged"
@@ -33,6 +35,7 @@ class Unreadable(StrEnum):
 
 _SHORT: Final = {
     Unreadable.ERASED: "erased",
+    Unreadable.DELETED: "deleted",
     Unreadable.KEY_RETIRED: "key version retired",
     Unreadable.KEY_MISSING: "key missing",
     Unreadable.DAMAGED: "damaged",
@@ -41,6 +44,8 @@ _SHORT: Final = {
 _EXPLAINED: Final = {
     Unreadable.ERASED: "this value was erased: the person's key was destroyed, so nobody "
     "can read it any more",
+    Unreadable.DELETED: "this value was deleted: its retention ended, the person withdrew "
+    "the consent it was kept for, or it was deleted on request",
     Unreadable.KEY_RETIRED: "this value cannot be read: its key is wrapped under a retired "
     "key version; an administrator can restore that version from the key file's backup",
     Unreadable.KEY_MISSING: "this value cannot be read: its key is not in the subject key "
@@ -66,10 +71,11 @@ def unreadable_because(error: CryptoError) -> Unreadable:
 
 
 def shown_as(reason: Unreadable) -> str:
-    """The marker shown (and exported) in place of the value: ``[erased]`` or
-    ``[unreadable: key version retired]``, ..."""
+    """The marker shown (and exported) in place of the value: ``[erased]``,
+    ``[deleted]`` or ``[unreadable: key version retired]``, ..."""
     short = _SHORT[reason]
-    return f"[{short}]" if reason is Unreadable.ERASED else f"[unreadable: {short}]"
+    gone = reason in (Unreadable.ERASED, Unreadable.DELETED)
+    return f"[{short}]" if gone else f"[unreadable: {short}]"
 
 
 def short_reason(reason: Unreadable) -> str:

@@ -16,7 +16,7 @@ from uuid import UUID
 from steward.crypto import CryptoError, KeyRing, key_id_of
 from steward.errors import StewardError
 from steward.policy.model import Dataset, FieldSpec
-from steward.vault.models import FieldValue, Record
+from steward.vault.models import FieldValue, Record, Subject
 from steward.vault.rules.masking import HIDDEN, mask, needs_plaintext
 from steward.vault.rules.unreadable import (
     Unreadable,
@@ -144,11 +144,14 @@ def render_view(
     plain, problems = _open_row(keyring, row, dataset, fields, values)
     stored = values.get(row.id, {})
     clear = row.clear_values
+    gone = _purged_marker(row)
     views = []
     for spec in fields:
         name = spec.name
         present = name in stored if spec.encrypted else name in clear
         problem = problems.get(name)
+        if problem is None and not present and name in row.purged_fields:
+            problem = gone
         if problem is not None:
             views.append(FieldView(name, spec.label, shown_as(problem), False, False, problem))
             continue
@@ -176,6 +179,15 @@ def render_view(
         updated=row.updated,
         closed=row.closed if row.status == Record.Status.CLOSED else None,
     )
+
+
+def _purged_marker(row: Record) -> Unreadable:
+    """How a purged field of ``row`` is shown: erased when its person was erased
+    (one look-up, only for records with purged fields), else deleted."""
+    if not row.purged_fields:
+        return Unreadable.DELETED
+    erased = Subject.objects.filter(pk=row.subject_id, erased__isnull=False).exists()
+    return Unreadable.ERASED if erased else Unreadable.DELETED
 
 
 def _open_row(
