@@ -16,9 +16,10 @@ from typing import Annotated
 
 import typer
 
-from steward.cli.django_setup import DEFAULT_PLAN, DatabaseUrl, DataDir, PlanOption, open_vault
+from steward.cli.django_setup import DEFAULT_PLAN, DatabaseUrl, DataDir, PlanOption
 from steward.cli.errors import plain_console, print_error, user_errors
 from steward.cli.keys import DEFAULT_KEYS_DIR, KeysDir
+from steward.cli.staff_sign_in import As, Code, signed_in
 
 app = typer.Typer(
     help="Access codes of people: reissue REFERENCE gives a person who lost theirs a new one.",
@@ -37,17 +38,12 @@ def reissue(
         str,
         typer.Option("--reason", help="Why, in a few words; never the person's name or contacts."),
     ],
-    username: Annotated[
-        str, typer.Option("--as", help="Your own staff user name; your password is asked for.")
-    ],
+    username: As,
     identity_checked: Annotated[
         bool,
         typer.Option("--identity-checked", help="You checked who the person is, outside Steward."),
     ] = False,
-    code: Annotated[
-        str,
-        typer.Option("--code", help="Your authenticator's current code (roles with MFA)."),
-    ] = "",
+    code: Code = "",
     plan: PlanOption = DEFAULT_PLAN,
     keys_dir: KeysDir = DEFAULT_KEYS_DIR,
     database_url: DatabaseUrl = None,
@@ -59,11 +55,9 @@ def reissue(
         print_error(NOT_CHECKED)
         raise typer.Exit(2)
     with user_errors():
-        vault = open_vault(plan, keys_dir, database_url, data_dir)
-        password = typer.prompt(f"Password for {username}", hide_input=True, err=True)
-        from steward.vault.services import actor_by_password, reissue_code
+        vault, actor = signed_in(username, code, plan, keys_dir, database_url, data_dir)
+        from steward.vault.services import reissue_code
 
-        actor = actor_by_password(vault, username, password, code)
         new = reissue_code(vault, actor, reference, reason)
     stdout.print(f"New access code for case {reference.strip()[:8]}: {new}")
     stdout.print(

@@ -15,19 +15,18 @@ The rule and the deletion live in the vault (:mod:`steward.vault.services.erasur
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
-from steward.cli.django_setup import DEFAULT_PLAN, DatabaseUrl, DataDir, PlanOption, open_vault
+from steward.cli.django_setup import DEFAULT_PLAN, DatabaseUrl, DataDir, PlanOption
 from steward.cli.errors import plain_console, user_errors
 from steward.cli.keys import DEFAULT_KEYS_DIR, KeysDir
+from steward.cli.staff_sign_in import As, Code, signed_in
 
 if TYPE_CHECKING:
-    from steward.vault import Vault
-    from steward.vault.services import Actor, ErasureView
+    from steward.vault.services import ErasureView
 
 
 class _AskByDefault(TyperGroup):
@@ -47,31 +46,7 @@ app = typer.Typer(
 )
 stdout = plain_console()
 
-As = Annotated[
-    str,
-    typer.Option("--as", help="Your own staff user name; your password is asked for."),
-]
-Code = Annotated[
-    str,
-    typer.Option("--code", help="Your authenticator's current code (roles with a second factor)."),
-]
 RequestId = Annotated[str, typer.Argument(help="The erasure request's number (erase list).")]
-
-
-def _signed_in(
-    username: str,
-    code: str,
-    plan: Path,
-    keys_dir: Path,
-    database_url: str | None,
-    data_dir: Path | None,
-) -> tuple[Vault, Actor]:
-    """Start Django, ask for the password, and return the vault and the acting person."""
-    vault = open_vault(plan, keys_dir, database_url, data_dir)
-    password = typer.prompt(f"Password for {username}", hide_input=True, err=True)
-    from steward.vault.services import actor_by_password
-
-    return vault, actor_by_password(vault, username, password, code)
 
 
 def _show(view: ErasureView) -> str:
@@ -96,7 +71,7 @@ def request(
     """Ask for the erasure of the person a case is about (carried out at once where the
     plan needs no second person)."""
     with user_errors():
-        vault, actor = _signed_in(username, code, plan, keys_dir, database_url, data_dir)
+        vault, actor = signed_in(username, code, plan, keys_dir, database_url, data_dir)
         from steward.vault.services import ErasureService
 
         made = ErasureService(vault).request(actor, reference, reason)
@@ -112,7 +87,7 @@ def request(
 
 def _decide(step: str, request_id: str, username: str, code: str, **where: Any) -> None:
     with user_errors():
-        vault, actor = _signed_in(username, code, **where)
+        vault, actor = signed_in(username, code, **where)
         from steward.vault.services import ErasureService
 
         service = ErasureService(vault)
@@ -160,7 +135,7 @@ def list_requests(
 ) -> None:
     """The erasure requests, newest first, and where each stands."""
     with user_errors():
-        vault, actor = _signed_in(username, code, plan, keys_dir, database_url, data_dir)
+        vault, actor = signed_in(username, code, plan, keys_dir, database_url, data_dir)
         from steward.vault.services import ErasureService
 
         rows = ErasureService(vault).list_requests(actor)
@@ -188,7 +163,7 @@ def find(
     """Find the case references of a person by a searchable field; the value is asked for
     (not typed on the command line, so it stays out of the shell's history)."""
     with user_errors():
-        vault, actor = _signed_in(username, code, plan, keys_dir, database_url, data_dir)
+        vault, actor = signed_in(username, code, plan, keys_dir, database_url, data_dir)
         value = typer.prompt(f"{dataset}.{field} to look for", hide_input=True, err=True)
         from steward.vault.services import ErasureService
 

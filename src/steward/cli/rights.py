@@ -11,49 +11,23 @@ live in the vault (:mod:`steward.vault.services.rights_requests`).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from steward.cli.django_setup import DEFAULT_PLAN, DatabaseUrl, DataDir, PlanOption, open_vault
+from steward.cli.django_setup import DEFAULT_PLAN, DatabaseUrl, DataDir, PlanOption
 from steward.cli.errors import plain_console, user_errors
 from steward.cli.keys import DEFAULT_KEYS_DIR, KeysDir
+from steward.cli.staff_sign_in import As, Code, signed_in
 
 if TYPE_CHECKING:
-    from steward.vault import Vault
-    from steward.vault.services import Actor
+    pass
 
 app = typer.Typer(
     help="People's rights requests: list the queue (overdue first) and decide them.",
     no_args_is_help=True,
 )
 stdout = plain_console()
-
-As = Annotated[
-    str,
-    typer.Option("--as", help="Your own staff user name; your password is asked for."),
-]
-Code = Annotated[
-    str,
-    typer.Option("--code", help="Your authenticator's current code (roles with a second factor)."),
-]
-
-
-def _signed_in(
-    username: str,
-    code: str,
-    plan: Path,
-    keys_dir: Path,
-    database_url: str | None,
-    data_dir: Path | None,
-) -> tuple[Vault, Actor]:
-    """Start Django, ask for the password, and return the vault and the acting person."""
-    vault = open_vault(plan, keys_dir, database_url, data_dir)
-    password = typer.prompt(f"Password for {username}", hide_input=True, err=True)
-    from steward.vault.services import actor_by_password
-
-    return vault, actor_by_password(vault, username, password, code)
 
 
 @app.command("list")
@@ -72,7 +46,7 @@ def list_requests(
 ) -> None:
     """The rights requests in queue order: overdue first, then by deadline."""
     with user_errors():
-        vault, actor = _signed_in(username, code, plan, keys_dir, database_url, data_dir)
+        vault, actor = signed_in(username, code, plan, keys_dir, database_url, data_dir)
         from steward.vault.services import RightsQueue
 
         rows = RightsQueue(vault).list(
@@ -116,7 +90,7 @@ def decide(
 ) -> None:
     """Decide an open request with a reason, and carry the decision out."""
     with user_errors():
-        vault, actor = _signed_in(username, code, plan, keys_dir, database_url, data_dir)
+        vault, actor = signed_in(username, code, plan, keys_dir, database_url, data_dir)
         from steward.vault.services import RightsQueue
 
         done = RightsQueue(vault).decide(actor, request_id, decision, reason)
