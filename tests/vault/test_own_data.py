@@ -278,3 +278,26 @@ def test_export_off_refuses_a_copy(city_vault: Vault) -> None:
         copy(vault, me, "json")
     assert not RightsRequest.objects.filter(kind="export").exists()
     assert ("own.export", "denied", ()) in entries_of(vault, me.ref)
+
+
+def test_the_audit_log_indexes_each_entrys_object_and_the_migration_fills_old_rows(
+    city_vault: Vault,
+) -> None:
+    """A person's page finds the entries about them through the object index; entries
+    stored before the index existed get it from the migration, read from their JSON."""
+    import importlib
+
+    from django.apps import apps
+
+    from steward.vault.models import AuditEntryRow
+
+    receipt, _ = person(city_vault)
+    hasher = city_vault.audit.hasher
+    assert hasher is not None
+    wanted = hasher.object(f"record/{receipt.reference}")
+    assert AuditEntryRow.objects.filter(object_ref=wanted).exists()
+    stored = dict(AuditEntryRow.objects.values_list("seq", "object_ref"))
+    AuditEntryRow.objects.update(object_ref="")  # as before the migration
+    migration = importlib.import_module("steward.vault.migrations.0005_people_rights")
+    migration.fill_object_refs(apps, None)
+    assert dict(AuditEntryRow.objects.values_list("seq", "object_ref")) == stored

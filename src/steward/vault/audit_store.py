@@ -18,6 +18,7 @@ last defence against a writer that does not take the lock.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, Final
@@ -41,6 +42,10 @@ LOCK_KEY: Final = int.from_bytes(b"StAudit1", "big")
 """The PostgreSQL advisory lock key that serializes appends to the audit log."""
 DEFAULT_LOCK_TIMEOUT: Final = 20.0
 _LOCK_NOT_AVAILABLE: Final = "55P03"
+
+
+OBJECT_REF_LENGTH: Final = 128
+"""Longest object reference kept in the index column (``AuditEntryRow.object_ref``)."""
 
 
 def lock_timeout() -> float:
@@ -80,7 +85,7 @@ class DatabaseAuditStore:
             raise _write_error(error) from None
         record = build(size, last)
         try:
-            AuditEntryRow.objects.create(seq=size, record=record)
+            AuditEntryRow.objects.create(seq=size, record=record, object_ref=object_ref_of(record))
         except IntegrityError:
             transaction.set_rollback(True)
             raise AuditConflictError(f"audit entry {size} was written by someone else") from None
@@ -249,3 +254,14 @@ def _write_error(error: DatabaseError) -> AuditWriteError:
 
 def _read_error(error: DatabaseError) -> AuditReadError:
     return AuditReadError(f"the audit log cannot be read ({type(error).__name__})")
+
+
+def object_ref_of(record: bytes) -> str:
+    """The object reference an entry's canonical JSON holds (indexed beside it); empty
+    when the bytes are not an entry (the chain's verifier reports those)."""
+    try:
+        value = json.loads(record)
+    except ValueError:
+        return ""
+    found = value.get("object", "") if isinstance(value, dict) else ""
+    return found if isinstance(found, str) and len(found) <= OBJECT_REF_LENGTH else ""

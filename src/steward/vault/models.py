@@ -354,9 +354,11 @@ class AuditEntryRow(models.Model):
 
     seq = models.BigIntegerField(unique=True)
     record = models.BinaryField()
-    written = models.DateTimeField(auto_now_add=True, db_index=True)
-    """When the row was stored: lets a person's page read only the entries since their
-    data arrived (:func:`steward.vault.services.own_history.accesses_of`)."""
+    written = models.DateTimeField(auto_now_add=True)
+    object_ref = models.CharField(max_length=128, blank=True, default="", db_index=True)
+    """The entry's object reference (a keyed hash, as in the entry itself), so the
+    entries about one record or person are found without reading the whole log
+    (:func:`steward.vault.services.own_history.accesses_of`)."""
 
     class Meta:
         ordering = ("seq",)

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Final
 from uuid import UUID
 
-from steward.audit import AuditError, ReferenceHasher
+from django.db import DatabaseError
+
+from steward.audit import AuditEntry, AuditError, ReferenceHasher
 from steward.policy.model import Plan
 from steward.vault.audit_actions import AuditAction
 from steward.vault.models import (
@@ -28,7 +30,6 @@ from steward.vault.models import (
     RightsRequest,
     ServiceToken,
     StaffMember,
-    Subject,
 )
 from steward.vault.runtime import Vault
 
@@ -183,9 +184,10 @@ def accesses_of(
     """Who did what with the person's records, newest first; ``None`` when the audit
     log cannot be read now. The person's own actions are left out.
 
-    References cannot be looked up without the key, so entries are read and matched;
-    only those stored since the person's data arrived (a minute before the person's
-    first record, for clocks that differ) are read, not the whole log.
+    References cannot be looked up without the key, so the references of the person's
+    records and of the person are computed, and only the entries holding them are read,
+    through the log's object index (``AuditEntryRow.object_ref``): the cost follows the
+    person's own entries, not the size of the log.
     """
     hasher = vault.audit.hasher
     if hasher is None:
@@ -196,7 +198,13 @@ def accesses_of(
     names = actor_names(vault, hasher)
     found: list[AccessEntry] = []
     try:
-        for entry in vault.audit.entries(start=_first_entry_since(subject_id)):
+        rows = (
+            AuditEntryRow.objects.filter(object_ref__in=sorted(objects))
+            .order_by("seq")
+            .values_list("record", flat=True)
+        )
+        for record in rows.iterator(500):
+            entry = AuditEntry.from_record(bytes(record))
             if entry.object_ref not in objects or entry.actor_ref == own:
                 continue
             found.append(
@@ -207,25 +215,7 @@ def accesses_of(
                     outcome=str(entry.outcome),
                 )
             )
-    except AuditError:
+    except (AuditError, DatabaseError, ValueError):
         return None
     found.reverse()
     return tuple(found)
-
-
-def _first_entry_since(subject_id: UUID) -> int:
-    """The number of the first audit entry stored since the person's data arrived; 0
-    when the vault's audit log is not kept in the database (it is then read whole)."""
-    arrived = Subject.objects.filter(pk=subject_id).values_list("created", flat=True).first()
-    if arrived is None or not AuditEntryRow.objects.exists():
-        return 0
-    first = (
-        AuditEntryRow.objects.filter(written__gte=arrived - timedelta(minutes=1))
-        .order_by("seq")
-        .values_list("seq", flat=True)
-        .first()
-    )
-    if first is not None:
-        return first
-    last = AuditEntryRow.objects.order_by("-seq").values_list("seq", flat=True).first()
-    return (last or 0) + 1
