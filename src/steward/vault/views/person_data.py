@@ -13,6 +13,7 @@ from typing import Final
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from steward.errors import StewardError
@@ -107,6 +108,7 @@ def copy_csv(request: HttpRequest, actor: Actor) -> HttpResponse:
     return _download(actor, CopyFormat.CSV, request)
 
 
+@sensitive_post_parameters("value")
 @require_POST
 @person_required
 def correct_field(request: HttpRequest, actor: Actor) -> HttpResponse:

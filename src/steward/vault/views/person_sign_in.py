@@ -14,6 +14,7 @@ from contextlib import suppress
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from steward import clock
@@ -42,6 +43,7 @@ NOT_NOW = (
 )
 
 
+@sensitive_post_parameters("code")
 @require_http_methods(["GET", "POST"])
 def sign_in_view(request: HttpRequest) -> HttpResponse:
     """GET: the form asking for the access code. POST: sign in and go to the person's
