@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from steward.policy import Plan, rights_officer_roles
 from steward.policy.model import Role
+from steward.vault.rules.staff_standing import StaffStanding, standing_refusal
 
 
 def reissue_refusal(
@@ -20,12 +21,10 @@ def reissue_refusal(
     ``person`` is whether the actor is a person with a staff account (not a service
     token). The reason names the rule, never a person.
     """
-    if not role.staff or not person:
-        return "a new access code is issued by a person with a staff account"
+    who = StaffStanding(role, 0 if person else None, expired, mfa_verified)
+    refusal = standing_refusal(who, "a new access code is issued")
+    if refusal:
+        return refusal
     if role.id not in rights_officer_roles(plan):
         return f"the plan does not let the role '{role.id}' issue new access codes"
-    if expired:
-        return "this account's temporary access has ended"
-    if role.mfa and not mfa_verified:
-        return "this role must sign in with a second factor"
     return None

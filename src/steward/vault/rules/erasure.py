@@ -27,7 +27,8 @@ from steward.policy import (
     erasure_needs_second_person,
     erasure_requesters,
 )
-from steward.policy.model import Plan, Role
+from steward.policy.model import Plan
+from steward.vault.rules.staff_standing import StaffStanding, standing_refusal
 
 
 class ErasureState(StrEnum):
@@ -69,17 +70,8 @@ _TO: dict[ErasureStep, ErasureState] = {
 }
 
 
-@dataclass(frozen=True)
-class Eraser:
-    """Who takes a step: their role, account, and the state of their sign-in.
-
-    ``user_id`` is ``None`` for a service token, which is not a person.
-    """
-
-    role: Role
-    user_id: int | None
-    expired: bool = False
-    mfa_verified: bool = True
+Eraser = StaffStanding
+"""Who takes an erasure step: a :class:`StaffStanding`."""
 
 
 @dataclass(frozen=True)
@@ -108,12 +100,9 @@ def decide_erasure(
     if not plan.rights.erasure:
         return Decision(False, "the plan does not offer erasure (rights.erasure: false)")
     role = who.role
-    if not role.staff or who.user_id is None:
-        return Decision(False, "erasure is asked for and approved by a person with a staff account")
-    if who.expired:
-        return Decision(False, "this account's temporary access has ended")
-    if role.mfa and not who.mfa_verified:
-        return Decision(False, "this role must sign in with a second factor")
+    refusal = standing_refusal(who, "erasure is asked for and approved")
+    if refusal:
+        return Decision(False, refusal)
     wanted = _FROM[step]
     if step is ErasureStep.REQUEST:
         if pending is not None and pending.state in OPEN_STATES:

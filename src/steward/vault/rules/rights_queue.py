@@ -24,21 +24,20 @@ Plain Python: no database, no Django.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Final
 
-from steward.policy import rights_officer_roles
-from steward.policy.model import Plan, Role
+from steward.policy import Decision, rights_officer_roles
+from steward.policy.model import Plan
 from steward.vault.rules.reveal import reason_problem
+from steward.vault.rules.staff_standing import StaffStanding, standing_refusal
 
 __all__ = [
     "DECISIONS",
     "FINAL_STATUSES",
     "Officer",
     "QueueDecision",
-    "Verdict",
     "decide_request",
     "decisions_for",
     "is_overdue",
@@ -85,45 +84,22 @@ _ORDER: Final = (
 )
 
 
-@dataclass(frozen=True)
-class Officer:
-    """Who looks at or decides the register: their role and the state of their sign-in.
-
-    ``user_id`` is ``None`` for a service token, which is not a person.
-    """
-
-    role: Role
-    user_id: int | None
-    expired: bool = False
-    mfa_verified: bool = True
+Officer = StaffStanding
+"""Who looks at or decides the register: a :class:`StaffStanding`."""
 
 
-@dataclass(frozen=True)
-class Verdict:
-    """A decision and why, in plain words with no personal data; truthy when allowed."""
-
-    allowed: bool
-    reason: str
-
-    def __bool__(self) -> bool:
-        return self.allowed
-
-
-def may_handle(plan: Plan, officer: Officer) -> Verdict:
+def may_handle(plan: Plan, officer: Officer) -> Decision:
     """Whether ``officer`` may see the register of rights requests and decide them.
 
     Never raises.
     """
     role = officer.role
-    if not role.staff or officer.user_id is None:
-        return Verdict(False, "rights requests are answered by a person with a staff account")
-    if officer.expired:
-        return Verdict(False, "this account's temporary access has ended")
-    if role.mfa and not officer.mfa_verified:
-        return Verdict(False, "this role must sign in with a second factor")
+    refusal = standing_refusal(officer, "rights requests are answered")
+    if refusal:
+        return Decision(False, refusal)
     if role.id not in rights_officer_roles(plan):
-        return Verdict(False, f"the plan does not let the role '{role.id}' answer rights requests")
-    return Verdict(True, "the plan lets this role answer rights requests")
+        return Decision(False, f"the plan does not let the role '{role.id}' answer rights requests")
+    return Decision(True, "the plan lets this role answer rights requests")
 
 
 def decisions_for(kind: str, status: str) -> tuple[QueueDecision, ...]:
@@ -137,7 +113,7 @@ def decisions_for(kind: str, status: str) -> tuple[QueueDecision, ...]:
 
 def decide_request(
     plan: Plan, officer: Officer, kind: str, status: str, decision: str, reason: str
-) -> Verdict:
+) -> Decision:
     """Whether ``officer`` may take ``decision`` on a request of ``kind`` in ``status``
     with ``reason``. The first problem found is given: who, then the request's state,
     then the decision, then the reason. Never raises.
@@ -146,15 +122,15 @@ def decide_request(
     if not allowed:
         return allowed
     if status in FINAL_STATUSES:
-        return Verdict(False, f"the request is {status} already: a decided request is final")
+        return Decision(False, f"the request is {status} already: a decided request is final")
     fitting = decisions_for(kind, status)
     if decision not in {d.value for d in fitting}:
         names = ", ".join(d.value for d in fitting) or "none"
-        return Verdict(False, f"a {kind} request can be decided by: {names}")
+        return Decision(False, f"a {kind} request can be decided by: {names}")
     problem = reason_problem(reason)
     if problem:
-        return Verdict(False, problem)
-    return Verdict(True, "the decision fits the request")
+        return Decision(False, problem)
+    return Decision(True, "the decision fits the request")
 
 
 def status_after(decision: QueueDecision) -> str:
