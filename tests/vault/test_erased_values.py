@@ -115,7 +115,7 @@ def test_a_key_under_a_retired_version_and_a_damaged_value_say_why(
     FileKeyProvider(tmp_path / "keys" / "kek.json").retire_below(2)  # the key file alone
     damaged = add_case(city_vault, OTHER)  # wrapped under version 2: readable
     value = FieldValue.objects.get(record=damaged, field="street_address")
-    value.ciphertext = bytes(value.ciphertext)[:-1] + b"\x00"
+    value.ciphertext = bytes(value.ciphertext)[:-1] + bytes([bytes(value.ciphertext)[-1] ^ 1])
     value.save()
     officer = actor_for(city_vault, "privacy_officer")
     views = {v.id: v for v in AccessService(city_vault).list_records(officer, "service_request")}
