@@ -6,11 +6,15 @@ import typer
 
 from steward import __version__
 from steward.cli import (
+    aggregates,
     audit,
     backup,
     codes,
     deid,
+    delivery,
+    disclosures,
     erase,
+    extracts,
     intake,
     jobs,
     keys,
@@ -19,6 +23,7 @@ from steward.cli import (
     rights,
     staff,
     tokens,
+    transparency,
 )
 from steward.cli.demo import demo
 from steward.cli.imports import import_command
@@ -46,6 +51,11 @@ app.add_typer(deid.app, name="deid")
 app.add_typer(erase.app, name="erase")
 app.add_typer(rights.app, name="rights")
 app.add_typer(codes.app, name="codes")
+app.add_typer(disclosures.app, name="disclosures")
+app.add_typer(delivery.app, name="delivery")
+app.add_typer(extracts.app, name="extracts")
+app.add_typer(aggregates.app, name="aggregates")
+app.add_typer(transparency.app, name="transparency")
 app.command("init")(init)
 app.command("serve")(serve)
 app.command("demo")(demo)

@@ -8,6 +8,9 @@ urlpatterns = [
     path("", include("steward.vault.views.intake_urls")),
     path("staff/", include("steward.vault.views.staff_urls")),
     path("me/", include("steward.vault.views.person_urls")),
+    path("deliveries/", include("steward.vault.views.delivery_urls")),
+    path("statistics/", include("steward.vault.views.statistics_urls")),
+    path("transparency/", include("steward.vault.views.transparency_urls")),
     path("api/", api.urls),
 ]
 

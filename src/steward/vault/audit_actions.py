@@ -186,3 +186,33 @@ class AuditAction(StrEnum):
 
     CODE_REISSUE = "code.reissue"
     """A staff member issued a person a new access code; the old one stopped working."""
+
+    DISCLOSURE_REQUEST = "disclosure.request"
+    """A staff member opened a disclosure request (or the rule refused it at once)."""
+
+    DISCLOSURE_DECIDE = "disclosure.decide"
+    """A disclosure request was approved, narrowed, refused or withdrawn."""
+
+    DISCLOSURE_READ = "disclosure.read"
+    """The disclosure register or a request's document was read (or refused)."""
+
+    DISCLOSURE_NOTICE = "disclosure.notice"
+    """A person was told of a disclosure of their data (or the notice was held back)."""
+
+    DISCLOSURE_OBJECT = "disclosure.object"
+    """A person objected to a disclosure of their data from their own page."""
+
+    DELIVERY_CREATE = "delivery.create"
+    """An encrypted package was made for a recipient (a disclosure or an extract)."""
+
+    DELIVERY_FETCH = "delivery.fetch"
+    """A recipient fetched a package, or was refused (expired, used up, unknown)."""
+
+    EXTRACT_MAKE = "extract.make"
+    """A de-identified extract was made and released, or withheld for missing its target."""
+
+    AGGREGATE_RELEASE = "aggregate.release"
+    """Counts with small cells suppressed were released to a donor or the public."""
+
+    TRANSPARENCY_PUBLISH = "transparency.publish"
+    """The transparency report for a period was computed and published."""

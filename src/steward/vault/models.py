@@ -290,6 +290,7 @@ class RightsRequest(models.Model):
         WITHDRAWAL = "withdrawal"
         CONSENT = "consent"
         CODE_REISSUE = "code_reissue"
+        OBJECTION = "objection"
 
     class Status(models.TextChoices):
         OPEN = "open"
@@ -410,3 +411,43 @@ class JobLease(models.Model):
     name = models.CharField(max_length=63, primary_key=True)
     holder = models.CharField(max_length=100)
     expires = models.DateTimeField()
+
+
+# The egress models live in their own module; importing them here registers them.
+from steward.vault.models_egress import (  # noqa: E402
+    AggregateRelease,
+    Delivery,
+    DisclosureItem,
+    DisclosureNotice,
+    DisclosureRequest,
+    Extract,
+)
+
+__all__ = [
+    "AccessCode",
+    "AggregateCount",
+    "AggregateRelease",
+    "AuditCheckpointRow",
+    "AuditEntryRow",
+    "CodeAttempt",
+    "Consent",
+    "Delivery",
+    "DisclosureItem",
+    "DisclosureNotice",
+    "DisclosureRequest",
+    "ErasureRequest",
+    "Extract",
+    "FieldValue",
+    "ImportProvenance",
+    "JobLease",
+    "JobRun",
+    "PersonSession",
+    "PlanAcknowledgement",
+    "PlanVersion",
+    "Record",
+    "RightsRequest",
+    "SealedSubmission",
+    "ServiceToken",
+    "StaffMember",
+    "Subject",
+]

@@ -15,10 +15,14 @@ from ninja import NinjaAPI
 from steward import __version__
 from steward.vault.api import (
     acknowledgements,
+    aggregates,
     audit,
     cases,
+    deliveries,
+    disclosures,
     erasure,
     errors,
+    extracts,
     own_choices,
     own_data,
     public,
@@ -27,6 +31,7 @@ from steward.vault.api import (
     rights,
     rights_codes,
     rows,
+    transparency,
 )
 from steward.vault.api.auth import API_AUTH
 from steward.vault.api.parser import StrictJsonParser
@@ -85,3 +90,8 @@ api.add_router("/", own_data.router)
 api.add_router("/", own_choices.router)
 api.add_router("/", rights.router)
 api.add_router("/", rights_codes.router)
+api.add_router("/", disclosures.router)
+api.add_router("/", deliveries.router)
+api.add_router("/", extracts.router)
+api.add_router("/", aggregates.router)
+api.add_router("/", transparency.router)

@@ -11,11 +11,14 @@ from steward.vault.views import (
     staff_case_status,
     staff_cases,
     staff_codes_urls,
+    staff_disclosure_urls,
     staff_erasure,
+    staff_extract_urls,
     staff_jobs,
     staff_mfa,
     staff_retention,
     staff_rights_urls,
+    staff_statistics_urls,
     staff_tables,
 )
 
@@ -50,4 +53,7 @@ urlpatterns = [
     path("acknowledgements/", staff_acknowledge.acknowledgements_page, name="acknowledgements"),
     *staff_rights_urls.urlpatterns,
     *staff_codes_urls.urlpatterns,
+    *staff_disclosure_urls.urlpatterns,
+    *staff_extract_urls.urlpatterns,
+    *staff_statistics_urls.urlpatterns,
 ]

@@ -1,0 +1,5 @@
+"""API routes of aggregates."""
+
+from ninja import Router
+
+router = Router(tags=["aggregates"])

@@ -1,0 +1,5 @@
+"""API routes of deliveries."""
+
+from ninja import Router
+
+router = Router(tags=["deliveries"])

@@ -1,0 +1,5 @@
+"""API routes of disclosures."""
+
+from ninja import Router
+
+router = Router(tags=["disclosures"])

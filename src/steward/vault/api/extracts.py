@@ -1,0 +1,5 @@
+"""API routes of extracts."""
+
+from ninja import Router
+
+router = Router(tags=["extracts"])

@@ -1,0 +1,5 @@
+"""API routes of transparency."""
+
+from ninja import Router
+
+router = Router(tags=["transparency"])
