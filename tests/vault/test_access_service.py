@@ -12,13 +12,16 @@ from django.db import DatabaseError
 from steward.audit import Outcome
 from steward.clock import ManualClock, use_clock
 from steward.vault.models import AuditEntryRow, FieldValue, Record
+from steward.vault.models_egress import DisclosureRequest
 from steward.vault.rules.intake import Submission
 from steward.vault.rules.masking import HIDDEN
 from steward.vault.runtime import Vault
 from steward.vault.services.access import AccessDenied, AccessService, NotFound
 from steward.vault.services.auditing import AuditUnavailable
 from steward.vault.services.collect import submit
+from steward.vault.services.disclosures import DisclosureRefused
 from tests.vault.conftest import actor_for
+from tests.vault.disclosure_support import approved, officer
 from tests.vault.test_collect import GOOD
 
 
@@ -130,14 +133,23 @@ def test_mfa_roles_are_refused_without_a_second_factor(
         AccessService(city_vault).list_records(actor, "service_request")
 
 
-def test_exports_need_their_own_permission(city_vault: Vault, case: Record, worker: User) -> None:
-    service = AccessService(city_vault)
-    with pytest.raises(AccessDenied):
-        service.export(actor_for(city_vault, "supervisor", team="north"), "service_request")
-    rows = service.export(actor_for(city_vault, "privacy_officer"), "service_request").rows
+def test_records_leave_only_through_an_approved_disclosure(
+    city_vault: Vault, case: Record, worker: User
+) -> None:
+    supervisor = officer(city_vault, "sup1", "supervisor", "north")
+    with pytest.raises(DisclosureRefused, match="export grant"):
+        approved(city_vault, [case], ["full_name"], asker=supervisor)
+    with pytest.raises(DisclosureRefused, match="no export grant over 'age_band'"):
+        approved(city_vault, [case], ["full_name", "age_band"])
+    disclosure, approver = approved(city_vault, [case], ["full_name", "district"])
+    rows = AccessService(city_vault).disclosed_records(approver, disclosure).rows
     assert rows[0]["full_name"] == "Ana Lima"
-    assert "age_band" not in rows[0]  # not in the officer's export grant
-    assert list(city_vault.audit.entries())[-1].action == "dataset.export"
+    assert set(rows[0]) == {"id", "full_name", "district"}
+    last = list(city_vault.audit.entries())[-1]
+    assert (last.action, set(last.fields)) == ("dataset.export", {"full_name", "district"})
+    disclosure.state = DisclosureRequest.State.REQUESTED
+    with pytest.raises(AccessDenied, match="only an approved disclosure"):
+        AccessService(city_vault).disclosed_records(approver, disclosure)
 
 
 def test_reads_fail_closed_when_the_audit_log_cannot_be_written(

@@ -75,7 +75,10 @@ def test_the_openapi_schema_lists_every_endpoint(client: Client, city_vault: Vau
         "/api/datasets/{dataset}/records",
         "/api/records/{record_id}",
         "/api/records/{record_id}/reveal",
-        "/api/datasets/{dataset}/export",
+        "/api/disclosures",
+        "/api/disclosures/{disclosure_id}",
+        "/api/disclosures/{disclosure_id}/document",
+        "/api/disclosures/{disclosure_id}/decision",
         "/api/intake/{dataset}",
         "/api/audit/verify",
         "/api/datasets/{dataset}/queue",
@@ -329,22 +332,10 @@ def test_patch_changes_a_field_the_role_may_write(
     assert "value" in too_long.json()["problems"]
 
 
-def test_export_needs_the_export_grant(
-    client: Client, case: Record, officer: dict[str, str], supervisor: dict[str, str]
-) -> None:
+def test_the_clear_export_is_gone(client: Client, case: Record, officer: dict[str, str]) -> None:
     response = client.get("/api/datasets/service_request/export", headers=officer)
-    assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
-    body = response.json()
-    assert "age_band" not in body["fields"]
-    (row,) = body["rows"]
-    assert row["id"] == str(case.id)
-    assert row["full_name"] == "Zebulon Quartermaine"
-    assert "age_band" not in leaked(response.content, set(VALUES))
-    refused = client.get("/api/datasets/service_request/export", headers=supervisor)
-    assert refused.status_code == 403
-    assert "may not" in refused.json()["detail"]
-    assert not leaked(refused.content, set(VALUES))
+    assert response.status_code == 404
+    assert not leaked(response.content, set(VALUES))
 
 
 # -- public intake --------------------------------------------------------------------------
@@ -449,7 +440,6 @@ def test_every_read_fails_closed_when_the_audit_log_cannot_be_written(
             client.get(RECORDS, headers=officer),
             client.get(f"/api/records/{case.id}", headers=officer),
             _reveal(client, case, officer),
-            client.get("/api/datasets/service_request/export", headers=officer),
             client.get("/api/audit/verify", headers=officer),
             _intake(client),
         ]

@@ -197,20 +197,34 @@ def test_updates_work_exactly_where_the_plan_and_scope_allow(call: Call, field: 
     assert not FieldValue.objects.filter(field="immigration_status").exists()
 
 
-def test_export_holds_only_exportable_fields(call: Call) -> None:
-    response = call.client.get("/api/datasets/service_request/export", headers=call.headers)
-    exportable = call.fields(Action.EXPORT)
-    if not exportable:
+def test_records_leave_only_through_a_disclosure(call: Call) -> None:
+    """The old clear export is gone; opening a disclosure needs a person of a role with
+    an export grant, and a request (even allowed) gives out no value before approval."""
+    gone = call.client.get("/api/datasets/service_request/export", headers=call.headers)
+    assert gone.status_code == 404
+    exportable = sorted(call.fields(Action.EXPORT) - {"immigration_status"})
+    response = call.client.post(
+        "/api/disclosures",
+        {
+            "dataset": "service_request",
+            "ground": "court_order",
+            "party": "Riverton Superior Court",
+            "legal_reference": "CV-2026-1",
+            "records": [str(call.record.id)],
+            "fields": exportable or ["full_name"],
+        },
+        content_type="application/json",
+        headers=call.headers,
+    )
+    if call.user_id is None:
+        assert response.status_code == 403  # a service token is not a person
+    elif not call.in_scope:
+        assert response.status_code == 404
+    elif not exportable:
         assert response.status_code == 403
-        assert not leaked(response.content, set(VALUES))
-        return
-    assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
-    body = response.json()
-    assert set(body["fields"]) == exportable
-    assert len(body["rows"]) == (1 if call.in_scope else 0)
-    expected = exportable & set(VALUES) if call.in_scope else set()
-    assert leaked(response.content, set(VALUES)) == expected
+    else:  # pragma: no cover - no caller of the matrix both exports and is a person
+        assert response.status_code == 201
+    assert not leaked(response.content, set(VALUES))
 
 
 def test_audit_verification_is_only_for_audit_readers(call: Call) -> None:

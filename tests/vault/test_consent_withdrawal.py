@@ -1,11 +1,12 @@
 """Withdrawing a consent and giving one later: the answers over time, what is deleted at
-once, and how the purpose's other uses stop (exports made for it)."""
+once, and how the purpose's other uses stop (disclosures made for it)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
@@ -17,13 +18,15 @@ from steward.vault.rules.intake import Submission
 from steward.vault.rules.retention import Fate, decide_retention
 from steward.vault.rules.reveal import ConsentState
 from steward.vault.runtime import Vault, use_vault
-from steward.vault.services.access import AccessService, NotFound
+from steward.vault.services.access import NotFound
 from steward.vault.services.collect import submit
 from steward.vault.services.consent_withdrawal import ChoiceRefused, give, withdraw
 from steward.vault.services.consents import consent_history, consent_states
+from steward.vault.services.disclosures import DisclosureRefused
 from steward.vault.services.person_sessions import person_actor
 from steward.vault.services.retention_sweep import facts_of
 from tests.vault.conftest import CITY, actor_for, make_vault
+from tests.vault.disclosure_support import approved, officer, payload_rows
 from tests.vault.own_choices_support import (
     PROVIDER,
     TICKET,
@@ -52,12 +55,26 @@ COMMS_ROLE = """\
     scope: all
     mfa: true
 """
+MAILER = """\
+  - id: mail_house
+    name: Riverton Mail House (sends the service updates)
+    kind: processor
+    categories: [contact]
+    purposes: [service_updates]
+"""
+UPDATES: dict[str, Any] = {
+    "ground": "consent",
+    "recipient": "mail_house",
+    "party": "",
+    "legal_reference": "",
+}
 
 
 @pytest.fixture
 def comms_vault(db: None, tmp_path: Path) -> Iterator[Vault]:
     """The city's plan with a communications role that exports for service updates only."""
     text = CITY.read_text().replace("roles:\n", "roles:\n" + COMMS_ROLE, 1)
+    text = text.replace("recipients:\n", "recipients:\n" + MAILER, 1)
     plan = tmp_path / "city-with-comms.yaml"
     plan.write_text(text)
     vault, _ = make_vault(plan, tmp_path / "keys")
@@ -76,9 +93,10 @@ def test_withdrawing_service_updates_deletes_nothing_but_ends_the_purpose(
     vault = comms_vault
     record, person, _ = resident(vault)
     other, _, _ = resident(vault, answers=OTHER)
-    comms = actor_for(vault, "communications")
-    before = AccessService(vault).export(comms, "service_request")
-    assert {row["id"] for row in before.rows} == {str(record.id), str(other.id)}
+    comms = officer(vault, "comms", "communications")
+    mailing, approver = approved(vault, [record, other], ["email"], asker=comms, **UPDATES)
+    before = payload_rows(vault, mailing, approver)
+    assert {row["id"] for row in before["rows"]} == {str(record.id), str(other.id)}
     stored = _stored(record)
 
     outcome = withdraw(vault, person, "service_updates")
@@ -106,11 +124,13 @@ def test_withdrawing_service_updates_deletes_nothing_but_ends_the_purpose(
     assert email.due is not None
     assert email.due > closed + timedelta(days=150)
 
-    after = AccessService(vault).export(comms, "service_request")
-    assert {row["id"] for row in after.rows} == {str(other.id)}
-    officer = AccessService(vault).export(actor_for(vault, "privacy_officer"), "service_request")
-    mine = next(row for row in officer.rows if row["id"] == str(record.id))
-    assert mine["email"] == "zephyrine.q@example.org"  # still exported for follow-up
+    after = payload_rows(vault, mailing, approver)
+    assert {row["id"] for row in after["rows"]} == {str(other.id)}
+    with pytest.raises(DisclosureRefused, match="has not agreed to 'service_updates'"):
+        approved(vault, [record], ["email"], asker=comms, **UPDATES)
+    order, _ = approved(vault, [record], ["email"])
+    (mine,) = payload_rows(vault, order, approver)["rows"]
+    assert mine["email"] == "zephyrine.q@example.org"  # a court order does not ask consent
 
     done = RightsRequest.objects.get(kind=RightsRequest.Kind.WITHDRAWAL)
     assert (done.status, done.purpose, done.subject_id) == (
@@ -141,10 +161,9 @@ def test_the_history_keeps_both_answers_and_a_later_yes_counts_again(comms_vault
     assert consent_states(record)["service_updates"] is ConsentState.AGREED
     ((_, facts),) = facts_of([record])
     assert "service_updates" not in facts.withdrawn
-    comms = actor_for(vault, "communications")
-    assert [r["id"] for r in AccessService(vault).export(comms, "service_request").rows] == [
-        str(record.id)
-    ]
+    comms = officer(vault, "comms", "communications")
+    mailing, approver = approved(vault, [record], ["email"], asker=comms, **UPDATES)
+    assert [r["id"] for r in payload_rows(vault, mailing, approver)["rows"]] == [str(record.id)]
     kinds = list(RightsRequest.objects.order_by("id").values_list("kind", "status"))
     assert kinds == [("withdrawal", "done"), ("consent", "done")]
     assert audit_entries("consent.give")[-1]["purpose"] == "service_updates"

@@ -1,5 +1,5 @@
 """A person whose key is gone: their values show as erased (or unreadable, with the
-reason) on every page, in the API and in exports, and everything else keeps working.
+reason) on every page, in the API and in disclosures, and everything else keeps working.
 
 The key is shredded through a second key ring on the same key folder, as another
 process (the erasure of that person) would do it while the vault serves.
@@ -20,6 +20,7 @@ from steward.vault.runtime import Vault
 from steward.vault.services.access import AccessService
 from steward.vault.services.record_views import FieldView, RecordView, ValueUnreadable
 from tests.vault.conftest import actor_for
+from tests.vault.disclosure_support import approved, payload_rows
 from tests.vault.test_api_support import URLS, bearer, token_for
 from tests.vault.test_staff_support import DISTINCT, add_case, body, leaked, signed_in
 
@@ -75,7 +76,8 @@ def test_the_access_service_shows_erased_values_and_the_rest(
     assert not views[kept.id].has_unreadable
     assert _fields(views[kept.id])["full_name"].shown == BART
     assert service.get_record(officer, gone.id).has_unreadable
-    rows = {r["id"]: r for r in service.export(officer, "service_request").rows}
+    order, approver = approved(city_vault, [gone, kept], ["full_name", "email", "district"])
+    rows = {r["id"]: r for r in payload_rows(city_vault, order, approver)["rows"]}
     assert rows[str(gone.id)]["email"] == "[erased]"
     assert rows[str(gone.id)]["district"] == "North"
     assert rows[str(kept.id)]["email"] == OTHER["email"]
@@ -181,9 +183,8 @@ def test_the_api_answers_erased_values_never_a_500(
     }
     one = client.get(f"/api/records/{gone.id}", headers=headers)
     assert one.status_code == 200
-    exported = client.get("/api/datasets/service_request/export", headers=headers)
-    assert exported.status_code == 200
-    rows = {r["id"]: r for r in exported.json()["rows"]}
+    order, approver = approved(city_vault, [gone, kept], ["full_name"])
+    rows = {r["id"]: r for r in payload_rows(city_vault, order, approver)["rows"]}
     assert rows[str(gone.id)]["full_name"] == "[erased]"
     assert rows[str(kept.id)]["full_name"] == OTHER["full_name"]
     reveal = client.post(

@@ -77,15 +77,14 @@ def ask(
     recipient: str = "",
     party: str = "Riverton Superior Court",
     consents: tuple[dict[str, ConsentState], ...] = ({},),
-    plan: Plan = CITY_PLAN,
 ) -> DisclosureAsk:
     return DisclosureAsk(
-        plan.dataset("service_request"), ground, fields, recipient, party, consents
+        CITY_PLAN.dataset("service_request"), ground, fields, recipient, party, consents
     )
 
 
 OFFICER = who("privacy_officer")
-MAIL = {"recipient": "mail_house", "party": ""}
+MAIL: dict[str, Any] = {"recipient": "mail_house", "party": ""}
 OPENING: list[tuple[str, Plan, StaffStanding, DisclosureAsk, bool, str]] = [
     ("court order to a court", CITY_PLAN, OFFICER, ask(), True, "allowed ground"),
     ("warrant to an agency", CITY_PLAN, OFFICER, ask("warrant"), True, ""),

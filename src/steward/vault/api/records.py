@@ -1,4 +1,5 @@
-"""API routes over records: datasets, masked views, reveal, update and export.
+"""API routes over records: datasets, masked views, reveal and update. (Records leave
+the vault in clear only through an approved disclosure: :mod:`.disclosures`.)
 
 Every route only calls :class:`~steward.vault.services.access.AccessService`, which
 decides, decrypts, masks and audits; errors are answered by :mod:`.errors`.
@@ -20,7 +21,6 @@ from steward.vault.api.schemas import (
     DatasetFieldOut,
     DatasetOut,
     ErrorOut,
-    ExportOut,
     ProblemsOut,
     RecordOut,
     RecordPageOut,
@@ -186,19 +186,6 @@ def update_record(request: HttpRequest, record_id: UUID, body: UpdateIn) -> Stat
     whose data was erased gets nothing new recorded: 410."""
     _service().update(actor_of(request), record_id, body.field, body.value)
     return Status(204, None)
-
-
-@router.get(
-    "/datasets/{dataset}/export",
-    response={200: ExportOut, **READ_ERRORS},
-    summary="Export a dataset in clear",
-    operation_id="exportDataset",
-)
-def export(request: HttpRequest, dataset: str) -> ExportOut:
-    """Every record in scope with the fields the role may export, in clear. Needs an
-    export grant; audited; sent with ``Cache-Control: no-store``."""
-    answer = _service().export(actor_of(request), dataset)
-    return ExportOut(dataset=answer.dataset, fields=list(answer.fields), rows=list(answer.rows))
 
 
 def _case_query(asked: ListQuery | SearchIn) -> CaseQuery:

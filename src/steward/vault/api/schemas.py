@@ -152,15 +152,6 @@ class RowOut(Schema):
     team: str
 
 
-class ExportOut(Schema):
-    """Every record in scope with the fields the role may export, in clear; a value that
-    cannot be read is given as its marker (``[erased]``, ``[unreadable: ...]``)."""
-
-    dataset: str
-    fields: list[str]
-    rows: list[dict[str, str]]
-
-
 class IntakeIn(Schema):
     """An intake submission. Any answer keys are accepted here; the plan decides."""
 

@@ -18,9 +18,18 @@ from django.db.models import QuerySet
 from steward.audit import Outcome
 from steward.errors import StewardError
 from steward.policy import decide
-from steward.policy.model import Action, Dataset, FieldSpec, LegalBasis, Scope
+from steward.policy.model import (
+    Action,
+    Dataset,
+    FieldSpec,
+    Grant,
+    LegalBasis,
+    LegalGround,
+    Scope,
+)
 from steward.vault.audit_actions import AuditAction
 from steward.vault.models import Record
+from steward.vault.models_egress import DisclosureRequest
 from steward.vault.rules.case_query import CaseQuery
 from steward.vault.rules.own_choices import served_fields
 from steward.vault.rules.reveal import decide_reveal
@@ -287,32 +296,43 @@ class AccessService:
             )
         return CasePage(views, len(matches), truncated)
 
-    def export(self, actor: Actor, dataset_id: str) -> Export:
-        """Every record in scope with the fields the role may export, decrypted.
+    def disclosed_records(self, actor: Actor, disclosure: DisclosureRequest) -> Export:
+        """The released fields of the released records of an approved disclosure,
+        decrypted: the only way identified records leave in clear, and only into the
+        encrypted delivery (:mod:`steward.vault.services.disclosure_delivery`).
 
-        The answer carries the fields it decided on, so no caller decides them again.
-        A value is exported only if the record serves one of the field's purposes that
-        the export grant covers (a purpose resting on consent is served only while the
-        person agrees: :func:`~steward.vault.rules.own_choices.serves_purpose`); other
-        values are left empty, and a record serving none of them is left out.
+        On consent, a value goes out only while the person still agrees to a purpose
+        the recipient receives that the field serves
+        (:func:`~steward.vault.rules.own_choices.served_fields`); a record serving none
+        is left out. On a legal order every released value goes out. An erased or
+        unreadable value is given as its marker (``[erased]``), never its content.
 
         Raises:
-            NotFound: no such dataset.
-            AccessDenied: the role has no export grant on this dataset, or must use MFA.
-            AuditUnavailable: the export could not be audited; nothing is returned.
+            AccessDenied: the request is not approved (audited).
+            NotFound: the request's dataset is no longer in the plan.
+            AuditUnavailable: nothing is returned.
         """
-        dataset = self._dataset(dataset_id)
-        fields = self._gate(actor, dataset, Action.EXPORT, f"dataset/{dataset.id}")
+        target = f"disclosure/{disclosure.id}"
+        if disclosure.state != DisclosureRequest.State.APPROVED:
+            self._deny(actor, AuditAction.DATASET_EXPORT, target, [],
+                       "only an approved disclosure gives out records")  # fmt: skip
+        dataset = self._dataset(disclosure.dataset)
+        fields = [f for f in dataset.collected_fields if f.name in disclosure.fields_released]
+        grant = self._consented_grant(disclosure)
         with transaction.atomic():
-            rows = list(self._scoped(actor, Record.objects.filter(dataset=dataset.id)))
+            rows = list(
+                Record.objects.filter(
+                    disclosure_items__disclosure=disclosure, disclosure_items__released=True
+                ).order_by("created", "id")
+            )
             states = consent_states_of(rows)
             values = load_ciphertexts(rows, fields)
             out = []
             with self.vault.keyring.one_state_read():
                 for row in rows:
-                    served = served_fields(
-                        self.vault.plan, actor.role.export, fields, states[row.id]
-                    )
+                    served = fields
+                    if grant is not None:
+                        served = served_fields(self.vault.plan, grant, fields, states[row.id])
                     if not served:
                         continue
                     clear = decrypt_row(
@@ -325,10 +345,21 @@ class AccessService:
                 self.vault,
                 actor=actor.ref,
                 action=AuditAction.DATASET_EXPORT,
-                obj=f"dataset/{dataset.id}",
+                obj=target,
                 fields=[f.name for f in fields],
+                purpose=f"disclosure on {disclosure.ground}",
             )
         return Export(dataset.id, tuple(f.name for f in fields), tuple(out))
+
+    def _consented_grant(self, disclosure: DisclosureRequest) -> Grant | None:
+        """On consent, the recipient's purposes (what each person must still agree to);
+        ``None`` on any other ground."""
+        if disclosure.ground != LegalGround.CONSENT.value:
+            return None
+        recipient = next(
+            (r for r in self.vault.plan.recipients if r.id == disclosure.recipient), None
+        )
+        return Grant(purposes=list(recipient.purposes) if recipient else [])
 
     def read_own(self, actor: Actor) -> list[OwnRecord]:
         """The person's own records (not purged whole), oldest first, each with every
