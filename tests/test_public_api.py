@@ -150,6 +150,7 @@ SURFACES: dict[str, str] = {
         sweep_retention DatasetCounts dataset_counts
         ImportFileError ImportRefused ImportSource ImportSummary import_file list_imports
         read_import_file RequestClosed RightsQueue
+        DisclosureView decide_disclosure list_disclosures open_disclosure
     """,
     "steward.vault.views": "",
 }

@@ -28,7 +28,7 @@ from steward.cli.staff_sign_in import As, Code, signed_in
 from steward.errors import StewardError
 
 if TYPE_CHECKING:
-    from steward.vault.services.disclosure_register import DisclosureView
+    from steward.vault.services import DisclosureView
 
 app = typer.Typer(
     help="Disclosures of identified records on a legal ground, with a second approver.",
@@ -93,7 +93,7 @@ def open_request(
     with user_errors():
         content = _read(document)
         vault, actor = signed_in(username, code, plan, keys_dir, database_url, data_dir)
-        from steward.vault.services.disclosures import open_disclosure
+        from steward.vault.services import open_disclosure
 
         made = open_disclosure(
             vault,
@@ -141,7 +141,7 @@ def decide(
     """Approve (perhaps narrowed), refuse or withdraw a waiting disclosure request."""
     with user_errors():
         vault, actor = signed_in(username, code, plan, keys_dir, database_url, data_dir)
-        from steward.vault.services.disclosures import decide_disclosure
+        from steward.vault.services import decide_disclosure
 
         done = decide_disclosure(
             vault,
@@ -169,7 +169,7 @@ def list_requests(
     """The disclosure requests, waiting ones first."""
     with user_errors():
         vault, actor = signed_in(username, code, plan, keys_dir, database_url, data_dir)
-        from steward.vault.services.disclosure_register import list_disclosures
+        from steward.vault.services import list_disclosures
 
         rows = list_disclosures(vault, actor)
     if not rows:

@@ -74,6 +74,8 @@ if TYPE_CHECKING:
         purge_records,
     )
     from steward.vault.services.demo_data import create_demo_accounts, load_residents
+    from steward.vault.services.disclosure_register import DisclosureView, list_disclosures
+    from steward.vault.services.disclosures import decide_disclosure, open_disclosure
     from steward.vault.services.erasure import ErasureService, ErasureView
     from steward.vault.services.import_files import ImportFileError, read_import_file
     from steward.vault.services.imports import (
@@ -168,6 +170,8 @@ else:
                 "purge_fields",
                 "purge_records",
             ],
+            "disclosure_register": ["DisclosureView", "list_disclosures"],
+            "disclosures": ["decide_disclosure", "open_disclosure"],
             "erasure": ["ErasureService", "ErasureView"],
             "import_files": ["ImportFileError", "read_import_file"],
             "imports": [
@@ -221,6 +225,7 @@ __all__ = [
     "DatabaseRef",
     "DatasetAccess",
     "DatasetCounts",
+    "DisclosureView",
     "ErasureService",
     "ErasureView",
     "ImportFileError",
@@ -258,17 +263,20 @@ __all__ = [
     "create_demo_accounts",
     "create_token",
     "dataset_counts",
+    "decide_disclosure",
     "disable_account",
     "erase_subject",
     "import_file",
     "job_statuses",
     "keys_dir",
     "list_accounts",
+    "list_disclosures",
     "list_imports",
     "list_tokens",
     "load_residents",
     "lockout_policy",
     "login_actor",
+    "open_disclosure",
     "open_sealed",
     "plan_text",
     "prepare_backup_dir",
