@@ -32,11 +32,13 @@ CONTEXT = "disclosure/5c1f"
 
 
 def _key_package(payload: bytes = PAYLOAD, context: str = CONTEXT) -> bytes:
-    return pack_for_key(payload, KEY.public_key(), context=context)
+    return pack_for_key(payload, KEY.public_key(), context=context, filename="records.json")
 
 
 def _passphrase_package(payload: bytes = PAYLOAD, context: str = CONTEXT) -> bytes:
-    return pack_with_passphrase(payload, PASSPHRASE, context=context, parameters=FAST)
+    return pack_with_passphrase(
+        payload, PASSPHRASE, context=context, filename="records.json", parameters=FAST
+    )
 
 
 def _flip(data: bytes, index: int, bit: int = 0) -> bytes:
@@ -53,6 +55,7 @@ def test_a_key_package_opens_with_the_key_and_says_what_it_is() -> None:
     assert (opened.payload, opened.context, opened.method) == (PAYLOAD, CONTEXT, Method.PUBLIC_KEY)
     header = read_header(package)
     assert (header.format, header.method.label, header.kdf) == (1, "public_key", None)
+    assert header.filename == opened.filename == "records.json"
 
 
 def test_a_passphrase_package_opens_with_the_passphrase_and_records_its_cost() -> None:
@@ -62,6 +65,7 @@ def test_a_passphrase_package_opens_with_the_passphrase_and_records_its_cost() -
     assert (opened.payload, opened.context, opened.method) == (PAYLOAD, CONTEXT, Method.PASSPHRASE)
     header = read_header(package)
     assert (header.method.label, header.kdf) == ("passphrase", FAST)
+    assert header.filename == opened.filename == "records.json"
 
 
 def test_packing_twice_differs() -> None:
@@ -69,9 +73,10 @@ def test_packing_twice_differs() -> None:
     assert _passphrase_package() != _passphrase_package()
 
 
-def test_default_argon2_cost_is_recorded() -> None:
+def test_default_argon2_cost_is_recorded_and_the_name_may_be_empty() -> None:
     package = pack_with_passphrase(b"x", PASSPHRASE, context="c")
     assert read_header(package).kdf == Argon2Parameters()
+    assert read_header(package).filename == ""
     assert open_package(package, passphrase=PASSPHRASE).payload == b"x"
 
 
@@ -109,7 +114,11 @@ def test_wrong_secret_kind_or_context_is_refused_in_plain_words(
         (MAGIC, "not a Steward delivery package"),
         (MAGIC + b"\x02\x01\x00\x01c", "format 2"),
         (MAGIC + b"\x01\x07\x00\x01c", "unknown package method 7"),
-        (MAGIC + b"\x01\x01\x00\x00", "cut short or damaged"),
+        (MAGIC + b"\x01\x01\x00\x00", "damaged"),
+        (MAGIC + b"\x01\x01\x00\x01c", "cut short or damaged"),
+        (MAGIC + b"\x01\x01\x00\x01c\x05ab", "cut short or damaged"),
+        (MAGIC + b"\x01\x01\x00\x01c\x02..", "damaged"),
+        (MAGIC + b"\x01\x01\x00\x01c\x03a/b", "damaged"),
         (MAGIC + b"\x01\x01\x00\x09short", "cut short or damaged"),
         (MAGIC + b"\x01\x01\x00\x02\xff\xfe", "damaged"),
         (MAGIC + b"\x01\x02\x00\x01c\x00", "cut short or damaged"),
@@ -194,6 +203,16 @@ def test_arbitrary_bytes_never_open_and_never_crash(junk: bytes) -> None:
             "context is 1 to",
         ),
         (lambda: pack_with_passphrase(b"x", "short", context="c"), "at least 12"),
+        (lambda: pack_for_key(b"x", KEY.public_key(), context="c", filename="a/b"), "plain name"),
+        (lambda: pack_for_key(b"x", KEY.public_key(), context="c", filename=".."), "plain name"),
+        (
+            lambda: pack_for_key(b"x", KEY.public_key(), context="c", filename="a\nb"),
+            "plain name",
+        ),
+        (
+            lambda: pack_with_passphrase(b"x", PASSPHRASE, context="c", filename="n" * 256),
+            "plain name",
+        ),
         (
             lambda: pack_with_passphrase(
                 b"x", PASSPHRASE, context="c", parameters=Argon2Parameters(64, 0, 1)

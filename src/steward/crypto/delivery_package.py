@@ -6,6 +6,7 @@ A package is a self-describing header followed by the ciphertext::
     format   1 byte    1
     method   1 byte    1 = public key, 2 = passphrase
     context  2 bytes   length n (big-endian), then n bytes of UTF-8 (e.g. "disclosure/<id>")
+    name     1 byte    length m, then m bytes of UTF-8: the payload's file name (may be empty)
     -- method 1 (public key): nothing more; the body is an HPKE (RFC 9180) message,
        DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, AES-256-GCM, base mode, as sealed
        intake uses (:mod:`steward.crypto.sealed`), with the header as HPKE ``info``.
@@ -13,8 +14,8 @@ A package is a self-describing header followed by the ciphertext::
        (1 byte), salt (16 bytes), nonce (12 bytes); the body is AES-256-GCM under the
        Argon2id key, with the header as associated data.
 
-The whole header, context included, is authenticated: a package moved to another
-context, or with any byte changed, does not open. :func:`read_header` tells a recipient
+The whole header, context and name included, is authenticated: a package moved to
+another context, or with any byte changed, does not open. :func:`read_header` tells a recipient
 what a package needs before they try to open it. Plain Python on ``cryptography``.
 """
 
@@ -54,6 +55,9 @@ MAX_CONTEXT: Final = 1024
 MAX_MEMORY_KIB: Final = 1024 * 1024
 """Argon2id memory above this (1 GiB) is refused before any work, so an altered header
 cannot make the recipient's machine run out of memory."""
+MAX_NAME: Final = 255
+"""The longest file name, in UTF-8 bytes; a name has no slash, backslash or control
+character and is not ``.`` or ``..``."""
 MAX_PASSES: Final = 16
 MAX_LANES: Final = 16
 BASE32_ALPHABET: Final = "0123456789abcdefghjkmnpqrstvwxyz"
@@ -89,6 +93,8 @@ class PackageHeader:
     format: int
     method: Method
     context: str
+    filename: str
+    """The payload's file name as the sender gave it (empty when none was)."""
     kdf: Argon2Parameters | None
     """The Argon2id cost of a passphrase package; ``None`` for a public-key one."""
     size: int
@@ -97,22 +103,27 @@ class PackageHeader:
 
 @dataclass(frozen=True)
 class OpenedPackage:
-    """An opened package: the context it was made for and the payload."""
+    """An opened package: the context it was made for, the payload and its file name."""
 
     context: str
     payload: bytes
     method: Method
+    filename: str = ""
 
 
-def pack_for_key(payload: bytes, public_key: X25519PublicKey, *, context: str) -> bytes:
-    """Encrypt ``payload`` to the recipient's X25519 ``public_key``; ``context`` bound in.
+def pack_for_key(
+    payload: bytes, public_key: X25519PublicKey, *, context: str, filename: str = ""
+) -> bytes:
+    """Encrypt ``payload`` to the recipient's X25519 ``public_key``; ``context`` (and the
+    payload's ``filename``, readable without opening) bound in.
 
     Each call uses a fresh ephemeral key, so equal inputs give different packages.
 
     Raises:
-        CryptoError: the context is empty or longer than :data:`MAX_CONTEXT` bytes.
+        CryptoError: the context is empty or longer than :data:`MAX_CONTEXT` bytes, or
+            the file name is not a plain name of at most :data:`MAX_NAME` bytes.
     """
-    header = _prefix(Method.PUBLIC_KEY, context)
+    header = _prefix(Method.PUBLIC_KEY, context, filename)
     return header + SUITE.encrypt(payload, public_key, info=_INFO_LABEL + header)
 
 
@@ -121,6 +132,7 @@ def pack_with_passphrase(
     passphrase: str,
     *,
     context: str,
+    filename: str = "",
     parameters: Argon2Parameters | None = None,
 ) -> bytes:
     """Encrypt ``payload`` under a key Argon2id derives from ``passphrase`` and a random
@@ -130,8 +142,9 @@ def pack_with_passphrase(
     default when ``None``); it is written in the header for the recipient's tool.
 
     Raises:
-        CryptoError: the passphrase is shorter than 12 characters, the context is empty
-            or too long, or ``parameters`` are outside what a recipient will accept.
+        CryptoError: the passphrase is shorter than 12 characters, the context or the
+            file name is not acceptable (as for :func:`pack_for_key`), or
+            ``parameters`` are outside what a recipient will accept.
     """
     if len(passphrase) < MIN_PASSPHRASE:
         raise CryptoError(f"the passphrase must be at least {MIN_PASSPHRASE} characters")
@@ -140,7 +153,7 @@ def pack_with_passphrase(
     if problem:
         raise CryptoError(problem)
     salt, nonce = os.urandom(16), os.urandom(12)
-    header = _prefix(Method.PASSPHRASE, context) + _KDF.pack(
+    header = _prefix(Method.PASSPHRASE, context, filename) + _KDF.pack(
         params.memory_kib, params.iterations, params.lanes, salt, nonce
     )
     return header + AESGCM(derive_key(passphrase, salt, params)).encrypt(nonce, payload, header)
@@ -164,23 +177,22 @@ def read_header(package: bytes) -> PackageHeader:
         method = Method(method_byte)
     except ValueError:
         raise MalformedCiphertextError(f"unknown package method {method_byte}") from None
-    end = _PREFIX.size + length
-    if not 0 < length <= MAX_CONTEXT or len(package) < end:
-        raise MalformedCiphertextError("the package's header is cut short or damaged")
-    try:
-        context = package[_PREFIX.size : end].decode("utf-8")
-    except UnicodeDecodeError:
-        raise MalformedCiphertextError("the package's header is damaged") from None
+    if not 0 < length <= MAX_CONTEXT:
+        raise MalformedCiphertextError("the package's header is damaged")
+    context, at = _text(package, _PREFIX.size, length)
+    filename, at = _text(package, at + 1, package[at] if len(package) > at else 0)
+    if filename and _name_problem(filename):
+        raise MalformedCiphertextError("the package's header is damaged")
     if method is Method.PUBLIC_KEY:
-        return PackageHeader(FORMAT, method, context, None, end)
-    if len(package) < end + _KDF.size:
+        return PackageHeader(FORMAT, method, context, filename, None, at)
+    if len(package) < at + _KDF.size:
         raise MalformedCiphertextError("the package's header is cut short or damaged")
-    memory, passes, lanes, _, _ = _KDF.unpack_from(package, end)
+    memory, passes, lanes, _, _ = _KDF.unpack_from(package, at)
     params = Argon2Parameters(memory_kib=memory, iterations=passes, lanes=lanes)
     problem = _kdf_problem(params)
     if problem:
         raise MalformedCiphertextError(f"the package's header is damaged ({problem})")
-    return PackageHeader(FORMAT, method, context, params, end + _KDF.size)
+    return PackageHeader(FORMAT, method, context, filename, params, at + _KDF.size)
 
 
 def open_package(
@@ -220,14 +232,13 @@ def open_package(
                 "the package does not open with this key (a different recipient's key, "
                 "or the package was altered)"
             ) from None
-        return OpenedPackage(header.context, payload, header.method)
+        return OpenedPackage(header.context, payload, header.method, header.filename)
     if passphrase is None:
         raise DecryptionError(
             "this package is opened with a passphrase given out of band, not with a key"
         )
-    return OpenedPackage(
-        header.context, _open_with_passphrase(header, aad, body, passphrase), header.method
-    )
+    payload = _open_with_passphrase(header, aad, body, passphrase)
+    return OpenedPackage(header.context, payload, header.method, header.filename)
 
 
 def new_passphrase() -> str:
@@ -252,11 +263,40 @@ def _open_with_passphrase(header: PackageHeader, aad: bytes, body: bytes, passph
         ) from None
 
 
-def _prefix(method: Method, context: str) -> bytes:
+def _prefix(method: Method, context: str, filename: str) -> bytes:
     encoded = context.encode("utf-8")
     if not 0 < len(encoded) <= MAX_CONTEXT:
         raise CryptoError(f"a package's context is 1 to {MAX_CONTEXT} bytes of UTF-8")
-    return _PREFIX.pack(MAGIC, FORMAT, int(method), len(encoded)) + encoded
+    name = filename.encode("utf-8")
+    problem = _name_problem(filename) if filename else ""
+    if problem:
+        raise CryptoError(problem)
+    prefix = _PREFIX.pack(MAGIC, FORMAT, int(method), len(encoded))
+    return prefix + encoded + bytes([len(name)]) + name
+
+
+def _text(package: bytes, start: int, length: int) -> tuple[str, int]:
+    """The UTF-8 text of ``length`` bytes at ``start``, and where it ends."""
+    end = start + length
+    if len(package) < end or start > len(package):
+        raise MalformedCiphertextError("the package's header is cut short or damaged")
+    try:
+        return package[start:end].decode("utf-8"), end
+    except UnicodeDecodeError:
+        raise MalformedCiphertextError("the package's header is damaged") from None
+
+
+def _name_problem(filename: str) -> str:
+    if (
+        len(filename.encode("utf-8")) > MAX_NAME
+        or filename in {".", ".."}
+        or any(c in "/\\" or not c.isprintable() for c in filename)
+    ):
+        return (
+            f"a package's file name is a plain name of at most {MAX_NAME} bytes: no "
+            "slash, backslash or control character"
+        )
+    return ""
 
 
 def _kdf_problem(params: Argon2Parameters) -> str:
