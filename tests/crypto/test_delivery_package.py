@@ -19,7 +19,7 @@ from steward.crypto.delivery_package import (
     open_package,
     pack_for_key,
     pack_with_passphrase,
-    read_header,
+    read_package_header,
 )
 from steward.crypto.sealed import Argon2Parameters
 
@@ -53,7 +53,7 @@ def test_a_key_package_opens_with_the_key_and_says_what_it_is() -> None:
     assert b"Ana" not in package
     opened = open_package(package, private_key=KEY)
     assert (opened.payload, opened.context, opened.method) == (PAYLOAD, CONTEXT, Method.PUBLIC_KEY)
-    header = read_header(package)
+    header = read_package_header(package)
     assert (header.format, header.method.label, header.kdf) == (1, "public_key", None)
     assert header.filename == opened.filename == "records.json"
 
@@ -63,7 +63,7 @@ def test_a_passphrase_package_opens_with_the_passphrase_and_records_its_cost() -
     assert b"Ana" not in package
     opened = open_package(package, passphrase=PASSPHRASE)
     assert (opened.payload, opened.context, opened.method) == (PAYLOAD, CONTEXT, Method.PASSPHRASE)
-    header = read_header(package)
+    header = read_package_header(package)
     assert (header.method.label, header.kdf) == ("passphrase", FAST)
     assert header.filename == opened.filename == "records.json"
 
@@ -75,8 +75,8 @@ def test_packing_twice_differs() -> None:
 
 def test_default_argon2_cost_is_recorded_and_the_name_may_be_empty() -> None:
     package = pack_with_passphrase(b"x", PASSPHRASE, context="c")
-    assert read_header(package).kdf == Argon2Parameters()
-    assert read_header(package).filename == ""
+    assert read_package_header(package).kdf == Argon2Parameters()
+    assert read_package_header(package).filename == ""
     assert open_package(package, passphrase=PASSPHRASE).payload == b"x"
 
 
@@ -126,14 +126,14 @@ def test_wrong_secret_kind_or_context_is_refused_in_plain_words(
 )
 def test_malformed_bytes_are_refused_in_plain_words(package: bytes, message: str) -> None:
     with pytest.raises(MalformedCiphertextError, match=re.escape(message)):
-        read_header(package)
+        read_package_header(package)
     with pytest.raises(DecryptionError, match=re.escape(message)):
         open_package(package, private_key=KEY, passphrase=PASSPHRASE)
 
 
 def test_an_out_of_bounds_argon2_cost_is_refused_before_any_work() -> None:
     package = bytearray(_passphrase_package())
-    memory_at = read_header(bytes(package)).size - 34
+    memory_at = read_package_header(bytes(package)).size - 34
     package[memory_at : memory_at + 4] = (4 * 1024 * 1024).to_bytes(4, "big")
     with pytest.raises(DecryptionError, match="Argon2id memory"):
         open_package(bytes(package), passphrase=PASSPHRASE)

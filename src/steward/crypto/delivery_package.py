@@ -15,8 +15,8 @@ A package is a self-describing header followed by the ciphertext::
        Argon2id key, with the header as associated data.
 
 The whole header, context and name included, is authenticated: a package moved to
-another context, or with any byte changed, does not open. :func:`read_header` tells a recipient
-what a package needs before they try to open it. Plain Python on ``cryptography``.
+another context, or with any byte changed, does not open. :func:`read_package_header`
+tells a recipient what a package needs before they try to open it. Plain Python on ``cryptography``.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ __all__ = [
     "open_package",
     "pack_for_key",
     "pack_with_passphrase",
-    "read_header",
+    "read_package_header",
 ]
 
 MAGIC: Final = b"STWDPKG"
@@ -159,7 +159,7 @@ def pack_with_passphrase(
     return header + AESGCM(derive_key(passphrase, salt, params)).encrypt(nonce, payload, header)
 
 
-def read_header(package: bytes) -> PackageHeader:
+def read_package_header(package: bytes) -> PackageHeader:
     """Parse a package's header without opening it.
 
     Raises:
@@ -213,7 +213,7 @@ def open_package(
             which, never anything secret.
     """
     try:
-        header = read_header(package)
+        header = read_package_header(package)
     except MalformedCiphertextError as error:
         raise DecryptionError(str(error)) from None
     if context is not None and header.context != context:
