@@ -71,7 +71,14 @@ class DeliveryNotFound(StewardError):
 
 
 class DeliveryGone(StewardError):
-    """The delivery expired or was fetched as many times as allowed: HTTP 410."""
+    """The delivery expired or was fetched as many times as allowed: HTTP 410.
+
+    ``reason`` says which, in words (``it expired on ...``).
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"this delivery is no longer available: {reason}")
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -275,7 +282,7 @@ def fetch_delivery(vault: Vault, token: str) -> FetchedPackage:
     current = Delivery.objects.filter(pk=found.pk).first() or found
     reason = _why_not(current, moment) or "it can no longer be fetched"
     _refused(vault, f"delivery/{found.pk}", reason)
-    raise DeliveryGone(f"this delivery is no longer available: {reason}")
+    raise DeliveryGone(reason)
 
 
 def expire_deliveries(vault: Vault, actor: str = "system/jobs") -> int:
