@@ -7,8 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from steward.cli.delivery import KEY_FILE, PASSPHRASE_VARIABLE, PUBLIC_FILE
 from steward.cli.main import app
