@@ -35,19 +35,6 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from steward.crypto.errors import CryptoError, DecryptionError, MalformedCiphertextError
 from steward.crypto.sealed import MIN_PASSPHRASE, SUITE, Argon2Parameters, derive_key
 
-__all__ = [
-    "FORMAT",
-    "MAGIC",
-    "Method",
-    "OpenedPackage",
-    "PackageHeader",
-    "new_passphrase",
-    "open_package",
-    "pack_for_key",
-    "pack_with_passphrase",
-    "read_package_header",
-]
-
 MAGIC: Final = b"STWDPKG"
 FORMAT: Final = 1
 MAX_CONTEXT: Final = 1024
