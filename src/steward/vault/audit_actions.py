@@ -216,3 +216,6 @@ class AuditAction(StrEnum):
 
     TRANSPARENCY_PUBLISH = "transparency.publish"
     """The transparency report for a period was computed and published."""
+
+    DELIVERY_EXPIRE = "delivery.expire"
+    """A delivered package was deleted: past its expiry, or fetched as often as allowed."""
