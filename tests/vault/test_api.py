@@ -79,6 +79,7 @@ def test_the_openapi_schema_lists_every_endpoint(client: Client, city_vault: Vau
         "/api/disclosures/{disclosure_id}",
         "/api/disclosures/{disclosure_id}/document",
         "/api/disclosures/{disclosure_id}/decision",
+        "/api/disclosures/{disclosure_id}/delivery",
         "/api/intake/{dataset}",
         "/api/audit/verify",
         "/api/datasets/{dataset}/queue",

@@ -141,6 +141,21 @@ def test_the_api_opens_and_decides_and_answers_bad_input(city_vault: Vault) -> N
     assert decided.json()["state"] == "approved"
     assert approver.get(f"/api/disclosures/{made_id}/document").content == b"%PDF order"
     assert approver.get("/api/disclosures/nope").status_code == 404
+    too_many = approver.post(
+        f"/api/disclosures/{made_id}/delivery", {"max_fetches": 99}, content_type="application/json"
+    )
+    assert too_many.status_code == 422
+    by_asker = asker.post(
+        f"/api/disclosures/{made_id}/delivery", {}, content_type="application/json"
+    )
+    assert by_asker.status_code == 403
+    sent = approver.post(
+        f"/api/disclosures/{made_id}/delivery", {}, content_type="application/json"
+    )
+    assert sent.status_code == 201, sent.content
+    assert sent.json()["passphrase"]
+    assert sent.json()["link"].startswith("/deliveries/")
+    assert sent.json()["disclosure"]["state"] == "delivered"
 
 
 # -- the authorization matrix ------------------------------------------------------------
@@ -182,6 +197,9 @@ def _calls(client: Client, case: Record, made: str) -> dict[str, Any]:
             {"decision": "approve", "reason": "matrix"},
             content_type=json_,
         ),
+        "API deliver": client.post(
+            f"/api/disclosures/{made}/delivery", {"max_fetches": 2}, content_type=json_
+        ),
         "decide page": client.post(
             f"/staff/disclosures/{made}/decide/", {"decision": "refuse", "reason": "matrix"}
         ),
@@ -198,6 +216,7 @@ ALLOWED = {
     "API document": 200,
     "API open": 201,
     "API decide": 200,
+    "API deliver": 201,
     "decide page": 403,  # the API approved it just before: no longer waiting
 }
 
@@ -227,4 +246,4 @@ def test_every_page_and_endpoint_by_role(city_vault: Vault, name: str) -> None:
         if "document" not in call or not officer:
             assert b"ORDER 4471" not in response.content, call
     stored = DisclosureRequest.objects.get(pk=made)
-    assert stored.state == ("approved" if officer else "requested")
+    assert stored.state == ("delivered" if officer else "requested")

@@ -23,6 +23,8 @@ from steward.vault.api.records import READ_ERRORS
 from steward.vault.api.schemas import ErrorOut
 from steward.vault.runtime import get_vault
 from steward.vault.services.access import InvalidValue
+from steward.vault.services.deliveries import DeliveryError
+from steward.vault.services.disclosure_delivery import deliver_disclosure
 from steward.vault.services.disclosure_register import (
     DisclosureView,
     get_disclosure,
@@ -66,6 +68,16 @@ class DecisionIn(Schema):
         default=None, description="a prohibition of notice ends then"
     )
     prohibition_reason: str = Field(default="", max_length=1000)
+
+
+class DeliverIn(Schema):
+    """How the objections of people are decided before delivery."""
+
+    drop: list[str] = Field(default_factory=list, description="case references left out")
+    confirm: dict[str, str] = Field(
+        default_factory=dict, description="case reference -> why their objection is overruled"
+    )
+    max_fetches: int = Field(default=3, ge=1, le=20)
 
 
 class DisclosedRecordOut(Schema):
@@ -204,3 +216,46 @@ def decide(request: HttpRequest, disclosure_id: str, body: DecisionIn) -> Disclo
         prohibition_reason=body.prohibition_reason,
     )
     return out(view)
+
+
+class DeliveredOut(Schema):
+    """A disclosure just delivered: the link and (without a recipient key) the passphrase,
+    shown this once only; give the passphrase by another channel."""
+
+    disclosure: DisclosureOut
+    link: str
+    passphrase: str | None
+    method: str = Field(description="public_key or passphrase")
+    expires: datetime
+
+
+@router.post(
+    "/disclosures/{disclosure_id}/delivery",
+    response={201: DeliveredOut, **STEP_ERRORS},
+    summary="Deliver an approved disclosure, encrypted",
+    operation_id="deliverDisclosure",
+)
+def deliver(request: HttpRequest, disclosure_id: str, body: DeliverIn) -> Status[DeliveredOut]:
+    """An approver (not the requester) delivers an approved request once the people told
+    have had their time to object, each objection decided (``drop`` or ``confirm``). The
+    package is encrypted to the plan recipient's public key, or under a passphrase
+    answered here once. 403 when the rule refuses; 400 for bad input."""
+    try:
+        done = deliver_disclosure(
+            get_vault(),
+            actor_of(request),
+            disclosure_id,
+            drop=body.drop,
+            confirm=body.confirm,
+            max_fetches=body.max_fetches,
+        )
+    except DeliveryError as error:
+        raise InvalidValue(str(error)) from None
+    answer = DeliveredOut(
+        disclosure=out(done.disclosure),
+        link=done.path,
+        passphrase=done.passphrase,
+        method=done.method,
+        expires=done.expires,
+    )
+    return Status(201, answer)
