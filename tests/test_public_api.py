@@ -151,7 +151,7 @@ SURFACES: dict[str, str] = {
         sweep_retention DatasetCounts dataset_counts
         ImportFileError ImportRefused ImportSource ImportSummary import_file list_imports
         read_import_file RequestClosed RightsQueue
-        DisclosureView decide_disclosure list_disclosures open_disclosure
+        DisclosureView decide_disclosure deliver_disclosure list_disclosures open_disclosure
     """,
     "steward.vault.views": "",
 }

@@ -77,6 +77,17 @@ def test_one_opens_another_approves(vault: Vault, tmp_path: Path) -> None:
     assert "is approved" in done.output
     made.refresh_from_db()
     assert made.state == "approved"
+    own_delivery = run("deliver", str(made.id), who="ana.lima")
+    assert own_delivery.exit_code == 2
+    sent = run("deliver", str(made.id), who="ben.okafor")
+    assert sent.exit_code == 0, sent.output
+    assert "/deliveries/" in sent.output
+    assert "Passphrase, shown once" in sent.output
+    made.refresh_from_db()
+    assert made.state == "delivered"
+    bad = run("deliver", str(made.id), "--confirm", "no-reason", who="ben.okafor")
+    assert bad.exit_code == 2
+    assert "CASE_REFERENCE=REASON" in bad.output
 
 
 def test_user_errors_exit_2_with_a_plain_message(vault: Vault, tmp_path: Path) -> None:

@@ -84,7 +84,9 @@ def test_status_without_keys_is_a_clear_error(tmp_path: Path) -> None:
 def test_unseal_reports_each_failure_by_id_and_keeps_going(keys_dir: Path, tmp_path: Path) -> None:
     public = read_public_key(keys_dir / INTAKE_KEY_FILE)
     good = [seal_submission(f"s{i}", "intake", {"name": f"P{i}"}, public) for i in range(3)]
-    tampered = SealedSubmission("s-bad", "intake", good[0].sealed[:-1] + bytes([good[0].sealed[-1] ^ 1]))
+    tampered = SealedSubmission(
+        "s-bad", "intake", good[0].sealed[:-1] + bytes([good[0].sealed[-1] ^ 1])
+    )
     moved = SealedSubmission("s-moved", "intake", good[1].sealed)  # sealed for another id
     lines = [good[0].to_line(), tampered.to_line(), "not json", moved.to_line()]
     lines += [g.to_line() for g in good[1:]]

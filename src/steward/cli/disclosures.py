@@ -7,6 +7,7 @@ one staff member and approved by another.
     steward disclosures decide ID approve --reason TEXT [--field F] [--record REF] --as OTHER
     steward disclosures decide ID refuse --reason TEXT --as OTHER
     steward disclosures decide ID withdraw --as USER
+    steward disclosures deliver ID [--drop REF] [--confirm REF=REASON] --as OTHER
 
 Every step is taken by a named person: ``--as`` names their staff account, whose password
 is asked for (never an argument), with ``--code`` for roles that need a second factor.
@@ -49,8 +50,8 @@ def _show(view: DisclosureView) -> str:
     )
 
 
-class _BadFile(StewardError):
-    """A document that cannot be read."""
+class _BadInput(StewardError):
+    """A document that cannot be read, or an option written wrong."""
 
 
 def _read(path: Path | None) -> bytes | None:
@@ -59,7 +60,7 @@ def _read(path: Path | None) -> bytes | None:
     try:
         return path.read_bytes()
     except OSError as error:
-        raise _BadFile(f"cannot read the document {path}: {error.strerror}") from None
+        raise _BadInput(f"cannot read the document {path}: {error.strerror}") from None
 
 
 def _utc(moment: datetime | None) -> datetime | None:
@@ -155,6 +156,53 @@ def decide(
             prohibition_reason=prohibition_reason,
         )
     stdout.print(f"Now {_show(done)}.")
+
+
+def _confirmations(pairs: list[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for pair in pairs:
+        record, _, reason = pair.partition("=")
+        if not reason.strip():
+            raise _BadInput("give each --confirm as CASE_REFERENCE=REASON")
+        found[record.strip()] = reason
+    return found
+
+
+@app.command()
+def deliver(
+    disclosure_id: Id,
+    username: As,
+    drop: Annotated[
+        list[str] | None, typer.Option("--drop", help="Leave out a case whose person objected.")
+    ] = None,
+    confirm: Annotated[
+        list[str] | None,
+        typer.Option("--confirm", help="CASE=REASON: keep a case despite its objection."),
+    ] = None,
+    max_fetches: Annotated[int, typer.Option(help="How often the link may be used.")] = 3,
+    code: Code = "",
+    plan: PlanOption = DEFAULT_PLAN,
+    keys_dir: KeysDir = DEFAULT_KEYS_DIR,
+    database_url: DatabaseUrl = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Deliver an approved disclosure, encrypted; the link and any passphrase are shown
+    this once."""
+    with user_errors():
+        confirmed = _confirmations(confirm or [])
+        vault, actor = signed_in(username, code, plan, keys_dir, database_url, data_dir)
+        from steward.vault.services import deliver_disclosure
+
+        done = deliver_disclosure(
+            vault, actor, disclosure_id, drop=drop or [], confirm=confirmed,
+            max_fetches=max_fetches,
+        )  # fmt: skip
+    stdout.print(f"Now {_show(done.disclosure)}.")
+    stdout.print(f"Link for the recipient (until {done.expires:%Y-%m-%d %H:%M} UTC): {done.path}")
+    if done.passphrase:
+        stdout.print(f"Passphrase, shown once; give it by another channel: {done.passphrase}")
+    else:
+        stdout.print("Encrypted to the recipient's public key: no passphrase.")
 
 
 @app.command("list")

@@ -74,6 +74,7 @@ if TYPE_CHECKING:
         purge_records,
     )
     from steward.vault.services.demo_data import create_demo_accounts, load_residents
+    from steward.vault.services.disclosure_delivery import deliver_disclosure
     from steward.vault.services.disclosure_register import DisclosureView, list_disclosures
     from steward.vault.services.disclosures import decide_disclosure, open_disclosure
     from steward.vault.services.erasure import ErasureService, ErasureView
@@ -170,6 +171,7 @@ else:
                 "purge_fields",
                 "purge_records",
             ],
+            "disclosure_delivery": ["deliver_disclosure"],
             "disclosure_register": ["DisclosureView", "list_disclosures"],
             "disclosures": ["decide_disclosure", "open_disclosure"],
             "erasure": ["ErasureService", "ErasureView"],
@@ -264,6 +266,7 @@ __all__ = [
     "create_token",
     "dataset_counts",
     "decide_disclosure",
+    "deliver_disclosure",
     "disable_account",
     "erase_subject",
     "import_file",
