@@ -74,7 +74,17 @@ def test_a_court_order_through_the_pages(city_vault: Vault) -> None:
         "partial",
         ["full_name"],
     )
-    for response in (form, mine, listed, shown, done):
+    page = approver.get(f"/staff/disclosures/{made.id}/")
+    assert "Deliver, encrypted" in body(page)
+    refused = asker.post(f"/staff/disclosures/{made.id}/deliver/", {})
+    assert refused.status_code == 403
+    sent = approver.post(f"/staff/disclosures/{made.id}/deliver/", {})
+    assert sent.status_code == 200
+    assert "/deliveries/" in body(sent)
+    assert 'id="delivery-passphrase"' in body(sent)
+    made.refresh_from_db()
+    assert made.state == "delivered"
+    for response in (form, mine, listed, shown, done, page, sent):
         assert leaked(body(response)) == set()
 
 
@@ -197,6 +207,7 @@ def _calls(client: Client, case: Record, made: str) -> dict[str, Any]:
             {"decision": "approve", "reason": "matrix"},
             content_type=json_,
         ),
+        "deliver page": client.post(f"/staff/disclosures/{made}/deliver/", {}),
         "API deliver": client.post(
             f"/api/disclosures/{made}/delivery", {"max_fetches": 2}, content_type=json_
         ),
@@ -216,7 +227,8 @@ ALLOWED = {
     "API document": 200,
     "API open": 201,
     "API decide": 200,
-    "API deliver": 201,
+    "deliver page": 200,
+    "API deliver": 403,  # the page delivered it just before
     "decide page": 403,  # the API approved it just before: no longer waiting
 }
 

@@ -22,4 +22,9 @@ urlpatterns: list[URLPattern] = [
         staff_disclosures.disclosure_document,
         name="disclosure-document",
     ),
+    path(
+        "disclosures/<uuid:disclosure_id>/deliver/",
+        staff_disclosures.disclosure_deliver,
+        name="disclosure-deliver",
+    ),
 ]

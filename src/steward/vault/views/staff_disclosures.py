@@ -19,6 +19,8 @@ from steward.vault.runtime import get_vault
 from steward.vault.services.access import AccessDenied, InvalidValue, NotFound
 from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import AuditUnavailable
+from steward.vault.services.deliveries import DeliveryError
+from steward.vault.services.disclosure_delivery import deliver_disclosure
 from steward.vault.services.disclosure_register import (
     get_disclosure,
     list_disclosures,
@@ -118,7 +120,8 @@ def disclosure_page(request: HttpRequest, actor: Actor, disclosure_id: UUID) -> 
     except FAILURES as error:
         return service_error(request, error, actor)
     steps = [s.value for s in steps_for(vault, actor, view, clock.now())]
-    context = {"d": view, "steps": steps}
+    objections = any(r.objected and r.released for r in view.records)
+    context = {"d": view, "steps": steps, "objections": objections}
     return page(request, "steward/staff/disclosure.html", context, actor=actor)
 
 
@@ -161,3 +164,31 @@ def disclosure_document(request: HttpRequest, actor: Actor, disclosure_id: UUID)
     response["Content-Disposition"] = f'attachment; filename="{safe}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@require_POST
+@staff_page
+def disclosure_deliver(request: HttpRequest, actor: Actor, disclosure_id: UUID) -> HttpResponse:
+    """Deliver an approved request: the objected records ticked are left out, the
+    others kept with the reason given. The link and any passphrase are shown on this
+    answer only (never stored, never shown again)."""
+    posted = request.POST
+    dropped = posted.getlist("drop")
+    reason = posted.get("confirm_reason", "")
+    objected = [r for r in posted.getlist("objected") if r not in dropped]
+    try:
+        done = deliver_disclosure(
+            get_vault(),
+            actor,
+            disclosure_id,
+            drop=dropped,
+            confirm=dict.fromkeys(objected, reason),
+        )
+    except (InvalidValue, DeliveryError) as error:
+        messages.error(request, f"Not delivered: {error}.")
+        return HttpResponseRedirect(f"{LIST_URL}{disclosure_id}/")
+    except FAILURES as error:
+        return service_error(request, error, actor)
+    link = request.build_absolute_uri(done.path)
+    context = {"done": done, "link": link}
+    return page(request, "steward/staff/disclosure_delivered.html", context, actor=actor)
