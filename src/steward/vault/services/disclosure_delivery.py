@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Final
@@ -20,17 +19,17 @@ from uuid import UUID
 from django.db import transaction
 
 from steward import clock
-from steward.audit import Outcome
 from steward.vault.audit_actions import AuditAction
 from steward.vault.models_egress import DisclosureRequest
 from steward.vault.rules.disclosure import DisclosureStep, decide_step
 from steward.vault.runtime import Vault
-from steward.vault.services.access import AccessDenied, AccessService, InvalidValue
+from steward.vault.services.access import AccessService, InvalidValue
 from steward.vault.services.actors import Actor
-from steward.vault.services.auditing import AuditUnavailable, audit
+from steward.vault.services.auditing import audit
 from steward.vault.services.deliveries import create_delivery
 from steward.vault.services.disclosure_register import (
     DisclosureView,
+    deny_audited,
     load_request,
     pending_of,
     view_of,
@@ -177,10 +176,7 @@ def deliver_disclosure(
                 f"{len(confirmed)} objection(s) overruled",
             )
     if not allowed:
-        with suppress(AuditUnavailable), transaction.atomic():
-            audit(vault, actor=actor.ref, action=AuditAction.DISCLOSURE_DECIDE, obj=target,
-                  outcome=Outcome.DENIED)  # fmt: skip
-        raise AccessDenied(allowed.reason)
+        deny_audited(vault, actor, AuditAction.DISCLOSURE_DECIDE, target, allowed.reason)
     return DeliveredDisclosure(
         view_of(found), made.path, made.passphrase, made.delivery.method, made.delivery.expires
     )

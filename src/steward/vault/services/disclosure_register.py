@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Final
+from typing import Final, NoReturn
 from uuid import UUID
 
 from django.contrib.auth.models import User
@@ -38,6 +38,7 @@ __all__ = [
     "REGISTER_OBJECT",
     "DisclosedRecord",
     "DisclosureView",
+    "deny_audited",
     "get_disclosure",
     "list_disclosures",
     "load_request",
@@ -166,18 +167,23 @@ def _reader_refusal(vault: Vault, actor: Actor) -> str | None:
     return f"the plan does not let the role '{actor.role.id}' handle disclosures"
 
 
+def deny_audited(
+    vault: Vault, actor: Actor, action: AuditAction, target: str, why: str
+) -> NoReturn:
+    """Audit a refused step (best effort: the refusal stands regardless) and refuse.
+
+    Raises:
+        AccessDenied: always, with ``why``.
+    """
+    with suppress(AuditUnavailable), transaction.atomic():
+        audit(vault, actor=actor.ref, action=action, obj=target, outcome=Outcome.DENIED)
+    raise AccessDenied(why)
+
+
 def _checked(vault: Vault, actor: Actor, target: str) -> None:
     why = _reader_refusal(vault, actor)
     if why:
-        with suppress(AuditUnavailable), transaction.atomic():
-            audit(
-                vault,
-                actor=actor.ref,
-                action=AuditAction.DISCLOSURE_READ,
-                obj=target,
-                outcome=Outcome.DENIED,
-            )
-        raise AccessDenied(why)
+        deny_audited(vault, actor, AuditAction.DISCLOSURE_READ, target, why)
 
 
 def list_disclosures(vault: Vault, actor: Actor, *, limit: int = 200) -> list[DisclosureView]:

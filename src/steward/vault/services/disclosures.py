@@ -19,9 +19,8 @@ payload and the delivery are :mod:`steward.vault.services.disclosure_delivery`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import suppress
 from datetime import datetime
-from typing import Final, NoReturn
+from typing import Final
 from uuid import UUID, uuid4
 
 from django.db import transaction
@@ -46,10 +45,11 @@ from steward.vault.rules.staff_standing import StaffStanding
 from steward.vault.runtime import Vault
 from steward.vault.services.access import AccessDenied, InvalidValue, NotFound
 from steward.vault.services.actors import Actor
-from steward.vault.services.auditing import AuditUnavailable, audit
+from steward.vault.services.auditing import audit
 from steward.vault.services.consents import consent_states_of
 from steward.vault.services.disclosure_register import (
     DisclosureView,
+    deny_audited,
     load_request,
     pending_of,
     view_of,
@@ -126,13 +126,6 @@ def _records(actor: Actor, dataset: str, references: Sequence[str]) -> list[Reco
     return list(rows.values())
 
 
-def _deny(vault: Vault, actor: Actor, action: AuditAction, target: str, why: str) -> NoReturn:
-    """Audit a refused step (best effort: the refusal stands regardless) and refuse."""
-    with suppress(AuditUnavailable), transaction.atomic():
-        audit(vault, actor=actor.ref, action=action, obj=target, outcome=Outcome.DENIED)
-    raise AccessDenied(why)
-
-
 def open_disclosure(
     vault: Vault,
     actor: Actor,
@@ -166,7 +159,7 @@ def open_disclosure(
     except KeyError:
         raise NotFound(f"there is no dataset '{dataset}'") from None
     if actor.user_id is None:
-        _deny(vault, actor, AuditAction.DISCLOSURE_REQUEST, f"dataset/{dataset}",
+        deny_audited(vault, actor, AuditAction.DISCLOSURE_REQUEST, f"dataset/{dataset}",
               "a disclosure is asked for by a person with a staff account")  # fmt: skip
     rows = _records(actor, dataset, records)
     reference = _text(legal_reference, "legal reference")
@@ -290,7 +283,7 @@ def decide_disclosure(
                 purpose=f"{wanted.value}: {found.compliance}",
             )
     if not allowed:
-        _deny(vault, actor, AuditAction.DISCLOSURE_DECIDE, target, allowed.reason)
+        deny_audited(vault, actor, AuditAction.DISCLOSURE_DECIDE, target, allowed.reason)
     return view_of(found)
 
 
@@ -345,7 +338,7 @@ def read_document(vault: Vault, actor: Actor, disclosure_id: UUID | str) -> tupl
         vault.plan, standing_of(actor), DisclosureStep.READ_DOCUMENT, pending_of(found)
     )
     if not allowed:
-        _deny(vault, actor, AuditAction.DISCLOSURE_READ, target, allowed.reason)
+        deny_audited(vault, actor, AuditAction.DISCLOSURE_READ, target, allowed.reason)
     if not found.document:
         raise NotFound("this request has no document")
     _, place = document_place(found.id)
