@@ -94,6 +94,7 @@ def test_a_court_order_is_asked_approved_by_another_and_delivered_encrypted(
         }
     ]
     made.refresh_from_db()
+    assert made.decided_by is not None
     assert (made.state, made.requested_by.username, made.decided_by.username) == (
         "delivered",
         "ana.lima",
