@@ -57,6 +57,7 @@ def test_a_court_order_through_the_pages(city_vault: Vault) -> None:
     approver, _ = signed_in(city_vault, "ben", "privacy_officer")
     listed = approver.get("/staff/disclosures/")
     assert str(made.id)[:8] in body(listed)
+    assert '<a href="/staff/disclosures/">Disclosures</a>' in body(listed)
     shown = approver.get(f"/staff/disclosures/{made.id}/")
     assert 'value="approve"' in body(shown)
     document = approver.get(f"/staff/disclosures/{made.id}/document/")

@@ -14,8 +14,9 @@ from steward.vault.services.rights_requests import open_counts
 
 def vault_context(request: HttpRequest) -> dict[str, Any]:
     """The organization's name and the privacy officer, for page headers and footers, and
-    the roles that handle erasures and rights requests (for the staff navigation), with
-    the number of overdue rights requests (counted only when a page shows it)."""
+    the roles that handle erasures, disclosures and rights requests (for the staff
+    navigation), with the number of overdue rights requests (counted only when a page
+    shows it)."""
     del request
     plan = get_vault().plan
     organization = plan.organization
@@ -24,5 +25,11 @@ def vault_context(request: HttpRequest) -> dict[str, Any]:
         "privacy_officer": organization.privacy_officer,
         "erasure_roles": frozenset(erasure_requesters(plan)) | frozenset(erasure_approvers(plan)),
         "rights_roles": frozenset(rights_officer_roles(plan)),
+        "disclosure_roles": frozenset(
+            r.id
+            for r in plan.roles
+            if plan.disclosure is not None
+            and (r.id in plan.disclosure.approver_roles or not r.export.empty)
+        ),
         "rights_overdue": lambda: open_counts(clock.now()).overdue,
     }
