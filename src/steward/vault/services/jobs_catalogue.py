@@ -40,6 +40,7 @@ from steward.vault.services.backups_format import prepare_backup_dir, stored_bac
 from steward.vault.services.backups_verify import verify_backup
 from steward.vault.services.checkpoints import checkpoint_if_due, configured_policy
 from steward.vault.services.code_sign_in import CODE_ATTEMPT_PRUNING
+from steward.vault.services.disclosure_notices import DISCLOSURE_NOTICES
 from steward.vault.services.jobs import Job, JobContext, JobFailed, JobRegistry, Schedule
 from steward.vault.services.retention_sweep import RETENTION_SWEEP
 from steward.vault.services.web_log_pruning import WEB_LOG_PRUNING
@@ -156,5 +157,6 @@ def standard_jobs() -> JobRegistry:
             RETENTION_SWEEP,
             WEB_LOG_PRUNING,
             CODE_ATTEMPT_PRUNING,
+            DISCLOSURE_NOTICES,
         ]
     )
