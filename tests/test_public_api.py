@@ -97,8 +97,8 @@ SURFACES: dict[str, str] = {
     "steward.policy.model": """
         ASSIGNING_SCOPES AccountClosure Action Backups Cases CategoryDefinition Complaints Contact
         Contract ContractKind Cookie Dataset DatasetKind DatasetRouting Delivery Disclosure
-        ErasureApproval ExpiryAction FieldSpec Governance Grant HostedBy Hosting Identifier
-        IdentifierRole
+        EmailNotice ErasureApproval ExpiryAction FieldSpec Governance Grant HostedBy Hosting
+        Identifier IdentifierRole
         Incidents InputKind Jurisdiction Lawfulness LegalBasis LegalGround Location LogField
         MINIMAL_LOG_FIELDS Masking Minors MinorsPolicy Notification Operations Organization
         OrganizationKind Origin OversightBody Plan PlanModel Purpose Questionnaire Recipient

@@ -75,6 +75,73 @@ class ServerConfig:
         )
 
 
+EMAIL_BACKENDS = {
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}
+EMAIL_SECURITY = ("starttls", "tls", "none")
+
+
+@dataclass(frozen=True)
+class EmailConfig:
+    """How the vault sends email (notices of disclosure): through Django's mail framework.
+
+    ``STEWARD_EMAIL`` is ``file`` (the default: each message is written to a file in
+    ``STEWARD_EMAIL_DIR``, ``<data dir>/outbox``, for a relay or a person to pick up)
+    or ``smtp`` (``STEWARD_EMAIL_HOST``, ``STEWARD_EMAIL_PORT``, ``STEWARD_EMAIL_USER``,
+    ``STEWARD_EMAIL_PASSWORD``, ``STEWARD_EMAIL_SECURITY``: ``starttls`` (default),
+    ``tls`` or ``none``). ``STEWARD_EMAIL_FROM`` is the sender; ``STEWARD_PUBLIC_URL``
+    the address people reach the vault at, named in the message so they can sign in.
+    """
+
+    backend: str = EMAIL_BACKENDS["file"]
+    outbox: Path = Path("steward-data") / "outbox"
+    host: str = "localhost"
+    port: int = 587
+    user: str = ""
+    password: str = field(default="", repr=False)
+    security: str = "starttls"
+    sender: str = "steward@localhost"
+    public_url: str = ""
+    timeout: int = 10
+
+    @classmethod
+    def from_environ(
+        cls, environ: dict[str, str] | None = None, data_dir: Path | None = None
+    ) -> EmailConfig:
+        """Read the ``STEWARD_EMAIL*`` and ``STEWARD_PUBLIC_URL`` variables.
+
+        Raises:
+            StewardError: an unknown ``STEWARD_EMAIL`` or ``STEWARD_EMAIL_SECURITY``, a
+                port that is not a whole number from 1 to 65535, or a public URL that is
+                not http(s).
+        """
+        env = dict(os.environ if environ is None else environ)
+        base = data_dir or Path(env.get("STEWARD_DATA_DIR", "steward-data"))
+        kind = env.get("STEWARD_EMAIL", "file").strip() or "file"
+        if kind not in EMAIL_BACKENDS:
+            raise StewardError(f"STEWARD_EMAIL must be file or smtp, not '{kind[:20]}'")
+        security = env.get("STEWARD_EMAIL_SECURITY", "starttls").strip() or "starttls"
+        if security not in EMAIL_SECURITY:
+            raise StewardError(
+                f"STEWARD_EMAIL_SECURITY must be starttls, tls or none, not '{security[:20]}'"
+            )
+        public_url = env.get("STEWARD_PUBLIC_URL", "").strip().rstrip("/")
+        if public_url and urlparse(public_url).scheme not in ("http", "https"):
+            raise StewardError("STEWARD_PUBLIC_URL must start with https:// (or http://)")
+        return cls(
+            backend=EMAIL_BACKENDS[kind],
+            outbox=Path(env.get("STEWARD_EMAIL_DIR", "") or base / "outbox"),
+            host=env.get("STEWARD_EMAIL_HOST", "localhost").strip() or "localhost",
+            port=whole_number(env, "STEWARD_EMAIL_PORT", 587, least=1, most=65535),
+            user=env.get("STEWARD_EMAIL_USER", ""),
+            password=env.get("STEWARD_EMAIL_PASSWORD", ""),
+            security=security,
+            sender=env.get("STEWARD_EMAIL_FROM", "").strip() or "steward@localhost",
+            public_url=public_url,
+        )
+
+
 def lockout_policy(env: dict[str, str]) -> LockoutPolicy:
     """The sign-in lockout limits from ``STEWARD_LOCKOUT_*``, defaults for those unset.
 

@@ -6,6 +6,7 @@ from csp.constants import NONE, SELF
 
 from steward.server.config import (
     AuditCheckpointConfig,
+    EmailConfig,
     ServerConfig,
     database_settings,
     secret_key,
@@ -13,6 +14,7 @@ from steward.server.config import (
 
 CONFIG = ServerConfig.from_environ()
 AUDIT_CHECKPOINTS = AuditCheckpointConfig.from_environ()
+EMAIL = EmailConfig.from_environ(data_dir=CONFIG.data_dir)
 
 SECRET_KEY = secret_key(CONFIG.keys_dir)
 DEBUG = CONFIG.debug
@@ -170,6 +172,22 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = False
 
 OTP_TOTP_ISSUER = "Steward"
+
+# Email (notices of disclosure to the people concerned), through Django's mail framework:
+# written to files in STEWARD_EMAIL_DIR (<data dir>/outbox) by default, or sent by SMTP
+# with STEWARD_EMAIL=smtp and STEWARD_EMAIL_HOST, _PORT, _USER, _PASSWORD, _SECURITY.
+# Messages name no personal value but the address they go to (docs/egress-notice.md).
+EMAIL_BACKEND = EMAIL.backend
+EMAIL_FILE_PATH = str(EMAIL.outbox)
+EMAIL_HOST = EMAIL.host
+EMAIL_PORT = EMAIL.port
+EMAIL_HOST_USER = EMAIL.user
+EMAIL_HOST_PASSWORD = EMAIL.password
+EMAIL_USE_TLS = EMAIL.security == "starttls"
+EMAIL_USE_SSL = EMAIL.security == "tls"
+EMAIL_TIMEOUT = EMAIL.timeout
+DEFAULT_FROM_EMAIL = EMAIL.sender
+STEWARD_PUBLIC_URL = EMAIL.public_url
 
 # The vault's own web log (steward.server.web_log): one line per page or API request
 # with only what the plan's operations.web_logs.keep lists, one file a day, pruned by

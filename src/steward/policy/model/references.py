@@ -65,12 +65,38 @@ def find_reference_errors(plan: Plan) -> list[tuple[Location, str]]:
         errors += _unknown(
             ("disclosure", "approver_roles"), plan.disclosure.approver_roles, roles, "role"
         )
+        errors += _email_notice_errors(plan)
     erasure = plan.rights.erasure_approval
     if erasure is not None:
         for key in ("requester_roles", "approver_roles"):
             at = ("rights", "erasure_approval", key)
             errors += _unknown(at, getattr(erasure, key), roles, "role")
     return errors
+
+
+def _email_notice_errors(plan: Plan) -> list[tuple[Location, str]]:
+    """``disclosure.notify_by_email`` names a field some dataset declares, and purposes
+    that field serves."""
+    email = plan.disclosure.notify_by_email if plan.disclosure is not None else None
+    if email is None:
+        return []
+    at: Location = ("disclosure", "notify_by_email")
+    fields = {s.name for d in plan.datasets for s in d.fields}
+    errors = _unknown((*at, "field"), [email.field], fields, "field", True)
+    if errors:
+        return errors
+    served = {
+        purpose
+        for dataset in plan.datasets
+        for spec in dataset.fields
+        if spec.name == email.field
+        for purpose in spec.purposes
+    }
+    return [
+        ((*at, "purposes", index), f"field '{email.field}' does not serve purpose '{purpose}'")
+        for index, purpose in enumerate(email.purposes)
+        if purpose not in served
+    ]
 
 
 def _built_in_ids() -> set[str]:

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from pydantic import Field, field_validator
 
-from steward.policy.duration import DurationField
+from steward.policy.duration import Duration, DurationField
 from steward.policy.model.common import Identifier, Jurisdiction, PlanModel, Text
 
 
@@ -134,6 +134,28 @@ class Notification(StrEnum):
     NEVER = "never"
 
 
+DEFAULT_OBJECTION_PERIOD = Duration(14, "d")
+"""How long a notified person has to object before delivery, when the plan says nothing."""
+SHORTEST_OBJECTION_PERIOD = Duration(1, "d")
+LONGEST_OBJECTION_PERIOD = Duration(1, "y")
+
+
+class EmailNotice(PlanModel):
+    """The contact field a notice of disclosure may also be emailed to.
+
+    The notice always reaches the person's own page. It is emailed too only when one of
+    their records holds ``field`` and that record still serves one of ``purposes`` (any
+    purpose of the field when the list is empty): a consent the person withdrew is
+    never used to write to them.
+    """
+
+    field: Identifier = Field(description="A field holding an email address (e.g. email).")
+    purposes: list[Identifier] = Field(
+        default_factory=list,
+        description="Purposes of that field whose use covers a notice; empty: any of them.",
+    )
+
+
 class Delivery(PlanModel):
     """How disclosed data travels."""
 
@@ -150,6 +172,16 @@ class Disclosure(PlanModel):
         default=True, description="Someone other than the requester approves."
     )
     notify_subject: Notification = Notification.UNLESS_PROHIBITED
+    objection_period: DurationField | None = Field(
+        default=DEFAULT_OBJECTION_PERIOD,
+        description="The time a notified person has to object before their data is "
+        "delivered (from 1 day to 1 year); null: delivery need not wait.",
+    )
+    notify_by_email: EmailNotice | None = Field(
+        default=None,
+        description="The contact field notices may also be emailed to; none: the "
+        "person's own page only.",
+    )
     delivery: Delivery = Field(default_factory=Delivery)
     keep_register: bool = Field(default=True, description="Every disclosure is registered.")
     publish_sharing_policy: bool = True
@@ -160,3 +192,15 @@ class Disclosure(PlanModel):
     own_rights_statement: Text | None = Field(
         default=None, description="When data may be disclosed to protect the organization."
     )
+
+    @field_validator("objection_period")
+    @classmethod
+    def _objection_period_in_range(cls, value: Duration | None) -> Duration | None:
+        if value is not None and not (
+            SHORTEST_OBJECTION_PERIOD <= value <= LONGEST_OBJECTION_PERIOD
+        ):
+            raise ValueError(
+                f"objection_period must be from {SHORTEST_OBJECTION_PERIOD.describe()} "
+                f"to {LONGEST_OBJECTION_PERIOD.describe()}, not {value.describe()}"
+            )
+        return value

@@ -43,6 +43,7 @@ from steward.vault.services.backups_verify import verify_backup
 from steward.vault.services.checkpoints import checkpoint_if_due, configured_policy
 from steward.vault.services.code_sign_in import CODE_ATTEMPT_PRUNING
 from steward.vault.services.deliveries import DELIVERY_EXPIRY
+from steward.vault.services.disclosure_notices import DISCLOSURE_NOTICES
 from steward.vault.services.jobs import Job, JobContext, JobFailed, JobRegistry, Schedule
 from steward.vault.services.retention_sweep import RETENTION_SWEEP
 from steward.vault.services.web_log_pruning import WEB_LOG_PRUNING
@@ -160,5 +161,6 @@ def standard_jobs() -> JobRegistry:
             WEB_LOG_PRUNING,
             CODE_ATTEMPT_PRUNING,
             DELIVERY_EXPIRY,
+            DISCLOSURE_NOTICES,
         ]
     )
