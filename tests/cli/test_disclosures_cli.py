@@ -12,12 +12,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from typer.testing import CliRunner
 
 from steward.cli.main import app
+from steward.clock import ManualClock
 from steward.vault.models_egress import DisclosureRequest
 from steward.vault.runtime import Vault, use_vault
 from tests.vault.conftest import CITY, make_vault
+from tests.vault.disclosure_support import OBJECTION_TIME, clock
 from tests.vault.test_staff_support import PASSWORD, add_case, code_for, make_staff
 
 runner = CliRunner()
+__all__ = ["clock"]
 
 
 @pytest.fixture
@@ -49,7 +52,7 @@ def run(*args: str, who: str, password: str = PASSWORD):
     return result
 
 
-def test_one_opens_another_approves(vault: Vault, tmp_path: Path) -> None:
+def test_one_opens_another_approves(vault: Vault, tmp_path: Path, clock: ManualClock) -> None:
     case = add_case(vault)
     order = tmp_path / "order.pdf"
     order.write_bytes(b"%PDF order")
@@ -77,6 +80,10 @@ def test_one_opens_another_approves(vault: Vault, tmp_path: Path) -> None:
     assert "is approved" in done.output
     made.refresh_from_db()
     assert made.state == "approved"
+    early = run("deliver", str(made.id), who="ben.okafor")
+    assert early.exit_code == 2
+    assert "time the plan gives them to object" in early.output
+    clock.advance(OBJECTION_TIME)
     own_delivery = run("deliver", str(made.id), who="ana.lima")
     assert own_delivery.exit_code == 2
     sent = run("deliver", str(made.id), who="ben.okafor")

@@ -4,11 +4,14 @@ approved disclosure's payload. (No tests here.)"""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from datetime import timedelta
 from typing import Any
 
+import pytest
 from django.contrib.auth.models import User
 
+from steward.clock import ManualClock, use_clock
 from steward.vault.models import Record
 from steward.vault.models_egress import DisclosureRequest
 from steward.vault.runtime import Vault
@@ -16,6 +19,18 @@ from steward.vault.services.actors import Actor
 from steward.vault.services.disclosure_delivery import disclosure_payload
 from steward.vault.services.disclosures import decide_disclosure, open_disclosure
 from tests.vault.erasure_support import staff_actor
+
+OBJECTION_TIME = timedelta(days=15)
+"""Past the city plan's objection period (14 days): delivery may go ahead."""
+
+
+@pytest.fixture
+def clock() -> Iterator[ManualClock]:
+    """The process's clock, standing at the real time until a test moves it."""
+    manual = ManualClock()
+    with use_clock(manual):
+        yield manual
+
 
 COURT: dict[str, Any] = {
     "ground": "court_order",

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from steward import clock
+from steward import clock as steward_clock
+from steward.clock import ManualClock
 from steward.crypto import open_package, public_key_to_text
 from steward.vault.models import Record
 from steward.vault.models_egress import Delivery, DisclosureItem, DisclosureRequest
@@ -20,10 +21,11 @@ from steward.vault.services.access import AccessDenied, InvalidValue
 from steward.vault.services.disclosure_delivery import deliver_disclosure
 from steward.vault.services.disclosures import open_disclosure
 from tests.vault.conftest import CITY, make_vault
-from tests.vault.disclosure_support import COURT, approved, officer
+from tests.vault.disclosure_support import COURT, OBJECTION_TIME, approved, clock, officer
 from tests.vault.own_choices_support import audit_entries, resident
 from tests.vault.test_staff_support import DISTINCT, add_case, leaked
 
+__all__ = ["clock"]
 OTHER = {**DISTINCT, "full_name": "Bartholomew Ng", "email": "bart.ng@example.org"}
 
 
@@ -33,7 +35,7 @@ def cases(city_vault: Vault) -> tuple[Record, Record]:
 
 
 def test_an_approver_delivers_under_a_passphrase_and_nothing_is_stored_in_clear(
-    city_vault: Vault, cases: tuple[Record, Record]
+    city_vault: Vault, cases: tuple[Record, Record], clock: ManualClock
 ) -> None:
     vault = city_vault
     asker = officer(vault, "officer_asks")
@@ -44,6 +46,9 @@ def test_an_approver_delivers_under_a_passphrase_and_nothing_is_stored_in_clear(
     with pytest.raises(AccessDenied, match="cannot be delivered"):
         deliver_disclosure(vault, officer(vault, "officer_approves"), made.id)
     disclosure, approver = approved(vault, [cases[0]], ["email"])
+    with pytest.raises(AccessDenied, match="time the plan gives them to object"):
+        deliver_disclosure(vault, approver, disclosure.id)
+    clock.advance(OBJECTION_TIME)
     with pytest.raises(AccessDenied, match="someone other than the person who asked"):
         deliver_disclosure(vault, asker, disclosure.id)
     assert not Delivery.objects.exists()
@@ -68,12 +73,13 @@ def test_an_approver_delivers_under_a_passphrase_and_nothing_is_stored_in_clear(
 
 
 def test_objections_are_dropped_or_overruled_with_a_reason(
-    city_vault: Vault, cases: tuple[Record, Record]
+    city_vault: Vault, cases: tuple[Record, Record], clock: ManualClock
 ) -> None:
     vault = city_vault
     disclosure, approver = approved(vault, list(cases), ["full_name"])
+    clock.advance(OBJECTION_TIME)
     DisclosureItem.objects.filter(disclosure=disclosure, record=cases[1]).update(
-        objected=clock.now()
+        objected=steward_clock.now()
     )
     with pytest.raises(AccessDenied, match="1 objection"):
         deliver_disclosure(vault, approver, disclosure.id)
@@ -91,11 +97,12 @@ def test_objections_are_dropped_or_overruled_with_a_reason(
 
 
 def test_an_overruled_objection_is_kept_in_the_register(
-    city_vault: Vault, cases: tuple[Record, Record]
+    city_vault: Vault, cases: tuple[Record, Record], clock: ManualClock
 ) -> None:
     disclosure, approver = approved(city_vault, list(cases), ["full_name"])
+    clock.advance(OBJECTION_TIME)
     DisclosureItem.objects.filter(disclosure=disclosure, record=cases[1]).update(
-        objected=clock.now()
+        objected=steward_clock.now()
     )
     done = deliver_disclosure(
         city_vault,
@@ -131,7 +138,7 @@ def keyed(db: None, tmp_path: Path) -> Iterator[tuple[Vault, X25519PrivateKey]]:
 
 
 def test_a_recipient_with_a_public_key_gets_a_package_only_they_open(
-    keyed: tuple[Vault, X25519PrivateKey],
+    keyed: tuple[Vault, X25519PrivateKey], clock: ManualClock
 ) -> None:
     vault, private = keyed
     record, _, _ = resident(vault)
@@ -139,6 +146,7 @@ def test_a_recipient_with_a_public_key_gets_a_package_only_they_open(
         vault, [record], ["email"], ground="consent", recipient="mail_house", party="",
         legal_reference="",
     )  # fmt: skip
+    clock.advance(OBJECTION_TIME)
     done = deliver_disclosure(vault, approver, disclosure.id)
     assert (done.method, done.passphrase) == ("public_key", None)
     opened = open_package(bytes(Delivery.objects.get().package or b""), private_key=private)

@@ -11,12 +11,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from steward.clock import ManualClock
 from steward.vault.models import Record
 from steward.vault.models_egress import DisclosureRequest
 from steward.vault.runtime import Vault
-from tests.vault.disclosure_support import COURT
+from tests.vault.disclosure_support import COURT, OBJECTION_TIME, clock
 from tests.vault.test_staff_support import add_case, body, leaked, signed_in
 
+__all__ = ["clock"]
 ORDER = b"%PDF ORDER 4471 of the Riverton Superior Court"
 
 
@@ -32,7 +34,7 @@ def _open_form(case: Record, **extra: Any) -> dict[str, Any]:
     }
 
 
-def test_a_court_order_through_the_pages(city_vault: Vault) -> None:
+def test_a_court_order_through_the_pages(city_vault: Vault, clock: ManualClock) -> None:
     case = add_case(city_vault, team="north")
     asker, _ = signed_in(city_vault, "ana", "privacy_officer")
     form = asker.get("/staff/disclosures/new/")
@@ -77,6 +79,10 @@ def test_a_court_order_through_the_pages(city_vault: Vault) -> None:
     )
     page = approver.get(f"/staff/disclosures/{made.id}/")
     assert "Deliver, encrypted" in body(page)
+    early = approver.post(f"/staff/disclosures/{made.id}/deliver/", {})
+    assert early.status_code == 403
+    assert "time the plan gives them to object" in body(early)
+    clock.advance(OBJECTION_TIME)
     refused = asker.post(f"/staff/disclosures/{made.id}/deliver/", {})
     assert refused.status_code == 403
     sent = approver.post(f"/staff/disclosures/{made.id}/deliver/", {})
@@ -108,7 +114,9 @@ def test_bad_input_on_the_pages_is_answered_plainly(city_vault: Vault) -> None:
     assert gone.status_code == 404
 
 
-def test_the_api_opens_and_decides_and_answers_bad_input(city_vault: Vault) -> None:
+def test_the_api_opens_and_decides_and_answers_bad_input(
+    city_vault: Vault, clock: ManualClock
+) -> None:
     case = add_case(city_vault, team="north")
     asker, _ = signed_in(city_vault, "ana", "privacy_officer")
     approver, _ = signed_in(city_vault, "ben", "privacy_officer")
@@ -156,6 +164,7 @@ def test_the_api_opens_and_decides_and_answers_bad_input(city_vault: Vault) -> N
         f"/api/disclosures/{made_id}/delivery", {"max_fetches": 99}, content_type="application/json"
     )
     assert too_many.status_code == 422
+    clock.advance(OBJECTION_TIME)
     by_asker = asker.post(
         f"/api/disclosures/{made_id}/delivery", {}, content_type="application/json"
     )
@@ -191,10 +200,10 @@ def test_the_matrix_covers_every_staff_role(city_vault: Vault) -> None:
     assert {p.role for p in PERSONAS.values()} == {r.id for r in city_vault.plan.roles if r.staff}
 
 
-def _calls(client: Client, case: Record, made: str) -> dict[str, Any]:
+def _calls(client: Client, case: Record, made: str, clock: ManualClock) -> dict[str, Any]:
     json_ = "application/json"
     opened = {"dataset": "service_request", "records": [str(case.id)], "fields": ["full_name"]}
-    return {
+    before = {
         "list page": client.get("/staff/disclosures/"),
         "request page": client.get(f"/staff/disclosures/{made}/"),
         "document page": client.get(f"/staff/disclosures/{made}/document/"),
@@ -208,6 +217,9 @@ def _calls(client: Client, case: Record, made: str) -> dict[str, Any]:
             {"decision": "approve", "reason": "matrix"},
             content_type=json_,
         ),
+    }
+    clock.advance(OBJECTION_TIME)
+    return before | {
         "deliver page": client.post(f"/staff/disclosures/{made}/deliver/", {}),
         "API deliver": client.post(
             f"/api/disclosures/{made}/delivery", {"max_fetches": 2}, content_type=json_
@@ -235,7 +247,7 @@ ALLOWED = {
 
 
 @pytest.mark.parametrize("name", list(PERSONAS))
-def test_every_page_and_endpoint_by_role(city_vault: Vault, name: str) -> None:
+def test_every_page_and_endpoint_by_role(city_vault: Vault, name: str, clock: ManualClock) -> None:
     persona = PERSONAS[name]
     case = add_case(city_vault, team="north")
     asker, _ = signed_in(city_vault, "asker", "privacy_officer")
@@ -246,7 +258,7 @@ def test_every_page_and_endpoint_by_role(city_vault: Vault, name: str) -> None:
     made = str(DisclosureRequest.objects.get().id)
     assert opened.status_code == 302
     client, _ = signed_in(city_vault, "someone", persona.role, team=persona.team)
-    answers = _calls(client, case, made)
+    answers = _calls(client, case, made, clock)
     officer = persona.role == "privacy_officer"
     for call, response in answers.items():
         expected = ALLOWED[call] if officer else 403

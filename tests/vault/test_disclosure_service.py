@@ -12,7 +12,7 @@ from django.db import DatabaseError
 
 from steward import clock
 from steward.vault.models import AuditEntryRow, Record
-from steward.vault.models_egress import DisclosureItem, DisclosureRequest
+from steward.vault.models_egress import DisclosureItem, DisclosureNotice, DisclosureRequest
 from steward.vault.runtime import Vault
 from steward.vault.services.access import AccessDenied, InvalidValue, NotFound
 from steward.vault.services.auditing import AuditUnavailable
@@ -77,7 +77,6 @@ def test_a_court_order_is_approved_by_another_officer_and_nothing_leaves_before(
     assert (view.state, view.compliance, view.decided_by) == ("approved", "full", "approver")
     assert view.fields_released == ("full_name", "email", "district")
     assert all(r.released for r in view.records)
-    assert view.deliver_after is not None
     payload = payload_rows(vault, DisclosureRequest.objects.get(pk=made), approver)
     assert (payload["ground"], payload["legal_reference"]) == ("court_order", "CV-1")
     assert payload["request"] == made
@@ -89,9 +88,15 @@ def test_a_court_order_is_approved_by_another_officer_and_nothing_leaves_before(
         "disclosure.request",
         "dataset.export",  # the refused payload before approval
         "disclosure.decide",
+        "disclosure.notice",
         "disclosure.decide",
         "dataset.export",
     ]
+    notices = DisclosureNotice.objects.filter(disclosure_id=made)
+    assert len(notices) == 2
+    assert all(n.sent is not None for n in notices)  # each person is told at approval
+    assert view.deliver_after is not None
+    assert view.deliver_after - view.decided_at == timedelta(days=14)  # time to object
     assert leaked(audit_text()) == set()
 
 

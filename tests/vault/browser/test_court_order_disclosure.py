@@ -1,6 +1,7 @@
 """End to end in a real browser: a privacy officer opens a court-order disclosure with
-the order attached, may not approve it herself, a second officer approves and delivers
-it, and the recipient downloads an encrypted package only the passphrase opens."""
+the order attached, may not approve it herself, a second officer approves it (the person
+is told), delivers it once the time to object has passed, and the recipient downloads an
+encrypted package only the passphrase opens."""
 
 from __future__ import annotations
 
@@ -12,14 +13,17 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from steward.audit import verify_log
+from steward.clock import ManualClock
 from steward.crypto import open_package
-from steward.vault.models_egress import Delivery, DisclosureRequest
+from steward.vault.models_egress import Delivery, DisclosureNotice, DisclosureRequest
 from steward.vault.runtime import Vault
 from steward.vault.services.accounts import create_account
 from tests.vault.browser.conftest import acknowledge_plan, first_sign_in
+from tests.vault.disclosure_support import OBJECTION_TIME, clock
 from tests.vault.test_staff_support import DISTINCT, add_case
 
 pytestmark = pytest.mark.browser
+__all__ = ["clock"]
 ORDER = b"%PDF-1.7 Order of the Riverton Superior Court, case CV-2026-118"
 
 
@@ -30,7 +34,7 @@ def _sign_in(page: Page, server: LiveServer, vault: Vault, username: str) -> Non
 
 
 def test_a_court_order_is_asked_approved_by_another_and_delivered_encrypted(
-    page: Page, live_server: LiveServer, live_city_vault: Vault
+    page: Page, live_server: LiveServer, live_city_vault: Vault, clock: ManualClock
 ) -> None:
     case = add_case(live_city_vault, team="north")
 
@@ -73,6 +77,11 @@ def test_a_court_order_is_asked_approved_by_another_and_delivered_encrypted(
     page.locator("#reason").fill("The order is signed and names these fields")
     page.get_by_role("button", name="Approve").click()
     expect(page.get_by_role("heading", name="approved")).to_be_visible()
+    assert DisclosureNotice.objects.get(disclosure=made).sent is not None  # the person is told
+
+    # After the time the person has to object, the second officer delivers.
+    clock.advance(OBJECTION_TIME)
+    page.reload()
     page.get_by_role("button", name="Deliver, encrypted").click()
     link = page.locator("#delivery-link").inner_text()
     passphrase = page.locator("#delivery-passphrase").inner_text()

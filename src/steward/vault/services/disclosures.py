@@ -47,6 +47,7 @@ from steward.vault.services.access import AccessDenied, InvalidValue, NotFound
 from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import audit
 from steward.vault.services.consents import consent_states_of
+from steward.vault.services.disclosure_notices import owe_notices
 from steward.vault.services.disclosure_register import (
     DisclosureView,
     deny_audited,
@@ -234,7 +235,10 @@ def decide_disclosure(
     """Approve (keeping ``fields`` of ``records`` when given: a narrowing), refuse or
     withdraw a waiting request. An approval or refusal needs a reason. An approval is
     decided again on the narrowed request with the consent answers of now, and may
-    record a prohibition of notice (its end and reason).
+    record a prohibition of notice (its end and reason). An approval owes each person
+    of a released record a notice (:func:`~steward.vault.services.disclosure_notices.
+    owe_notices`: sent now, or held until the prohibition ends) and sets
+    ``deliver_after``: after the plan's ``objection_period`` when someone is told now.
 
     Raises:
         NotFound: no such request.
@@ -259,11 +263,18 @@ def decide_disclosure(
         target = f"disclosure/{found.id}"
         allowed = decide_step(vault.plan, standing_of(actor), wanted, pending_of(found), now=now)
         if allowed and wanted is DisclosureStep.APPROVE:
-            _approve(vault, actor, found, fields, records, now)
             why = prohibition_refusal(vault.plan, prohibited_until, prohibition_reason, now)
             if why:
                 raise InvalidValue(why)
-            found.deliver_after = now
+            _approve(vault, actor, found, fields, records, now)
+            owed = owe_notices(
+                vault,
+                found,
+                at=now,
+                prohibited_until=prohibited_until,
+                prohibition_reason=prohibition_reason,
+            )
+            found.deliver_after = owed.deliver_after or now
         if allowed:
             found.state = {
                 DisclosureStep.APPROVE: DisclosureState.APPROVED,
