@@ -96,6 +96,7 @@ def test_a_court_order_is_approved_by_another_officer_and_nothing_leaves_before(
     assert len(notices) == 2
     assert all(n.sent is not None for n in notices)  # each person is told at approval
     assert view.deliver_after is not None
+    assert view.decided_at is not None
     assert view.deliver_after - view.decided_at == timedelta(days=14)  # time to object
     assert leaked(audit_text()) == set()
 
