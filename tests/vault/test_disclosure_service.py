@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from unittest import mock
+from uuid import UUID
 
 import pytest
 from django.db import DatabaseError
@@ -92,7 +93,7 @@ def test_a_court_order_is_approved_by_another_officer_and_nothing_leaves_before(
         "disclosure.decide",
         "dataset.export",
     ]
-    notices = DisclosureNotice.objects.filter(disclosure_id=made)
+    notices = DisclosureNotice.objects.filter(disclosure_id=UUID(made))
     assert len(notices) == 2
     assert all(n.sent is not None for n in notices)  # each person is told at approval
     assert view.deliver_after is not None
