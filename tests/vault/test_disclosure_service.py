@@ -281,3 +281,22 @@ def test_the_payload_is_plain_json(city_vault: Vault, cases: tuple[Record, Recor
     assert document["format"] == "steward-disclosure/1"
     assert document["fields"] == ["full_name"]
     assert document["party"] == "Riverton Superior Court"
+
+
+def test_a_prohibition_of_notice_holds_the_notice_until_it_ends(
+    city_vault: Vault, cases: tuple[Record, Record]
+) -> None:
+    made = _open(city_vault, [cases[0]], ["full_name"])
+    until = clock.now() + timedelta(days=90)
+    view = decide_disclosure(
+        city_vault,
+        officer(city_vault, "approver"),
+        made,
+        "approve",
+        reason="the warrant is in order",
+        prohibited_until=until,
+        prohibition_reason="the warrant forbids telling the person for 90 days",
+    )
+    notice = DisclosureNotice.objects.get(disclosure_id=UUID(made))
+    assert (notice.sent, notice.prohibited_until) == (None, until)
+    assert view.state == "approved"
