@@ -197,15 +197,20 @@ def _consent_refusal(
     return None
 
 
+def _first_refusal(plan: Plan, who: StaffStanding) -> str | None:
+    """Why nothing may be done at all: no disclosure section, or not a staff person in
+    good standing."""
+    if plan.disclosure is None:
+        return "the plan allows no disclosures (it has no disclosure section)"
+    return standing_refusal(who, DONE_BY)
+
+
 def decide_opening(plan: Plan, who: StaffStanding, ask: DisclosureAsk) -> Decision:
     """Whether ``who`` may open the disclosure ``ask`` describes. Never raises; the
     reason says why in plain words and names no person."""
-    rules = plan.disclosure
-    if rules is None:
-        return Decision(False, "the plan allows no disclosures (it has no disclosure section)")
-    refusal = standing_refusal(who, DONE_BY)
-    if refusal:
-        return Decision(False, refusal)
+    rules, refusal = plan.disclosure, _first_refusal(plan, who)
+    if rules is None or refusal is not None:
+        return Decision(False, refusal or "")
     ground = _ground(ask.ground)
     if ground is None or ground not in rules.allowed_grounds:
         allowed = ", ".join(g.value for g in rules.allowed_grounds) or "none"
@@ -279,12 +284,9 @@ def decide_step(
 ) -> Decision:
     """Whether ``who`` may take ``step`` on ``pending``. ``now`` is needed to deliver.
     Never raises; the reason names the rule, never a person."""
-    rules = plan.disclosure
-    if rules is None:
-        return Decision(False, "the plan allows no disclosures (it has no disclosure section)")
-    refusal = standing_refusal(who, DONE_BY)
-    if refusal:
-        return Decision(False, refusal)
+    rules, refusal = plan.disclosure, _first_refusal(plan, who)
+    if rules is None or refusal is not None:
+        return Decision(False, refusal or "")
     own = pending.requested_by == who.user_id
     approver = who.role.id in rules.approver_roles
     if step is DisclosureStep.READ_DOCUMENT:

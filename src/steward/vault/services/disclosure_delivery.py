@@ -25,13 +25,13 @@ from steward.vault.rules.disclosure import DisclosureStep, decide_step
 from steward.vault.runtime import Vault
 from steward.vault.services.access import AccessService, InvalidValue
 from steward.vault.services.actors import Actor
-from steward.vault.services.auditing import audit
 from steward.vault.services.deliveries import create_delivery
 from steward.vault.services.disclosure_register import (
     DisclosureView,
     deny_audited,
     load_request,
     pending_of,
+    save_decided,
     view_of,
 )
 from steward.vault.services.disclosures import standing_of
@@ -165,14 +165,11 @@ def deliver_disclosure(
             if confirmed:
                 kept = "; ".join(" ".join(r.split()) for r in confirmed.values())
                 found.decision = f"{found.decision} (objections overruled: {kept})".strip()
-            found.save()
-            audit(
+            save_decided(
                 vault,
-                actor=actor.ref,
-                action=AuditAction.DISCLOSURE_DECIDE,
-                obj=target,
-                fields=found.fields_released,
-                purpose=f"deliver: {found.compliance}; {len(dropped)} dropped, "
+                actor,
+                found,
+                f"deliver: {found.compliance}; {len(dropped)} dropped, "
                 f"{len(confirmed)} objection(s) overruled",
             )
     if not allowed:

@@ -43,6 +43,7 @@ __all__ = [
     "list_disclosures",
     "load_request",
     "pending_of",
+    "save_decided",
     "steps_for",
     "view_of",
 ]
@@ -178,6 +179,24 @@ def deny_audited(
     with suppress(AuditUnavailable), transaction.atomic():
         audit(vault, actor=actor.ref, action=action, obj=target, outcome=Outcome.DENIED)
     raise AccessDenied(why)
+
+
+def save_decided(vault: Vault, actor: Actor, found: DisclosureRequest, purpose: str) -> None:
+    """Save a request just decided and audit it (``disclosure.decide``, with the fields
+    released); inside the decision's transaction.
+
+    Raises:
+        AuditUnavailable: roll the decision back.
+    """
+    found.save()
+    audit(
+        vault,
+        actor=actor.ref,
+        action=AuditAction.DISCLOSURE_DECIDE,
+        obj=f"disclosure/{found.id}",
+        fields=found.fields_released,
+        purpose=purpose,
+    )
 
 
 def _checked(vault: Vault, actor: Actor, target: str) -> None:

@@ -53,6 +53,7 @@ from steward.vault.services.disclosure_register import (
     deny_audited,
     load_request,
     pending_of,
+    save_decided,
     view_of,
 )
 from steward.vault.services.staff_reasons import record_in_scope
@@ -284,15 +285,7 @@ def decide_disclosure(
             found.decided_by_id = actor.user_id
             found.decided_at = now
             found.decision = text
-            found.save()
-            audit(
-                vault,
-                actor=actor.ref,
-                action=AuditAction.DISCLOSURE_DECIDE,
-                obj=target,
-                fields=found.fields_released,
-                purpose=f"{wanted.value}: {found.compliance}",
-            )
+            save_decided(vault, actor, found, f"{wanted.value}: {found.compliance}")
     if not allowed:
         deny_audited(vault, actor, AuditAction.DISCLOSURE_DECIDE, target, allowed.reason)
     return view_of(found)
