@@ -37,6 +37,7 @@ from tests.vault.delivery_support import (
     audited,
     clock,
 )
+from tests.vault.own_data_support import with_plan
 
 __all__ = ["clock"]
 KEY = X25519PrivateKey.generate()
@@ -327,3 +328,13 @@ def test_the_header_of_a_stored_package_names_its_context(
     assert stored is not None
     assert read_package_header(bytes(stored)).context == "disclosure/1"
     assert made.delivery.size == len(bytes(stored))
+
+
+def test_the_plan_gives_a_recipients_public_key(city_vault: Vault) -> None:
+    plan = city_vault.plan
+    first = plan.recipients[0]
+    keyed = first.model_copy(update={"public_key": public_key_to_text(KEY.public_key())})
+    vault = with_plan(city_vault, plan.model_copy(update={"recipients": [keyed]}))
+    assert deliveries.recipient_public_key(vault, first.id) == keyed.public_key
+    assert deliveries.recipient_public_key(city_vault, first.id) is None
+    assert deliveries.recipient_public_key(vault, "county_court") is None

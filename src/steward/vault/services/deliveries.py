@@ -127,6 +127,16 @@ def token_hash(vault: Vault, token: str) -> str:
     return hmac.new(vault.access_code_key, message, hashlib.sha256).hexdigest()
 
 
+def recipient_public_key(vault: Vault, recipient: str) -> str | None:
+    """The public key the plan records for recipient ``recipient`` (for
+    ``create_delivery(public_key_text=...)``); ``None`` when it gives none, or for a
+    party the plan does not name (a package for them is opened with a passphrase)."""
+    for entry in vault.plan.recipients:
+        if entry.id == recipient:
+            return entry.public_key
+    return None
+
+
 def delivery_lifetime(vault: Vault, expires_after: timedelta | None) -> timedelta:
     """``expires_after``, else the plan's ``disclosure.delivery.expires_after``, else
     :data:`DEFAULT_LIFETIME`.
