@@ -35,6 +35,7 @@ from tests.vault.delivery_support import (
     actor_ref,
     an_extract,
     audited,
+    break_audit,
     clock,
 )
 from tests.vault.own_data_support import with_plan
@@ -208,11 +209,7 @@ def test_a_fetch_that_cannot_be_audited_hands_out_nothing_and_is_not_counted(
     city_vault: Vault, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     made = _by_key(city_vault)
-
-    def broken(*args: object, **kwargs: object) -> None:
-        raise AuditUnavailable("down")
-
-    monkeypatch.setattr(deliveries, "audit", broken)
+    break_audit(monkeypatch)
     with pytest.raises(AuditUnavailable):
         fetch_delivery(city_vault, made.token)
     assert Delivery.objects.get().fetches == 0
