@@ -15,20 +15,14 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from steward.vault.api.own_choices import ERRORS
 from steward.vault.api.person_auth import PERSON_AUTH, person_of
-from steward.vault.api.schemas import ErrorOut, ProblemsOut
+from steward.vault.api.schemas import ErrorOut
 from steward.vault.rules.disclosure_notice import MAX_REASON
 from steward.vault.runtime import get_vault
 from steward.vault.services.own_notices import ObjectionClosed, object_to, own_notices
 
 router = Router(tags=["rights"])
-ERRORS: dict[int, type[Schema]] = {
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    422: ProblemsOut,
-    503: ErrorOut,
-}
 
 
 class NoticeOut(Schema):
