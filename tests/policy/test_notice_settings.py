@@ -14,7 +14,9 @@ from steward.server.config import EMAIL_BACKENDS, EmailConfig
 
 CITY = Path(__file__).resolve().parents[2] / "examples" / "city-constituent-services.yaml"
 TEXT = CITY.read_text(encoding="utf-8")
-SETTING = "  objection_period: 14d\n  notify_by_email:\n    field: email\n    purposes: [follow_up]\n"
+SETTING = (
+    "  objection_period: 14d\n  notify_by_email:\n    field: email\n    purposes: [follow_up]\n"
+)
 
 
 def _with(new: str) -> str:
