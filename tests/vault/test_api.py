@@ -111,6 +111,9 @@ def test_the_openapi_schema_lists_every_endpoint(client: Client, city_vault: Vau
         "/api/rights/codes",
         # a recipient's tool fetching an encrypted package (the token as credential)
         "/api/deliveries/{token}",
+        # a person's notices of disclosure, and their objections
+        "/api/me/notices",
+        "/api/me/notices/{notice_id}/objection",
     }
     assert "security" not in schema["paths"]["/api/intake/{dataset}"]["post"]
     assert schema["paths"]["/api/datasets"]["get"]["security"]

@@ -137,7 +137,7 @@ class Notification(StrEnum):
 DEFAULT_OBJECTION_PERIOD = Duration(14, "d")
 """How long a notified person has to object before delivery, when the plan says nothing."""
 SHORTEST_OBJECTION_PERIOD = Duration(1, "d")
-LONGEST_OBJECTION_PERIOD = Duration(1, "y")
+LONGEST_OBJECTION_PERIOD = Duration(12, "m")
 
 
 class EmailNotice(PlanModel):
@@ -175,7 +175,7 @@ class Disclosure(PlanModel):
     objection_period: DurationField | None = Field(
         default=DEFAULT_OBJECTION_PERIOD,
         description="The time a notified person has to object before their data is "
-        "delivered (from 1 day to 1 year); null: delivery need not wait.",
+        "delivered (from 1 day to 12 months); null: delivery need not wait.",
     )
     notify_by_email: EmailNotice | None = Field(
         default=None,

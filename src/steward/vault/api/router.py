@@ -25,6 +25,7 @@ from steward.vault.api import (
     extracts,
     own_choices,
     own_data,
+    own_notices,
     public,
     records,
     retention,
@@ -88,6 +89,7 @@ api.add_router("/", erasure.router)
 api.add_router("/", retention.router)
 api.add_router("/", own_data.router)
 api.add_router("/", own_choices.router)
+api.add_router("/", own_notices.router)
 api.add_router("/", rights.router)
 api.add_router("/", rights_codes.router)
 api.add_router("/", disclosures.router)

@@ -156,14 +156,14 @@ def objection_refusal(
     deliver_after: datetime | None,
     state: DisclosureState,
     objected: bool,
-    reason: str,
     now: datetime,
 ) -> str | None:
-    """Why the person may not object to this disclosure now, or ``None`` when they may.
+    """Why objection to this disclosure is closed to the person now, or ``None`` when
+    they may object.
 
-    Only a notice that was sent can be objected to, once, with a reason of at most
-    :data:`MAX_REASON` characters, before the data is delivered and before the deadline
-    (``deliver_after``); a disclosure refused or withdrawn needs no objection.
+    Only a notice that was sent can be objected to, once, before the data is delivered
+    and before the deadline (``deliver_after``); a disclosure refused or withdrawn needs
+    no objection.
     """
     if sent is None:
         return "there is no such notice of yours"
@@ -175,6 +175,12 @@ def objection_refusal(
         return "your data has already been delivered, so objection is closed"
     if deliver_after is None or now >= deliver_after:
         return "the time to object has passed, so objection is closed"
+    return None
+
+
+def objection_reason_problem(reason: str) -> str | None:
+    """What is wrong with the reason a person gives for objecting, or ``None``: it must
+    say something, in at most :data:`MAX_REASON` characters."""
     text = reason.strip()
     if not text:
         return "say why you object, in a few words"
