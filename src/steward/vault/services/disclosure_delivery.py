@@ -25,7 +25,7 @@ from steward.vault.rules.disclosure import DisclosureStep, decide_step
 from steward.vault.runtime import Vault
 from steward.vault.services.access import AccessService, InvalidValue
 from steward.vault.services.actors import Actor
-from steward.vault.services.deliveries import create_delivery
+from steward.vault.services.deliveries import create_delivery, recipient_public_key
 from steward.vault.services.disclosure_register import (
     DisclosureView,
     deny_audited,
@@ -148,7 +148,6 @@ def deliver_disclosure(
                 found.compliance = DisclosureRequest.Compliance.PARTIAL
             if not found.items.filter(released=True).exists():
                 raise InvalidValue("every record was dropped: refuse the request instead")
-            recipient = next((r for r in vault.plan.recipients if r.id == found.recipient), None)
             made = create_delivery(
                 vault,
                 actor=actor.ref,
@@ -156,7 +155,7 @@ def deliver_disclosure(
                 filename=f"disclosure-{found.id}.json",
                 context=target,
                 expires_after=None,
-                public_key_text=recipient.public_key if recipient is not None else None,
+                public_key_text=recipient_public_key(vault, found.recipient),
                 disclosure=found,
                 max_fetches=max_fetches,
             )
