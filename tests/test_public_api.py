@@ -72,9 +72,11 @@ SURFACES: dict[str, str] = {
         ColumnReport DEFAULT_SAMPLE KindFinding Role ScanReport masked_examples scan_column
         scan_file scan_frame to_json to_table
     """,
-    "steward.deid.search": "Anonymization METRICS MetricName Settings anonymize find_hierarchies",
+    "steward.deid.search": "Anonymization CodedHierarchy METRICS MetricName Settings anonymize "
+    "find_hierarchies from_rows",
     "steward.deid.transforms": """
-        Applied DeidKeys add_noise apply_recipe derive_keys drop load_keys manifest_path mask
+        Applied DeidKeys LoadedRecipe RecipeError add_noise apply_recipe derive_keys drop
+        load_keys load_recipe manifest_path mask
         offset_days pseudonym pseudonymize run_recipe shift_dates suppress top_bottom_code
     """,
     "steward.policy": """

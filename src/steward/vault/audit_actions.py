@@ -216,3 +216,6 @@ class AuditAction(StrEnum):
 
     TRANSPARENCY_PUBLISH = "transparency.publish"
     """The transparency report for a period was computed and published."""
+
+    EXTRACT_DOWNLOAD = "extract.download"
+    """A staff member of an analyst role downloaded a released extract (or was refused)."""

@@ -34,9 +34,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Final
 
-from steward.policy import Decision
-from steward.policy.access import covers
+from steward.policy import Decision, decide
 from steward.policy.model import (
+    Action,
     Dataset,
     FieldSpec,
     IdentifierRole,
@@ -173,8 +173,7 @@ def _receives(target: ExtractTarget, spec: FieldSpec, today: date) -> bool:
     if target.recipient is not None:
         return spec.category in target.recipient.categories
     assert target.role is not None
-    expired = target.role.expires is not None and today > target.role.expires
-    return covers(target.role.read, spec) and not expired
+    return decide(target.role, Action.READ, spec, today=today).allowed
 
 
 def field_refusal(plan: Plan, target: ExtractTarget, spec: FieldSpec, today: date) -> str | None:
@@ -206,7 +205,8 @@ def extract_fields(
     return [
         spec
         for spec in dataset.fields
-        if field_refusal(plan, target, spec, today) is None and covers(maker.export, spec)
+        if field_refusal(plan, target, spec, today) is None
+        and decide(maker, Action.EXPORT, spec, today=today).allowed
     ]
 
 
