@@ -152,6 +152,7 @@ SURFACES: dict[str, str] = {
         sweep_retention DatasetCounts dataset_counts
         ImportFileError ImportRefused ImportSource ImportSummary import_file list_imports
         read_import_file RequestClosed RightsQueue
+        ExtractRefused expire_extracts make_extract shown_manifest visible_extracts
     """,
     "steward.vault.views": "",
 }

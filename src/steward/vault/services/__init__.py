@@ -75,6 +75,13 @@ if TYPE_CHECKING:
     )
     from steward.vault.services.demo_data import create_demo_accounts, load_residents
     from steward.vault.services.erasure import ErasureService, ErasureView
+    from steward.vault.services.extracts import (
+        ExtractRefused,
+        expire_extracts,
+        make_extract,
+        shown_manifest,
+        visible_extracts,
+    )
     from steward.vault.services.import_files import ImportFileError, read_import_file
     from steward.vault.services.imports import (
         ImportRefused,
@@ -169,6 +176,13 @@ else:
                 "purge_records",
             ],
             "erasure": ["ErasureService", "ErasureView"],
+            "extracts": [
+                "ExtractRefused",
+                "expire_extracts",
+                "make_extract",
+                "shown_manifest",
+                "visible_extracts",
+            ],
             "import_files": ["ImportFileError", "read_import_file"],
             "imports": [
                 "ImportRefused",
@@ -223,6 +237,7 @@ __all__ = [
     "DatasetCounts",
     "ErasureService",
     "ErasureView",
+    "ExtractRefused",
     "ImportFileError",
     "ImportRefused",
     "ImportSource",
@@ -260,6 +275,7 @@ __all__ = [
     "dataset_counts",
     "disable_account",
     "erase_subject",
+    "expire_extracts",
     "import_file",
     "job_statuses",
     "keys_dir",
@@ -269,6 +285,7 @@ __all__ = [
     "load_residents",
     "lockout_policy",
     "login_actor",
+    "make_extract",
     "open_sealed",
     "plan_text",
     "prepare_backup_dir",
@@ -291,6 +308,7 @@ __all__ = [
     "revoke_token",
     "run_due",
     "runner_name",
+    "shown_manifest",
     "sign_now",
     "staff_actor",
     "staff_role",
@@ -302,4 +320,5 @@ __all__ = [
     "unlock_account",
     "verifier_key",
     "verify_backup",
+    "visible_extracts",
 ]

@@ -42,6 +42,7 @@ from steward.vault.rules.extract_release import (
     TargetError,
     decide_maker,
     decide_release,
+    deidentified_only_role,
     extract_expires,
     extract_fields,
     field_refusal,
@@ -175,13 +176,22 @@ def shown_manifest(extract: Extract) -> dict[str, Any]:
     return {k: v for k, v in extract.manifest.items() if k != SEALED}
 
 
+def may_see_extracts(actor: Actor) -> bool:
+    """Whether the actor's role makes extracts (an export grant) or receives them (a
+    role that may only receive de-identified data)."""
+    role = actor.role
+    return role.staff and (not role.export.empty or deidentified_only_role(role))
+
+
 def visible_extracts(vault: Vault, actor: Actor, limit: int = 100) -> list[Extract]:
     """The extracts the actor may see listed: every one for a role that may make them
     (an export grant), those made for the actor's own role otherwise (none for others).
     Listing shows manifests, never rows, and is not a read of personal data."""
     rows = Extract.objects.select_related("made_by")
+    if not may_see_extracts(actor):
+        return []
     if actor.role.export.empty:
-        rows = rows.filter(role=actor.role.id) if actor.role.staff else rows.none()
+        rows = rows.filter(role=actor.role.id)
     return list(rows[:limit])
 
 
