@@ -118,7 +118,8 @@ def test_the_analyst_downloads_until_expiry(city_vault: Vault, clock: ManualCloc
     assert got.content.startswith(b"district,request_type")
     assert [e["outcome"] for e in audit_entries("extract.download")] == ["allowed"]
     assert visible_extracts(vault, analyst) == [extract]
-    assert visible_extracts(vault, staff(vault, "caseworker", "case.worker")) == []
+    with pytest.raises(AccessDenied, match="neither makes nor receives"):
+        visible_extracts(vault, staff(vault, "caseworker", "case.worker"))
     with pytest.raises(NotFound):
         download_extract(vault, officer, extract.id)
     clock.advance(days=7)

@@ -185,11 +185,19 @@ def may_see_extracts(actor: Actor) -> bool:
 
 def visible_extracts(vault: Vault, actor: Actor, limit: int = 100) -> list[Extract]:
     """The extracts the actor may see listed: every one for a role that may make them
-    (an export grant), those made for the actor's own role otherwise (none for others).
-    Listing shows manifests, never rows, and is not a read of personal data."""
+    (an export grant), those made for the actor's own analyst role otherwise. Listing
+    shows manifests, never rows, and is not a read of personal data.
+
+    Raises:
+        AccessDenied: the actor is not a staff person in good standing, or their role
+            neither makes nor receives extracts.
+    """
+    refusal = standing_refusal(_standing(actor), "extracts are listed")
+    if refusal is None and not may_see_extracts(actor):
+        refusal = f"the role '{actor.role.id}' neither makes nor receives extracts"
+    if refusal is not None:
+        raise AccessDenied(refusal)
     rows = Extract.objects.select_related("made_by")
-    if not may_see_extracts(actor):
-        return []
     if actor.role.export.empty:
         rows = rows.filter(role=actor.role.id)
     return list(rows[:limit])

@@ -39,10 +39,11 @@ def extracts_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The extracts the actor may see, newest first."""
     if not may_see_extracts(actor):
         return error_page(request, 403, "Not allowed", NOT_ALLOWED, actor)
-    rows = [
-        {"extract": e, "measured": shown_manifest(e).get("measured", {})}
-        for e in visible_extracts(get_vault(), actor)
-    ]
+    try:
+        extracts = visible_extracts(get_vault(), actor)
+    except AccessDenied as error:
+        return service_error(request, error, actor)
+    rows = [{"extract": e, "measured": shown_manifest(e).get("measured", {})} for e in extracts]
     return page(request, TEMPLATE, {"rows": rows}, actor=actor)
 
 
