@@ -52,7 +52,8 @@ SURFACES: dict[str, str] = {
         ReadOnlyKeyProviderError Rewrap RotatableKeyProvider SUBJECT_KEYS_FILE SealedSubmission
         SqliteSubjectKeyStore StaleKekVersionError SubjectKeyStore UnknownKeyError UnsealResult
         WrappedKey backup_kek_version decrypt_stream encrypt_stream key_id_of load_private_key
-        open_keyring
+        new_passphrase open_keyring open_package OpenedPackage pack_for_key pack_with_passphrase
+        PackageHeader public_key_from_text read_package_header
         public_key_to_text read_batch read_private_file read_public_key save_private_key
         seal_submission unseal_batch write_private_file
     """,

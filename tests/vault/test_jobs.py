@@ -81,6 +81,7 @@ def test_the_registry_refuses_duplicates_and_bad_names() -> None:
         "retention-sweep",
         "web-log-pruning",
         "code-attempt-pruning",
+        "delivery-expiry",
     ]
 
 

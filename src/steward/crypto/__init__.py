@@ -48,8 +48,18 @@ from steward.crypto.subject_keys import (
 )
 
 if TYPE_CHECKING:
+    from steward.crypto.delivery_package import (
+        OpenedPackage,
+        PackageHeader,
+        new_passphrase,
+        open_package,
+        pack_for_key,
+        pack_with_passphrase,
+        read_package_header,
+    )
     from steward.crypto.sealed import (
         load_private_key,
+        public_key_from_text,
         public_key_to_text,
         read_public_key,
         save_private_key,
@@ -65,8 +75,18 @@ else:
     __getattr__, __dir__ = lazy_exports(
         __name__,
         {
+            "delivery_package": [
+                "OpenedPackage",
+                "PackageHeader",
+                "new_passphrase",
+                "open_package",
+                "pack_for_key",
+                "pack_with_passphrase",
+                "read_package_header",
+            ],
             "sealed": [
                 "load_private_key",
+                "public_key_from_text",
                 "public_key_to_text",
                 "read_public_key",
                 "save_private_key",
@@ -107,6 +127,8 @@ __all__ = [
     "MemoryErasureLedger",
     "MemorySubjectKeyStore",
     "Normalization",
+    "OpenedPackage",
+    "PackageHeader",
     "ReadOnlyKeyProviderError",
     "Rewrap",
     "RotatableKeyProvider",
@@ -122,9 +144,15 @@ __all__ = [
     "encrypt_stream",
     "key_id_of",
     "load_private_key",
+    "new_passphrase",
     "open_keyring",
+    "open_package",
+    "pack_for_key",
+    "pack_with_passphrase",
+    "public_key_from_text",
     "public_key_to_text",
     "read_batch",
+    "read_package_header",
     "read_private_file",
     "read_public_key",
     "save_private_key",

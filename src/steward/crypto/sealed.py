@@ -100,7 +100,7 @@ def save_private_key(
     raw = private_key.private_bytes(
         serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
     )
-    wrapped = AESGCM(_derive(passphrase, salt, params)).encrypt(nonce, raw, public.encode())
+    wrapped = AESGCM(derive_key(passphrase, salt, params)).encrypt(nonce, raw, public.encode())
     document = {
         "format": KEY_FORMAT,
         "public_key": public,
@@ -128,7 +128,7 @@ def load_private_key(path: Path, passphrase: str) -> X25519PrivateKey:
     try:
         kdf = document["kdf"]
         params = Argon2Parameters(int(kdf["memory_kib"]), int(kdf["iterations"]), int(kdf["lanes"]))
-        key = _derive(passphrase, _unb64(kdf["salt"]), params)
+        key = derive_key(passphrase, _unb64(kdf["salt"]), params)
         nonce, ciphertext = _unb64(document["nonce"]), _unb64(document["ciphertext"])
         public = str(document["public_key"])
     except (KeyError, TypeError, ValueError, binascii.Error):
@@ -160,7 +160,8 @@ def _read_document(path: Path) -> dict[str, Any]:
     return document
 
 
-def _derive(passphrase: str, salt: bytes, params: Argon2Parameters) -> bytes:
+def derive_key(passphrase: str, salt: bytes, params: Argon2Parameters) -> bytes:
+    """A 256-bit key from ``passphrase`` and ``salt`` by Argon2id at ``params``' cost."""
     return Argon2id(
         salt=salt,
         length=32,

@@ -217,5 +217,8 @@ class AuditAction(StrEnum):
     TRANSPARENCY_PUBLISH = "transparency.publish"
     """The transparency report for a period was computed and published."""
 
+    DELIVERY_EXPIRE = "delivery.expire"
+    """A delivered package was deleted: past its expiry, or fetched as often as allowed."""
+
     EXTRACT_DOWNLOAD = "extract.download"
     """A staff member of an analyst role downloaded a released extract (or was refused)."""

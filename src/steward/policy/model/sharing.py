@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from steward.policy.duration import DurationField
 from steward.policy.model.common import Identifier, Jurisdiction, PlanModel, Text
@@ -67,6 +69,28 @@ class Recipient(PlanModel):
         description="The smallest group an aggregate or extract may show (k); smaller "
         "groups are suppressed, so few people in a neighbourhood cannot be singled out.",
     )
+    public_key: Text | None = Field(
+        default=None,
+        description="The recipient's X25519 public key (one line of base64, as "
+        "`steward delivery keygen` prints it): packages delivered to them are encrypted "
+        "to it. Without it, a package is opened with a passphrase given out of band.",
+    )
+
+    @field_validator("public_key")
+    @classmethod
+    def _is_x25519_key(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            raw = base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raw = b""
+        if len(raw) != 32:
+            raise ValueError(
+                "not an X25519 public key: 32 bytes of base64 expected, as "
+                "`steward delivery keygen` prints it"
+            )
+        return value
 
 
 class LegalGround(StrEnum):

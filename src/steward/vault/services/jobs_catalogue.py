@@ -18,6 +18,8 @@
   sign-ins of people (:mod:`~steward.vault.services.code_sign_in`).
 * ``web-log-pruning``: every hour, delete the days of the web log past
   ``operations.web_logs.retention`` (:mod:`~steward.vault.services.web_log_pruning`).
+* ``delivery-expiry``: every hour, delete delivered packages past their expiry or
+  fetched as often as allowed (:mod:`~steward.vault.services.deliveries`).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from steward.vault.services.backups_format import prepare_backup_dir, stored_bac
 from steward.vault.services.backups_verify import verify_backup
 from steward.vault.services.checkpoints import checkpoint_if_due, configured_policy
 from steward.vault.services.code_sign_in import CODE_ATTEMPT_PRUNING
+from steward.vault.services.deliveries import DELIVERY_EXPIRY
 from steward.vault.services.jobs import Job, JobContext, JobFailed, JobRegistry, Schedule
 from steward.vault.services.retention_sweep import RETENTION_SWEEP
 from steward.vault.services.web_log_pruning import WEB_LOG_PRUNING
@@ -156,5 +159,6 @@ def standard_jobs() -> JobRegistry:
             RETENTION_SWEEP,
             WEB_LOG_PRUNING,
             CODE_ATTEMPT_PRUNING,
+            DELIVERY_EXPIRY,
         ]
     )
