@@ -153,7 +153,8 @@ SURFACES: dict[str, str] = {
         sweep_retention DatasetCounts dataset_counts
         ImportFileError ImportRefused ImportSource ImportSummary import_file list_imports
         read_import_file RequestClosed RightsQueue
-        ExtractRefused expire_extracts make_extract shown_manifest visible_extracts
+        ExtractRefused deliver_extract expire_extracts make_extract shown_manifest
+        visible_extracts
     """,
     "steward.vault.views": "",
 }

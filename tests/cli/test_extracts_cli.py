@@ -49,6 +49,8 @@ def test_make_and_list(vault: Vault) -> None:
     assert made.exit_code == 0, made.output
     assert "Released" in made.output
     assert "k target 10" in made.output
+    assert "/deliveries/" in made.output
+    assert "passphrase" in made.output
     listed = extracts("list")
     assert listed.exit_code == 0, listed.output
     assert "civic_data_lab" in listed.output

@@ -21,10 +21,10 @@ from steward.vault.services.actors import Actor
 from steward.vault.services.extracts import (
     SEALED,
     ExtractRefused,
-    _open,
     download_extract,
     expire_extracts,
     make_extract,
+    open_sealed_rows,
     shown_manifest,
     visible_extracts,
 )
@@ -51,7 +51,7 @@ def staff(vault: Vault, role: str, name: str) -> Actor:
 def _rows(vault: Vault, extract: Extract) -> pl.DataFrame:
     import io
 
-    return pl.read_csv(io.BytesIO(_open(vault, extract.id, extract.manifest[SEALED])))
+    return pl.read_csv(io.BytesIO(open_sealed_rows(vault, extract.id, extract.manifest[SEALED])))
 
 
 def test_the_lab_gets_k10_and_nothing_identifying(city_vault: Vault, clock: ManualClock) -> None:
@@ -248,3 +248,38 @@ def test_only_a_role_with_an_export_grant_makes_extracts(
         make_extract(vault, who, dataset="service_request", recipient="civic_data_lab", role=None)
     assert audit_entries("extract.make")[-1]["outcome"] == "denied"
     assert not Extract.objects.exists()
+
+
+def test_a_recipient_extract_leaves_only_as_an_encrypted_delivery(
+    city_vault: Vault, clock: ManualClock
+) -> None:
+    from steward.crypto import open_package
+    from steward.vault.services.deliveries import fetch_delivery
+    from steward.vault.services.extract_delivery import deliver_extract
+
+    vault = city_vault
+    bulk_records(vault, "service_request", city_rows(200))
+    officer = staff(vault, "privacy_officer", "dana.ortiz")
+    extract = make_extract(
+        vault, officer, dataset="service_request", recipient="civic_data_lab", role=None
+    )
+    other = staff(vault, "privacy_officer", "ben.okafor")
+    with pytest.raises(AccessDenied, match="made an extract"):
+        deliver_extract(vault, other, extract.id)
+    made = deliver_extract(vault, officer, extract.id)
+    extract.refresh_from_db()
+    assert SEALED not in extract.manifest
+    assert made.delivery.expires == extract.expires
+    with pytest.raises(AccessDenied, match="delivered already"):
+        deliver_extract(vault, officer, extract.id)
+    assert made.passphrase is not None
+    package = fetch_delivery(vault, made.token).package
+    opened = open_package(package, passphrase=made.passphrase, context=f"extract/{extract.id}")
+    assert opened.payload.startswith(b"district,request_type")
+    assert b"Person" not in opened.payload
+    analyst = staff(vault, "analyst", "ana.lyst")
+    with pytest.raises(NotFound):
+        download_extract(vault, analyst, extract.id)
+    clock.advance(days=8)
+    with pytest.raises(AccessDenied, match="not expired"):
+        deliver_extract(vault, officer, extract.id)

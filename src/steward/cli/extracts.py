@@ -7,7 +7,9 @@
 The one making it is a named staff person with an export grant (``--as`` names their
 account; the password is asked for, never an argument). The extract is released only
 when its measured risk meets its target; otherwise it is recorded as withheld with the
-reason, and exit status 1. The rules live in the vault
+reason, and exit status 1. An extract for a recipient is delivered at once, encrypted
+(to the recipient's public key, or under a passphrase shown once): the link and the
+passphrase are printed for the maker to hand over. The rules live in the vault
 (:mod:`steward.vault.rules.extract_release`).
 """
 
@@ -56,7 +58,7 @@ def make(
     """Make a de-identified extract of DATASET for a recipient or an analyst role."""
     with user_errors():
         vault, actor = signed_in(username, code, plan, keys_dir, database_url, data_dir)
-        from steward.vault.services import make_extract, shown_manifest
+        from steward.vault.services import deliver_extract, make_extract, shown_manifest
 
         made = make_extract(
             vault,
@@ -69,6 +71,9 @@ def make(
             k=k,
         )
         measured = shown_manifest(made).get("measured", {})
+        delivered = None
+        if made.state == "released" and made.recipient:
+            delivered = deliver_extract(vault, actor, made.id)
     who = f"recipient {made.recipient}" if made.recipient else f"role {made.role}"
     if made.state != "released":
         stdout.print(
@@ -81,6 +86,16 @@ def make(
         f"records, fields {', '.join(made.fields)}; k target {made.k_target}, measured k "
         f"{measured.get('k')}; expires {made.expires:%Y-%m-%d %H:%M} UTC."
     )
+    if delivered is not None:
+        stdout.print(
+            f"Give the recipient this link (it works {delivered.delivery.max_fetches} times): "
+            f"{delivered.path}"
+        )
+        if delivered.passphrase:
+            stdout.print(
+                f"and, by another way (phone, in person), this passphrase: "
+                f"{delivered.passphrase}  (shown only now; Steward does not keep it)"
+            )
 
 
 @app.command("list")

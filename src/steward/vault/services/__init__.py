@@ -75,6 +75,7 @@ if TYPE_CHECKING:
     )
     from steward.vault.services.demo_data import create_demo_accounts, load_residents
     from steward.vault.services.erasure import ErasureService, ErasureView
+    from steward.vault.services.extract_delivery import deliver_extract
     from steward.vault.services.extracts import (
         ExtractRefused,
         expire_extracts,
@@ -176,6 +177,7 @@ else:
                 "purge_records",
             ],
             "erasure": ["ErasureService", "ErasureView"],
+            "extract_delivery": ["deliver_extract"],
             "extracts": [
                 "ExtractRefused",
                 "expire_extracts",
@@ -273,6 +275,7 @@ __all__ = [
     "create_demo_accounts",
     "create_token",
     "dataset_counts",
+    "deliver_extract",
     "disable_account",
     "erase_subject",
     "expire_extracts",

@@ -227,7 +227,7 @@ def download_extract(vault: Vault, actor: Actor, extract_id: UUID | str) -> Down
     if refusal is not None:
         _deny(vault, actor, target, refusal, AuditAction.EXTRACT_DOWNLOAD)
     assert isinstance(sealed, dict)
-    content = _open(vault, extract.id, sealed)
+    content = open_sealed_rows(vault, extract.id, sealed)
     with transaction.atomic():
         audit(
             vault,
@@ -347,7 +347,8 @@ def _seal(vault: Vault, extract_id: UUID, content: bytes) -> dict[str, str]:
     }
 
 
-def _open(vault: Vault, extract_id: UUID, sealed: dict[str, str]) -> bytes:
+def open_sealed_rows(vault: Vault, extract_id: UUID, sealed: dict[str, str]) -> bytes:
+    """The rows sealed by :func:`make_extract` (raises AccessDenied if they cannot be opened)."""
     try:
         return _key(vault).decrypt(
             base64.b64decode(sealed["nonce"]),
