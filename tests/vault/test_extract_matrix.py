@@ -9,18 +9,14 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from steward.vault.models import StaffMember
 from steward.vault.models_egress import Extract
 from steward.vault.runtime import Vault
 from steward.vault.services.actors import Actor
 from steward.vault.services.extracts import make_extract
 from tests.vault.extract_support import bulk_records, city_rows
 from tests.vault.own_choices_support import audit_entries
-from tests.vault.test_api_support import bearer, token_for
-from tests.vault.test_staff_support import acknowledge_plan
+from tests.vault.test_api_support import bearer, signed_in, staff_user, token_for
 
 
 @dataclass(frozen=True)
@@ -49,22 +45,11 @@ EXPECTED: dict[str, tuple[int | None, ...]] = {
 
 
 def _user(username: str, persona: Persona) -> User:
-    user = User.objects.create_user(username, password="correct horse battery staple 9")
-    StaffMember.objects.create(
-        user=user, role=persona.role, team=persona.team, must_change_password=False
-    )
-    acknowledge_plan(user, persona.role)
-    return user
+    return staff_user(username, persona.role, persona.team)
 
 
 def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
+    return signed_in(user)
 
 
 def _extract(vault: Vault) -> Extract:
