@@ -126,6 +126,7 @@ def test_the_analyst_downloads_until_expiry(city_vault: Vault, clock: ManualCloc
     with pytest.raises(AccessDenied, match="expired"):
         download_extract(vault, analyst, extract.id)
     assert expire_extracts(vault) == 1
+    assert len(audit_entries("extract.expire")) == 1
     extract.refresh_from_db()
     assert extract.state == Extract.State.EXPIRED
     assert SEALED not in extract.manifest

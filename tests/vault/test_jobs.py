@@ -82,6 +82,7 @@ def test_the_registry_refuses_duplicates_and_bad_names() -> None:
         "web-log-pruning",
         "code-attempt-pruning",
         "delivery-expiry",
+        "extract-expiry",
     ]
 
 

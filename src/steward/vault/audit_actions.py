@@ -222,3 +222,6 @@ class AuditAction(StrEnum):
 
     EXTRACT_DOWNLOAD = "extract.download"
     """A staff member of an analyst role downloaded a released extract (or was refused)."""
+
+    EXTRACT_EXPIRE = "extract.expire"
+    """A released extract reached its expiry: marked expired and its sealed rows deleted."""

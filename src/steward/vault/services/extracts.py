@@ -11,7 +11,8 @@ The released rows (de-identified CSV) are kept sealed until the extract expires:
 under a key derived from the vault's root key, a random nonce, and the extract's id as
 associated data, stored in the extract's record beside (never inside) the manifest
 shown. A staff role downloads them (:func:`download_extract`, audited as
-``extract.download``) until ``expires``; :func:`expire_extracts` then deletes them.
+``extract.download``) until ``expires``; :func:`expire_extracts` (the hourly
+``extract-expiry`` job) then deletes them.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import hashlib
 import io
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Final, NoReturn
 from uuid import UUID
@@ -56,7 +58,9 @@ from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import AuditUnavailable, audit
 from steward.vault.services.extract_deid import Deidentified, anonymize_builtin, apply_recipe_to
 from steward.vault.services.extract_source import chunks, read_source
+from steward.vault.services.jobs import Job, JobContext, Schedule
 
+EXPIRY_EVERY: Final = timedelta(hours=1)
 SEALED: Final = "sealed"
 """The key of the extract record's JSON that holds the sealed rows (never shown)."""
 PLAN_K: Final[int | None] = None
@@ -239,17 +243,45 @@ def download_extract(vault: Vault, actor: Actor, extract_id: UUID | str) -> Down
     return Download(extract, f"extract-{extract.dataset}-{extract.id}.csv", content)
 
 
-def expire_extracts(vault: Vault) -> int:
-    """Mark released extracts past ``expires`` expired and delete their sealed rows;
-    return how many. Idempotent (a scheduled job may run it at any time)."""
-    now = clock.now()
-    done = 0
-    for extract in Extract.objects.filter(state=Extract.State.RELEASED, expires__lte=now):
-        extract.state = Extract.State.EXPIRED
-        extract.manifest = shown_manifest(extract)
-        extract.save(update_fields=["state", "manifest"])
-        done += 1
+def expire_extracts(vault: Vault, actor: str = "system/jobs") -> int:
+    """Mark released extracts past ``expires`` expired and delete their sealed rows, each
+    audited (``extract.expire``); return how many. Idempotent.
+
+    Raises:
+        AuditUnavailable: the expiry could not be audited; nothing changed.
+    """
+    with transaction.atomic():
+        due = Extract.objects.select_for_update().filter(
+            state=Extract.State.RELEASED, expires__lte=clock.now()
+        )
+        done = 0
+        for extract in due:
+            extract.state = Extract.State.EXPIRED
+            extract.manifest = shown_manifest(extract)
+            extract.save(update_fields=["state", "manifest"])
+            audit(
+                vault,
+                actor=actor,
+                action=AuditAction.EXTRACT_EXPIRE,
+                obj=f"extract/{extract.id}",
+                purpose="expired: sealed rows deleted",
+            )
+            done += 1
     return done
+
+
+def _run_expiry(context: JobContext) -> str:
+    done = expire_extracts(context.vault, actor=context.actor)
+    return f"{done} extract{'' if done == 1 else 's'} expired" if done else "no extract expired"
+
+
+EXTRACT_EXPIRY: Final = Job(
+    "extract-expiry",
+    "Extract expiry",
+    lambda plan: Schedule(EXPIRY_EVERY, "hourly: extracts end within the hour they expire"),
+    _run_expiry,
+)
+"""The job that runs :func:`expire_extracts` every hour."""
 
 
 # -- helpers -------------------------------------------------------------------------
