@@ -24,6 +24,17 @@ def clock() -> Iterator[ManualClock]:
         yield manual
 
 
+def break_audit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every audit entry of the delivery service fail, as a full log would."""
+    from steward.vault.services import deliveries
+    from steward.vault.services.auditing import AuditUnavailable
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise AuditUnavailable("down")
+
+    monkeypatch.setattr(deliveries, "audit", broken)
+
+
 def staff_user(username: str = "clerk.one") -> User:
     user, _ = User.objects.get_or_create(username=username)
     return user

@@ -35,8 +35,10 @@ from tests.vault.delivery_support import (
     actor_ref,
     an_extract,
     audited,
+    break_audit,
     clock,
 )
+from tests.vault.own_data_support import with_plan
 
 __all__ = ["clock"]
 KEY = X25519PrivateKey.generate()
@@ -207,11 +209,7 @@ def test_a_fetch_that_cannot_be_audited_hands_out_nothing_and_is_not_counted(
     city_vault: Vault, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     made = _by_key(city_vault)
-
-    def broken(*args: object, **kwargs: object) -> None:
-        raise AuditUnavailable("down")
-
-    monkeypatch.setattr(deliveries, "audit", broken)
+    break_audit(monkeypatch)
     with pytest.raises(AuditUnavailable):
         fetch_delivery(city_vault, made.token)
     assert Delivery.objects.get().fetches == 0
@@ -327,3 +325,13 @@ def test_the_header_of_a_stored_package_names_its_context(
     assert stored is not None
     assert read_package_header(bytes(stored)).context == "disclosure/1"
     assert made.delivery.size == len(bytes(stored))
+
+
+def test_the_plan_gives_a_recipients_public_key(city_vault: Vault) -> None:
+    plan = city_vault.plan
+    first = plan.recipients[0]
+    keyed = first.model_copy(update={"public_key": public_key_to_text(KEY.public_key())})
+    vault = with_plan(city_vault, plan.model_copy(update={"recipients": [keyed]}))
+    assert deliveries.recipient_public_key(vault, first.id) == keyed.public_key
+    assert deliveries.recipient_public_key(city_vault, first.id) is None
+    assert deliveries.recipient_public_key(vault, "county_court") is None

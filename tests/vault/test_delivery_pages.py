@@ -14,10 +14,8 @@ from steward.clock import ManualClock
 from steward.crypto import open_package, public_key_to_text
 from steward.vault.models_egress import Delivery
 from steward.vault.runtime import Vault
-from steward.vault.services import deliveries
-from steward.vault.services.auditing import AuditUnavailable
 from steward.vault.services.deliveries import NewDelivery, create_delivery
-from tests.vault.delivery_support import PAYLOAD, WEEK, a_disclosure, audited, clock
+from tests.vault.delivery_support import PAYLOAD, WEEK, a_disclosure, audited, break_audit, clock
 
 __all__ = ["clock"]
 KEY = X25519PrivateKey.generate()
@@ -132,11 +130,7 @@ def test_a_fetch_that_cannot_be_audited_is_a_503_page(
     city_vault: Vault, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     made = _made(city_vault)
-
-    def broken(*args: object, **kwargs: object) -> None:
-        raise AuditUnavailable("down")
-
-    monkeypatch.setattr(deliveries, "audit", broken)
+    break_audit(monkeypatch)
     response = Client().post(made.path)
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "300"

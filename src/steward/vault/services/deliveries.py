@@ -26,7 +26,8 @@ from datetime import datetime, timedelta
 from typing import Final
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import BinaryField, F, Q, QuerySet
+from django.db.models.functions import Substr
 
 from steward.audit import Outcome
 from steward.clock import now
@@ -59,6 +60,8 @@ PACKAGE_SUFFIX: Final = ".stwpkg"
 DELIVERY_EXPIRY_JOB_NAME: Final = "delivery-expiry"
 EXPIRY_EVERY: Final = timedelta(hours=1)
 _TOKEN_BYTES: Final = 32
+_HEADER_LIMIT: Final = 2048
+"""More than the longest package header (context and name at their longest)."""
 _MAX_TOKEN: Final = 200
 
 
@@ -122,6 +125,16 @@ def token_hash(vault: Vault, token: str) -> str:
     """The keyed hash stored for a delivery link's ``token``."""
     message = b"delivery-link:" + token.encode("utf-8", "surrogatepass")
     return hmac.new(vault.access_code_key, message, hashlib.sha256).hexdigest()
+
+
+def recipient_public_key(vault: Vault, recipient: str) -> str | None:
+    """The public key the plan records for recipient ``recipient`` (for
+    ``create_delivery(public_key_text=...)``); ``None`` when it gives none, or for a
+    party the plan does not name (a package for them is opened with a passphrase)."""
+    for entry in vault.plan.recipients:
+        if entry.id == recipient:
+            return entry.public_key
+    return None
 
 
 def delivery_lifetime(vault: Vault, expires_after: timedelta | None) -> timedelta:
@@ -228,8 +241,9 @@ def delivery_status(vault: Vault, token: str) -> DeliveryStatus:
     if found is None:
         raise DeliveryNotFound(_NOT_FOUND)
     context, filename = "", ""
-    if found.package is not None:
-        header = read_package_header(bytes(found.package))
+    head = _head(found)
+    if head is not None:
+        header = read_package_header(head)
         context, filename = header.context, header.filename
     why_not = _why_not(found, now())
     return DeliveryStatus(
@@ -255,7 +269,7 @@ def fetch_delivery(vault: Vault, token: str) -> FetchedPackage:
         AuditUnavailable: the fetch could not be audited; nothing was handed out and
             the fetch was not counted.
     """
-    found = _find(vault, token, with_package=False)
+    found = _find(vault, token)
     if found is None:
         _refused(vault, UNKNOWN_OBJECT, "no delivery has this link")
         raise DeliveryNotFound(_NOT_FOUND)
@@ -279,7 +293,7 @@ def fetch_delivery(vault: Vault, token: str) -> FetchedPackage:
             )
             name = _download_name(read_package_header(package).filename, row)
             return FetchedPackage(package, name, row.sha256)
-    current = Delivery.objects.filter(pk=found.pk).first() or found
+    current = _rows().filter(pk=found.pk).first() or found
     reason = _why_not(current, moment) or "it can no longer be fetched"
     _refused(vault, f"delivery/{found.pk}", reason)
     raise DeliveryGone(reason)
@@ -328,13 +342,21 @@ def run_expiry(context: JobContext) -> str:
 _NOT_FOUND: Final = "there is no delivery at this link (check that it was copied whole)"
 
 
-def _find(vault: Vault, token: str, *, with_package: bool = True) -> Delivery | None:
+def _rows() -> QuerySet[Delivery]:
+    """Deliveries without their (possibly large) package, but with its header's bytes."""
+    head = Substr("package", 1, _HEADER_LIMIT, output_field=BinaryField())
+    return Delivery.objects.defer("package").annotate(head=head)
+
+
+def _head(delivery: Delivery) -> bytes | None:
+    head = getattr(delivery, "head", None)
+    return None if head is None else bytes(head)
+
+
+def _find(vault: Vault, token: str) -> Delivery | None:
     if not token or len(token) > _MAX_TOKEN:
         return None
-    rows = Delivery.objects.filter(token_hash=token_hash(vault, token))
-    if not with_package:
-        rows = rows.defer("package")
-    return rows.first()
+    return _rows().filter(token_hash=token_hash(vault, token)).first()
 
 
 def _why_not(delivery: Delivery, moment: datetime) -> str:
@@ -342,7 +364,7 @@ def _why_not(delivery: Delivery, moment: datetime) -> str:
         return f"it expired on {delivery.expires:%Y-%m-%d at %H:%M} UTC"
     if delivery.fetches >= delivery.max_fetches:
         return f"it was already fetched {delivery.max_fetches} times, as many as allowed"
-    if delivery.package is None:
+    if _head(delivery) is None:
         return "its package was deleted"
     return ""
 
