@@ -19,7 +19,11 @@ from steward.vault.models_egress import Extract
 from steward.vault.runtime import Vault
 from steward.vault.services.access import AccessDenied, NotFound
 from steward.vault.services.actors import Actor
-from steward.vault.services.deliveries import NewDelivery, create_delivery
+from steward.vault.services.deliveries import (
+    NewDelivery,
+    create_delivery,
+    recipient_public_key,
+)
 from steward.vault.services.extracts import SEALED, open_sealed_rows, shown_manifest
 
 
@@ -50,7 +54,6 @@ def deliver_extract(
         raise AccessDenied("only a released extract that has not expired is delivered")
     if not isinstance(sealed, dict):
         raise AccessDenied("this extract was delivered already")
-    recipient = next(r for r in vault.plan.recipients if r.id == extract.recipient)
     content = open_sealed_rows(vault, extract.id, sealed)
     with transaction.atomic():
         made = create_delivery(
@@ -60,7 +63,7 @@ def deliver_extract(
             filename=f"extract-{extract.dataset}-{extract.id}.csv",
             context=f"extract/{extract.id}",
             expires_after=extract.expires - now,
-            public_key_text=recipient.public_key,
+            public_key_text=recipient_public_key(vault, extract.recipient),
             extract=extract,
             max_fetches=max_fetches,
         )
