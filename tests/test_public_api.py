@@ -73,9 +73,11 @@ SURFACES: dict[str, str] = {
         ColumnReport DEFAULT_SAMPLE KindFinding Role ScanReport masked_examples scan_column
         scan_file scan_frame to_json to_table
     """,
-    "steward.deid.search": "Anonymization METRICS MetricName Settings anonymize find_hierarchies",
+    "steward.deid.search": "Anonymization CodedHierarchy METRICS MetricName Settings anonymize "
+    "find_hierarchies from_rows",
     "steward.deid.transforms": """
-        Applied DeidKeys add_noise apply_recipe derive_keys drop load_keys manifest_path mask
+        Applied DeidKeys LoadedRecipe RecipeError add_noise apply_recipe derive_keys drop
+        load_keys load_recipe manifest_path mask
         offset_days pseudonym pseudonymize run_recipe shift_dates suppress top_bottom_code
     """,
     "steward.policy": """
@@ -152,6 +154,8 @@ SURFACES: dict[str, str] = {
         ImportFileError ImportRefused ImportSource ImportSummary import_file list_imports
         read_import_file RequestClosed RightsQueue
         DisclosureView decide_disclosure deliver_disclosure list_disclosures open_disclosure
+        ExtractRefused deliver_extract expire_extracts make_extract shown_manifest
+        visible_extracts
     """,
     "steward.vault.views": "",
 }

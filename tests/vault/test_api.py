@@ -93,6 +93,8 @@ def test_the_openapi_schema_lists_every_endpoint(client: Client, city_vault: Vau
         "/api/erasure/{request_id}/approve",
         "/api/erasure/{request_id}/refuse",
         "/api/erasure/{request_id}/cancel",
+        "/api/extracts",
+        "/api/extracts/{extract_id}",
         "/api/retention",
         "/api/datasets/{dataset}/rows",
         "/api/me",

@@ -83,6 +83,7 @@ def test_the_registry_refuses_duplicates_and_bad_names() -> None:
         "code-attempt-pruning",
         "delivery-expiry",
         "disclosure-notices",
+        "extract-expiry",
     ]
 
 

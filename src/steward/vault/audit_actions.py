@@ -219,3 +219,9 @@ class AuditAction(StrEnum):
 
     DELIVERY_EXPIRE = "delivery.expire"
     """A delivered package was deleted: past its expiry, or fetched as often as allowed."""
+
+    EXTRACT_DOWNLOAD = "extract.download"
+    """A staff member of an analyst role downloaded a released extract (or was refused)."""
+
+    EXTRACT_EXPIRE = "extract.expire"
+    """A released extract reached its expiry: marked expired and its sealed rows deleted."""

@@ -9,7 +9,16 @@ Flash-style search (``flash``) and the Polars encoding of a table (``encode``).
 """
 
 from steward.deid.search.anonymize import Anonymization, Settings, anonymize
-from steward.deid.search.hierarchies import find_hierarchies
+from steward.deid.search.hierarchies import CodedHierarchy, find_hierarchies, from_rows
 from steward.deid.search.loss import METRICS, MetricName
 
-__all__ = ["METRICS", "Anonymization", "MetricName", "Settings", "anonymize", "find_hierarchies"]
+__all__ = [
+    "METRICS",
+    "Anonymization",
+    "CodedHierarchy",
+    "MetricName",
+    "Settings",
+    "anonymize",
+    "find_hierarchies",
+    "from_rows",
+]

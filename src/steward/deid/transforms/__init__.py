@@ -4,6 +4,7 @@ Each module keeps its pure logic testable on small frames; :mod:`.pipeline` carr
 whole recipe on a LazyFrame and :mod:`.run` runs it from file to file with a manifest.
 """
 
+from steward.deid.recipe import LoadedRecipe, RecipeError, load_recipe
 from steward.deid.transforms.coding import top_bottom_code
 from steward.deid.transforms.dates import offset_days, shift_dates
 from steward.deid.transforms.keys import DeidKeys, derive_keys, load_keys
@@ -17,11 +18,14 @@ from steward.deid.transforms.suppression import suppress
 __all__ = [
     "Applied",
     "DeidKeys",
+    "LoadedRecipe",
+    "RecipeError",
     "add_noise",
     "apply_recipe",
     "derive_keys",
     "drop",
     "load_keys",
+    "load_recipe",
     "manifest_path",
     "mask",
     "offset_days",

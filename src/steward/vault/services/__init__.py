@@ -78,6 +78,14 @@ if TYPE_CHECKING:
     from steward.vault.services.disclosure_register import DisclosureView, list_disclosures
     from steward.vault.services.disclosures import decide_disclosure, open_disclosure
     from steward.vault.services.erasure import ErasureService, ErasureView
+    from steward.vault.services.extract_delivery import deliver_extract
+    from steward.vault.services.extracts import (
+        ExtractRefused,
+        expire_extracts,
+        make_extract,
+        shown_manifest,
+        visible_extracts,
+    )
     from steward.vault.services.import_files import ImportFileError, read_import_file
     from steward.vault.services.imports import (
         ImportRefused,
@@ -175,6 +183,14 @@ else:
             "disclosure_register": ["DisclosureView", "list_disclosures"],
             "disclosures": ["decide_disclosure", "open_disclosure"],
             "erasure": ["ErasureService", "ErasureView"],
+            "extract_delivery": ["deliver_extract"],
+            "extracts": [
+                "ExtractRefused",
+                "expire_extracts",
+                "make_extract",
+                "shown_manifest",
+                "visible_extracts",
+            ],
             "import_files": ["ImportFileError", "read_import_file"],
             "imports": [
                 "ImportRefused",
@@ -230,6 +246,7 @@ __all__ = [
     "DisclosureView",
     "ErasureService",
     "ErasureView",
+    "ExtractRefused",
     "ImportFileError",
     "ImportRefused",
     "ImportSource",
@@ -267,8 +284,10 @@ __all__ = [
     "dataset_counts",
     "decide_disclosure",
     "deliver_disclosure",
+    "deliver_extract",
     "disable_account",
     "erase_subject",
+    "expire_extracts",
     "import_file",
     "job_statuses",
     "keys_dir",
@@ -279,6 +298,7 @@ __all__ = [
     "load_residents",
     "lockout_policy",
     "login_actor",
+    "make_extract",
     "open_disclosure",
     "open_sealed",
     "plan_text",
@@ -302,6 +322,7 @@ __all__ = [
     "revoke_token",
     "run_due",
     "runner_name",
+    "shown_manifest",
     "sign_now",
     "staff_actor",
     "staff_role",
@@ -313,4 +334,5 @@ __all__ = [
     "unlock_account",
     "verifier_key",
     "verify_backup",
+    "visible_extracts",
 ]

@@ -20,6 +20,8 @@
   ``operations.web_logs.retention`` (:mod:`~steward.vault.services.web_log_pruning`).
 * ``delivery-expiry``: every hour, delete delivered packages past their expiry or
   fetched as often as allowed (:mod:`~steward.vault.services.deliveries`).
+* ``extract-expiry``: every hour, mark released extracts past their expiry expired and
+  delete their sealed rows (:mod:`~steward.vault.services.extracts`).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from steward.vault.services.checkpoints import checkpoint_if_due, configured_pol
 from steward.vault.services.code_sign_in import CODE_ATTEMPT_PRUNING
 from steward.vault.services.deliveries import DELIVERY_EXPIRY
 from steward.vault.services.disclosure_notices import DISCLOSURE_NOTICES
+from steward.vault.services.extracts import EXTRACT_EXPIRY
 from steward.vault.services.jobs import Job, JobContext, JobFailed, JobRegistry, Schedule
 from steward.vault.services.retention_sweep import RETENTION_SWEEP
 from steward.vault.services.web_log_pruning import WEB_LOG_PRUNING
@@ -162,5 +165,6 @@ def standard_jobs() -> JobRegistry:
             CODE_ATTEMPT_PRUNING,
             DELIVERY_EXPIRY,
             DISCLOSURE_NOTICES,
+            EXTRACT_EXPIRY,
         ]
     )

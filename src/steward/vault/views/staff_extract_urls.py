@@ -1,5 +1,14 @@
 """Staff pages of de-identified extracts (``/staff/extracts/``)."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from steward.vault.views import staff_extracts
+
+urlpatterns = [
+    path("extracts/", staff_extracts.extracts_page, name="extracts"),
+    path(
+        "extracts/<uuid:extract_id>/download/",
+        staff_extracts.download_view,
+        name="extract-download",
+    ),
+]
