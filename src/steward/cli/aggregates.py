@@ -30,10 +30,7 @@ app = typer.Typer(
 )
 stdout = plain_console()
 
-DateOption = Annotated[
-    datetime | None,
-    typer.Option(formats=["%Y-%m-%d"], help="A day of the month (whole months are counted)."),
-]
+_DAY = "A day of the month (whole months are counted)."
 
 
 def _summary(view: ReleaseView) -> str:
@@ -59,8 +56,10 @@ def release(
         str, typer.Option("--for", help="The recipient (aggregates only) to release to.")
     ] = "",
     public: Annotated[bool, typer.Option("--public", help="Release to the public.")] = False,
-    start: Annotated[DateOption, typer.Option("--from")] = None,
-    end: Annotated[DateOption, typer.Option("--to")] = None,
+    start: Annotated[
+        datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help=_DAY)
+    ] = None,
+    end: Annotated[datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help=_DAY)] = None,
     epsilon: Annotated[
         float | None,
         typer.Option("--epsilon", help="Add differentially private noise with this budget."),
