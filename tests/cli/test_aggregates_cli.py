@@ -40,7 +40,7 @@ def vault(db: None, tmp_path: Path) -> Iterator[Vault]:
     use_vault(None)
 
 
-def run(*args: str, user: str = "ana.lima"):  # type: ignore[no-untyped-def]
+def run(*args: str, user: str = "ana.lima"):
     device = TOTPDevice.objects.get(user__username=user)
     TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
     where = ["--as", user, "--code", code_for(device), "--plan", str(CITY)]
