@@ -3,8 +3,9 @@
 Every route calls only :class:`~steward.vault.services.aggregate_releases.AggregateReleaseService`.
 Releasing is for a signed-in person whose role approves disclosures (403 otherwise,
 audited). Staff who release see every release; an account of a role that acts for a
-recipient sees that recipient's and the public ones; anyone, without credentials, sees
-the public ones under ``/aggregates/public``. A release another may not see is 404.
+recipient sees that recipient's and the public ones. Without credentials, the public
+releases are at ``/statistics/`` (HTML) and ``/statistics/releases.json``. A release
+the caller may not see is 404.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from steward.vault.runtime import get_vault
 from steward.vault.services.aggregate_releases import AggregateReleaseService, ReleaseView
 
 router = Router(tags=["aggregates"])
-PUBLIC_ERRORS: dict[int, Any] = {404: ErrorOut}
 
 
 class ReleaseIn(Schema):
@@ -94,30 +94,6 @@ def list_releases(request: HttpRequest) -> list[ReleaseOut]:
     """Releases, newest first: all for roles that release, the recipient's own and the
     public ones for a role acting for a recipient, none for anyone else."""
     return [_out(v) for v in _service().visible(actor_of(request))]
-
-
-@router.get(
-    "/aggregates/public",
-    auth=None,
-    response={200: list[ReleaseOut]},
-    summary="Public releases (no credentials)",
-    operation_id="listPublicAggregates",
-)
-def list_public(request: HttpRequest) -> list[ReleaseOut]:
-    """The releases made for the public, newest first."""
-    return [_out(v) for v in _service().visible(None)]
-
-
-@router.get(
-    "/aggregates/public/{release_id}",
-    auth=None,
-    response={200: ReleaseOut, **PUBLIC_ERRORS},
-    summary="One public release (no credentials)",
-    operation_id="getPublicAggregate",
-)
-def get_public(request: HttpRequest, release_id: UUID) -> ReleaseOut:
-    """One public release; 404 for any other."""
-    return _out(_service().get(None, release_id))
 
 
 @router.get(
