@@ -149,7 +149,7 @@ SURFACES: dict[str, str] = {
         replay_ledger RetentionStatus read_retention_status RETENTION_JOB_NAME SweepReport
         sweep_retention DatasetCounts dataset_counts
         ImportFileError ImportRefused ImportSource ImportSummary import_file list_imports
-        read_import_file RequestClosed RightsQueue
+        read_import_file RequestClosed RightsQueue AggregateReleaseService ReleaseView
     """,
     "steward.vault.views": "",
 }

@@ -23,7 +23,7 @@ from steward.cli.keys import DEFAULT_KEYS_DIR, KeysDir
 from steward.cli.staff_sign_in import As, Code, signed_in
 
 if TYPE_CHECKING:
-    from steward.vault.services.aggregate_releases import ReleaseView
+    from steward.vault.services import ReleaseView
 
 app = typer.Typer(
     help="Counts with small cells suppressed, for donors and the public.", no_args_is_help=True
@@ -77,7 +77,7 @@ def release(
         raise typer.Exit(2)
     with user_errors():
         vault, actor = signed_in(username, code, plan, keys_dir, database_url, data_dir)
-        from steward.vault.services.aggregate_releases import AggregateReleaseService
+        from steward.vault.services import AggregateReleaseService
 
         made = AggregateReleaseService(vault).release(
             actor,
@@ -104,7 +104,7 @@ def list_releases(
     """The releases you may see, newest first, and the privacy budget spent per audience."""
     with user_errors():
         vault, actor = signed_in(username, code, plan, keys_dir, database_url, data_dir)
-        from steward.vault.services.aggregate_releases import AggregateReleaseService
+        from steward.vault.services import AggregateReleaseService
 
         service = AggregateReleaseService(vault)
         views = service.visible(actor)
