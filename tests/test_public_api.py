@@ -156,6 +156,7 @@ SURFACES: dict[str, str] = {
         DisclosureView decide_disclosure deliver_disclosure list_disclosures open_disclosure
         ExtractRefused deliver_extract expire_extracts make_extract shown_manifest
         visible_extracts
+        read_import_file RequestClosed RightsQueue AggregateReleaseService ReleaseView
     """,
     "steward.vault.views": "",
 }

@@ -56,6 +56,7 @@ def find_reference_errors(plan: Plan) -> list[tuple[Location, str]]:
             errors += _unknown((*at, "purposes"), grant.purposes, purposes, "purpose")
             errors += _unknown((*at, "categories"), grant.categories, categories, "category")
 
+    errors += _role_recipients(plan)
     for r_index, recipient in enumerate(plan.recipients):
         at = ("recipients", r_index)
         errors += _unknown((*at, "categories"), recipient.categories, categories, "category")
@@ -97,6 +98,38 @@ def _email_notice_errors(plan: Plan) -> list[tuple[Location, str]]:
         for index, purpose in enumerate(email.purposes)
         if purpose not in served
     ]
+
+
+def _role_recipients(plan: Plan) -> list[tuple[Location, str]]:
+    """A role acting for a recipient names a declared recipient that receives aggregates
+    only, and grants nothing else (its accounts see only that recipient's releases)."""
+    errors: list[tuple[Location, str]] = []
+    recipients = {r.id: r for r in plan.recipients}
+    for r_index, role in enumerate(plan.roles):
+        if role.recipient is None:
+            continue
+        at: Location = ("roles", r_index, "recipient")
+        found = recipients.get(role.recipient)
+        if found is None:
+            errors += _unknown(at, [role.recipient], recipients, "recipient", True)
+        elif not found.aggregates_only:
+            errors.append(
+                (
+                    at,
+                    f"recipient '{role.recipient}' does not receive aggregates only; a role "
+                    "acts only for a recipient with aggregates_only: true",
+                )
+            )
+        granted = [a for a in ("read", "reveal", "write", "export") if not getattr(role, a).empty]
+        if granted or role.approves_disclosures or role.reads_audit or not role.staff:
+            errors.append(
+                (
+                    ("roles", r_index),
+                    f"role '{role.id}' acts for recipient '{role.recipient}', so it sees counts "
+                    "only: remove its grants, approvals and audit reading (and keep staff: true)",
+                )
+            )
+    return errors
 
 
 def _built_in_ids() -> set[str]:

@@ -58,6 +58,11 @@ class Role(PlanModel):
     expires: date | None = None
     approves_disclosures: bool = False
     reads_audit: bool = False
+    recipient: Identifier | None = Field(
+        default=None,
+        description="Accounts of this role act for that plan recipient and see only its "
+        "aggregate releases (a recipient that receives aggregates only).",
+    )
 
     def grant(self, action: Action) -> Grant:
         """The grant for ``action``."""

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
         read_acknowledgements,
     )
     from steward.vault.services.actors import Actor
+    from steward.vault.services.aggregate_releases import AggregateReleaseService, ReleaseView
     from steward.vault.services.auditing import AuditUnavailable, audit
     from steward.vault.services.backups_create import CreatedBackup, create_backup, prune_backups
     from steward.vault.services.backups_db import DatabaseRef
@@ -191,6 +192,7 @@ else:
                 "shown_manifest",
                 "visible_extracts",
             ],
+            "aggregate_releases": ["AggregateReleaseService", "ReleaseView"],
             "import_files": ["ImportFileError", "read_import_file"],
             "imports": [
                 "ImportRefused",
@@ -235,6 +237,7 @@ __all__ = [
     "Acknowledgement",
     "AcknowledgementList",
     "Actor",
+    "AggregateReleaseService",
     "AuditUnavailable",
     "BackupError",
     "CaseService",
@@ -258,6 +261,7 @@ __all__ = [
     "NotFound",
     "PurgeResult",
     "RecordView",
+    "ReleaseView",
     "ReplayReport",
     "RequestClosed",
     "RetentionStatus",
