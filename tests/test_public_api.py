@@ -90,8 +90,9 @@ SURFACES: dict[str, str] = {
         Severity run_checks
     """,
     "steward.policy.documents": """
-        DocumentWriteError build_context contact_line markdown_to_html notice_view purpose_labels
-        render_documents render_markdown role_view write_documents
+        DocumentWriteError build_context contact_line markdown_to_html notice_view prepare_folder
+        purpose_labels render_documents render_html render_markdown role_view write_atomically
+        write_documents
     """,
     "steward.policy.model": """
         ASSIGNING_SCOPES AccountClosure Action Backups Cases CategoryDefinition Complaints Contact
@@ -130,6 +131,7 @@ SURFACES: dict[str, str] = {
         COUNTRY_LOCAL COUNTRY_UNKNOWN UNMATCHED WebVisit keeps_nothing logs_request
         web_log_country web_log_entry web_log_fields web_log_file web_log_file_day
         web_log_files_to_prune web_log_route web_log_text
+        PeriodError period_between
     """,
     "steward.vault.services": """
         AccessDenied AccessService AccountError Actor AuditUnavailable BACKUP_JOB_NAME BackupError
@@ -150,6 +152,7 @@ SURFACES: dict[str, str] = {
         sweep_retention DatasetCounts dataset_counts
         ImportFileError ImportRefused ImportSource ImportSummary import_file list_imports
         read_import_file RequestClosed RightsQueue
+        Published publish_report
     """,
     "steward.vault.views": "",
 }
