@@ -46,6 +46,7 @@ def _register(vault: Vault, built: Built) -> None:
     assert delivered.requester_role == "caseworker"  # who asked
     assert delivered.approver_role == "privacy_officer"  # who approved it
     assert delivered.fields  # what was sent
+    assert delivered.delivered is not None
     assert delivered.when < delivered.delivered  # and when
     assert {e.kind.value for e in entries} == {"disclosure", "extract", "aggregate"}
 
