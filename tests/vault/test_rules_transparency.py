@@ -126,6 +126,8 @@ def test_periods_are_read_from_their_slug(slug: str, start: date, end: date) -> 
         "last year",
         "../etc",
         "2026-01-01",
+        "9999-12-31--9999-12-31",
+        "0001-01-01--0001-01-02",
     ],
 )
 def test_bad_periods_are_refused_with_a_message(slug: str) -> None:

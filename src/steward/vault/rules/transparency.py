@@ -164,8 +164,11 @@ def period_between(start: date, end: date) -> Period:
     """The period of whole days ``start`` .. ``end``.
 
     Raises:
-        PeriodError: ``end`` is before ``start``, or the span is over ten years.
+        PeriodError: ``end`` is before ``start``, the span is over ten years, or a date
+            falls outside the years 1900 to 9998.
     """
+    if not (1900 <= start.year <= 9998 and 1900 <= end.year <= 9998):
+        raise PeriodError("a period's dates must fall between the years 1900 and 9998")
     if end < start:
         raise PeriodError(f"the period ends ({end}) before it starts ({start})")
     if (end - start).days >= MAX_DAYS:
