@@ -44,6 +44,7 @@ def test_the_staff_page_and_endpoint_by_role(
         assert COURT in text
         assert "Sharing inventory" in page.content.decode()
         assert len(json.loads(api.content)) == 10
+        assert "subject/" not in api.content.decode()  # no person's key leaves
     else:
         assert SEALED_REFERENCE not in text
         assert COURT not in text
