@@ -11,22 +11,31 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 
 from steward import clock
 from steward.vault.api.auth import actor_of
 from steward.vault.api.records import READ_ERRORS
-from steward.vault.api.schemas import ErrorOut
+from steward.vault.api.schemas import ErrorOut, ProblemsOut
 from steward.vault.rules.transparency import PeriodError, parse_period, period_between
 from steward.vault.runtime import get_vault
 from steward.vault.services.egress_register import register_entries, require_reader
 from steward.vault.services.transparency import build_report, published
 
 router = Router(tags=["transparency"])
+
+PeriodSlug = Annotated[
+    str,
+    Field(
+        max_length=22,
+        pattern=r"^[0-9A-Za-z-]+$",
+        description="2026, 2026-q3, 2026-h1 or 2026-01-01--2026-03-31",
+    ),
+]
 
 
 class RegisterFilter(Schema):
@@ -71,11 +80,14 @@ class RegisterEntryOut(Schema):
 @router.get(
     "/transparency/{period}",
     auth=None,
-    response={200: dict[str, Any], 400: ErrorOut, 404: ErrorOut},
+    response={200: dict[str, Any], 400: ErrorOut, 404: ErrorOut, 422: ProblemsOut},
     summary="A period's transparency report (public)",
     operation_id="getTransparencyReport",
 )
-def transparency_report(request: HttpRequest, period: str) -> dict[str, Any]:
+def transparency_report(
+    request: HttpRequest,
+    period: Path[PeriodSlug],
+) -> dict[str, Any]:
     """The report of a period that has ended (``2026``, ``2026-q3``, ``2026-h1`` or
     ``2026-01-01--2026-03-31``): requests by ground and by requester, outcomes, people
     and records affected (small counts as a range), notices, extracts, releases of
