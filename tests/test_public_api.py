@@ -93,8 +93,9 @@ SURFACES: dict[str, str] = {
         Severity run_checks
     """,
     "steward.policy.documents": """
-        DocumentWriteError build_context contact_line markdown_to_html notice_view purpose_labels
-        render_documents render_markdown role_view write_documents
+        DocumentWriteError build_context contact_line markdown_to_html notice_view prepare_folder
+        purpose_labels render_documents render_html render_markdown role_view write_atomically
+        write_documents
     """,
     "steward.policy.model": """
         ASSIGNING_SCOPES AccountClosure Action Backups Cases CategoryDefinition Complaints Contact
@@ -133,6 +134,7 @@ SURFACES: dict[str, str] = {
         COUNTRY_LOCAL COUNTRY_UNKNOWN UNMATCHED WebVisit keeps_nothing logs_request
         web_log_country web_log_entry web_log_fields web_log_file web_log_file_day
         web_log_files_to_prune web_log_route web_log_text
+        PeriodError period_between
     """,
     "steward.vault.services": """
         AccessDenied AccessService AccountError Actor AuditUnavailable BACKUP_JOB_NAME BackupError
@@ -157,6 +159,7 @@ SURFACES: dict[str, str] = {
         ExtractRefused deliver_extract expire_extracts make_extract shown_manifest
         visible_extracts
         read_import_file RequestClosed RightsQueue AggregateReleaseService ReleaseView
+        Published publish_report
     """,
     "steward.vault.views": "",
 }

@@ -28,10 +28,13 @@ __all__ = [
     "contact_line",
     "markdown_to_html",
     "notice_view",
+    "prepare_folder",
     "purpose_labels",
     "render_documents",
+    "render_html",
     "render_markdown",
     "role_view",
+    "write_atomically",
     "write_documents",
 ]
 

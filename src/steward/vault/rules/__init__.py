@@ -67,6 +67,7 @@ if TYPE_CHECKING:
         sign_in_lock,
         window_start,
     )
+    from steward.vault.rules.transparency import PeriodError, period_between
     from steward.vault.rules.unreadable import (
         Unreadable,
         explained,
@@ -160,6 +161,7 @@ else:
                 "web_log_route",
                 "web_log_text",
             ],
+            "transparency": ["PeriodError", "period_between"],
             "unreadable": [
                 "Unreadable",
                 "explained",
@@ -192,6 +194,7 @@ __all__ = [
     "Health",
     "History",
     "LockoutPolicy",
+    "PeriodError",
     "Reach",
     "RecordFacts",
     "SignInLock",
@@ -220,6 +223,7 @@ __all__ = [
     "missing_team",
     "needs_plaintext",
     "parse_frequency",
+    "period_between",
     "reveal_purposes",
     "route",
     "short_reason",

@@ -119,10 +119,12 @@ if TYPE_CHECKING:
     )
     from steward.vault.services.statistics import DatasetCounts, dataset_counts
     from steward.vault.services.tokens import authenticate, create_token, list_tokens, revoke_token
+    from steward.vault.services.transparency import Published, publish_report
 else:
     __getattr__, __dir__ = lazy_exports(
         __name__,
         {
+            "transparency": ["Published", "publish_report"],
             "access": [
                 "AccessDenied",
                 "AccessService",
@@ -259,6 +261,7 @@ __all__ = [
     "JobRunnerThread",
     "MinorRefused",
     "NotFound",
+    "Published",
     "PurgeResult",
     "RecordView",
     "ReleaseView",
@@ -308,6 +311,7 @@ __all__ = [
     "plan_text",
     "prepare_backup_dir",
     "prune_backups",
+    "publish_report",
     "purge_fields",
     "purge_records",
     "read_acknowledgements",

@@ -16,6 +16,7 @@ from steward.vault.views import (
     staff_extract_urls,
     staff_jobs,
     staff_mfa,
+    staff_register_urls,
     staff_retention,
     staff_rights_urls,
     staff_statistics_urls,
@@ -56,4 +57,5 @@ urlpatterns = [
     *staff_disclosure_urls.urlpatterns,
     *staff_extract_urls.urlpatterns,
     *staff_statistics_urls.urlpatterns,
+    *staff_register_urls.urlpatterns,
 ]
