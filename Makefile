@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # The PostgreSQL that CI machines run; the vault and server tests run on it too when it answers.
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
-PG_TESTS := $(wildcard tests/vault tests/server tests/cli/test_intake_cli.py tests/cli/test_import_cli.py tests/cli/test_erase_cli.py tests/cli/test_rights_cli.py tests/cli/test_codes_cli.py tests/cli/test_staff_cli.py tests/cli/test_staff_acknowledgements_cli.py tests/cli/test_tokens_cli.py tests/audit/test_audit_store_contract.py tests/audit/test_audit_concurrent_intake.py tests/audit/test_audit_vault_cli.py)
+PG_TESTS := $(wildcard tests/vault tests/server tests/cli/test_intake_cli.py tests/cli/test_import_cli.py tests/cli/test_erase_cli.py tests/cli/test_rights_cli.py tests/cli/test_codes_cli.py tests/cli/test_staff_cli.py tests/cli/test_staff_acknowledgements_cli.py tests/cli/test_tokens_cli.py tests/cli/test_aggregates_cli.py tests/cli/test_extracts_cli.py tests/cli/test_disclosures_cli.py tests/audit/test_audit_store_contract.py tests/audit/test_audit_concurrent_intake.py tests/audit/test_audit_vault_cli.py)
 PG_CHECK = $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" >/dev/null 2>&1
 
 .PHONY: demo docs test lint typecheck unit bench clean

@@ -157,8 +157,7 @@ SURFACES: dict[str, str] = {
         read_import_file RequestClosed RightsQueue
         DisclosureView decide_disclosure deliver_disclosure list_disclosures open_disclosure
         ExtractRefused deliver_extract expire_extracts make_extract shown_manifest
-        visible_extracts
-        read_import_file RequestClosed RightsQueue AggregateReleaseService ReleaseView
+        visible_extracts AggregateReleaseService ReleaseView
         Published publish_report
     """,
     "steward.vault.views": "",
