@@ -86,14 +86,6 @@ def test_each_enforced_safeguard_names_tests_that_exist(entry: Safeguard) -> Non
 def test_the_known_gaps_are_not_marked_enforced() -> None:
     """The features other issues build: until they land, documents call them planned."""
     gaps = {
-        "disclosure_grounds",
-        "disclosure_approval",
-        "disclosure_notice",
-        "encrypted_delivery",
-        "disclosure_register",
-        "transparency_report",
-        "aggregates_only",
-        "deidentified_extracts",
         "incident_register",
         "breach_deadlines",
         "vulnerability_clock",
@@ -272,16 +264,15 @@ def test_status_depends_on_the_plan() -> None:
     assert status(help_desk, "sealed_intake") is Status.IN_PLACE
     assert status(city, "role_expiry") is Status.IN_PLACE  # the temporary analyst
     assert status(help_desk, "role_expiry") is Status.NOT_USED
-    assert status(city, "disclosure_register") is Status.PLANNED
+    assert status(city, "disclosure_register") is Status.IN_PLACE
+    assert status(city, "incident_register") is Status.PLANNED
     assert status(city, "retention_sweep") is Status.IN_PLACE
 
 
 def test_promise_marks_what_is_not_enforced() -> None:
     assert promise("masking", "Values are masked.") == "Values are masked."
-    assert promise("disclosure_register", "A register is kept.") == (
-        f"{PLANNED} A register is kept."
-    )
-    assert promise("disclosure_register", "a register", inline=True).endswith(
+    assert promise("incident_register", "A register is kept.") == (f"{PLANNED} A register is kept.")
+    assert promise("incident_register", "a register", inline=True).endswith(
         "(planned, not yet enforced by Steward)"
     )
     with pytest.raises(KeyError):
@@ -342,39 +333,62 @@ def test_no_document_states_a_safeguard_not_enforced_as_in_place(plan_file: Path
     assert any(PLANNED in text for text in documents.values())
 
 
+SHARING_ENTRIES = (
+    "disclosure_grounds",
+    "disclosure_approval",
+    "aggregates_only",
+    "deidentified_extracts",
+)
+
+
+def _not_enforced(monkeypatch: pytest.MonkeyPatch, *ids: str) -> None:
+    for entry_id in ids:
+        pending = dataclasses.replace(SAFEGUARDS[entry_id], enforced=False, proven_by=())
+        monkeypatch.setitem(SAFEGUARDS, entry_id, pending)
+
+
 @pytest.mark.parametrize("plan_file", EXAMPLES, ids=lambda p: p.stem)
-def test_planned_safeguards_lower_no_risk(plan_file: Path) -> None:
+def test_planned_safeguards_lower_no_risk(plan_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the sharing safeguards taken back to planned, no rating counts them."""
     plan = load_plan(plan_file).plan
+    counted_before = [" ".join(r.rating.safeguards) for r in category_risks(plan)]
+    assert any("approved by a second person" in c for c in counted_before)
+    _not_enforced(monkeypatch, *SHARING_ENTRIES)
     for risk in category_risks(plan):
         counted = " ".join(risk.rating.safeguards)
         assert "approved by a second person" not in counted
         assert "de-identified or aggregated" not in counted
-        safeguards = risk.safeguards
-        assert not safeguards.disclosure_rules
-        assert not safeguards.limited_sharing
+        assert not risk.safeguards.disclosure_rules
+        assert not risk.safeguards.limited_sharing
 
 
-def test_the_city_assessment_counts_retention_and_lists_disclosure_as_planned() -> None:
-    """The retention sweep is in place (issue 9): it lowers risk; disclosure rules not yet."""
+def test_the_city_assessment_counts_retention_and_disclosure_rules() -> None:
+    """The retention sweep (issue 9) and the disclosure rules (issue 11) lower risk."""
     [risk, *_] = category_risks(PLAN)
-    assert "retention limit for every purpose" not in risk.rating.planned
     assert "retention limit for every purpose" in risk.rating.safeguards
     assert risk.safeguards.retention
-    assert any("approved by a second person" in p for p in risk.rating.planned)
+    assert any("approved by a second person" in s for s in risk.rating.safeguards)
+    assert not any("approved by a second person" in p for p in risk.rating.planned)
+    assert risk.safeguards.disclosure_rules and risk.safeguards.limited_sharing
     assessment = render_documents(load_plan(CITY))["impact-assessment.md"]
     assert "Planned, not yet in place (they lower nothing yet): retention limit" not in assessment
+    assert "Planned, not yet in place (they lower nothing yet): disclosure" not in assessment
 
 
-def test_a_safeguard_that_lands_is_stated_as_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Flipping one entry is all it takes: the sharing policy then states the register."""
+def test_a_safeguard_is_stated_as_planned_exactly_while_not_enforced(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One entry decides it: the sharing policy states the register as kept, and as
+    planned when the entry is taken back."""
     loaded: LoadedPlan = load_plan(CITY)
-    before = render_documents(loaded)["sharing-policy.md"]
-    assert f"{PLANNED} A register of every disclosure is kept" in before
-    landed = dataclasses.replace(SAFEGUARDS["disclosure_register"], enforced=True)
-    monkeypatch.setitem(SAFEGUARDS, "disclosure_register", landed)
-    after = render_documents(loaded)["sharing-policy.md"]
-    assert "- A register of every disclosure is kept" in after
-    assert f"{PLANNED} A register of every disclosure is kept" not in after
+    enforced_now = render_documents(loaded)["sharing-policy.md"]
+    assert "- A register of every disclosure is kept: who asked" in enforced_now
+    assert f"{PLANNED} A register of every disclosure is kept" not in enforced_now
+    _not_enforced(monkeypatch, "disclosure_register")
+    pending = render_documents(loaded)["sharing-policy.md"]
+    assert "planned" in pending.lower()
+    assert "- A register of every disclosure is kept: who asked" not in pending
+    assert f"{PLANNED} A register of every disclosure is kept" in pending
 
 
 def test_the_help_desk_notice_says_its_box_is_needed() -> None:

@@ -91,72 +91,161 @@ LIFECYCLE_ENTRIES: tuple[Safeguard, ...] = (
     Safeguard(
         "disclosure_grounds",
         "refusing any disclosure without one of the allowed legal grounds",
-        False,
+        True,
         with_disclosure(lambda plan: True),
-        issue=11,
+        (
+            node_id("vault/test_rules_disclosure.py", "test_opening"),
+            node_id(
+                "vault/test_rules_disclosure.py",
+                "test_a_plan_without_a_disclosure_section_discloses_nothing",
+            ),
+            node_id(
+                "vault/test_disclosure_service.py",
+                "test_bad_input_is_refused_and_nothing_is_stored",
+            ),
+            node_id(
+                "vault/test_egress_routes.py", "test_no_route_gives_a_persons_values_to_anyone_else"
+            ),
+        ),
         claims=("refuses a disclosure without",),
     ),
     Safeguard(
         "disclosure_approval",
         "approval of every disclosure by someone other than the person who asked",
-        False,
-        with_disclosure(lambda plan: bool(plan.disclosure and plan.disclosure.approver_roles)),
-        issue=11,
+        True,
+        with_disclosure(
+            lambda plan: bool(
+                plan.disclosure
+                and plan.disclosure.approver_roles
+                and plan.disclosure.approver_not_requester
+            )
+        ),
+        (
+            node_id("vault/test_rules_disclosure.py", "test_steps"),
+            node_id(
+                "vault/test_disclosure_service.py",
+                "test_a_court_order_is_approved_by_another_officer_and_nothing_leaves_before",
+            ),
+            node_id(
+                "vault/browser/test_court_order_disclosure.py",
+                "test_a_court_order_is_asked_approved_by_another_and_delivered_encrypted",
+            ),
+        ),
         claims=("approved by", "who approves", "approval"),
     ),
     Safeguard(
         "disclosure_notice",
         "telling people when their data is disclosed",
-        False,
+        True,
         with_disclosure(
             lambda plan: (
                 plan.disclosure is not None
                 and plan.disclosure.notify_subject is not Notification.NEVER
             )
         ),
-        issue=11,
+        (
+            node_id("vault/test_rules_disclosure_notice.py", "test_decide_notice"),
+            node_id(
+                "vault/test_disclosure_notices.py",
+                "test_a_person_is_told_at_once_and_delivery_waits",
+            ),
+            node_id(
+                "vault/test_disclosure_notices.py",
+                "test_a_prohibition_holds_notices_until_it_ends_then_the_job_sends_them",
+            ),
+            node_id(
+                "vault/test_own_notices.py",
+                "test_a_person_sees_their_notice_and_objects_on_the_page",
+            ),
+        ),
         claims=("is told before", "we tell you before"),
     ),
     Safeguard(
         "encrypted_delivery",
         "disclosed data delivered encrypted, through a download that expires",
-        False,
+        True,
         with_disclosure(lambda plan: bool(plan.disclosure and plan.disclosure.delivery.encrypted)),
-        issue=11,
+        (
+            node_id("vault/test_deliveries.py", "test_nothing_is_stored_in_clear"),
+            node_id(
+                "vault/test_deliveries.py",
+                "test_a_link_works_until_its_expiry_and_not_a_moment_after",
+            ),
+            node_id("vault/test_deliveries.py", "test_fetches_are_limited_counted_and_audited"),
+            node_id(
+                "crypto/test_delivery_package.py",
+                "test_changing_any_byte_of_header_or_body_is_detected",
+            ),
+        ),
         claims=("delivered encrypted", "expires after"),
     ),
     Safeguard(
         "disclosure_register",
         "a register of every disclosure",
-        False,
+        True,
         with_disclosure(lambda plan: bool(plan.disclosure and plan.disclosure.keep_register)),
-        issue=11,
+        (
+            node_id(
+                "vault/test_egress_register.py", "test_every_entry_of_the_period_is_in_the_register"
+            ),
+            node_id(
+                "vault/test_disclosure_service.py", "test_a_refused_request_is_kept_with_its_reason"
+            ),
+        ),
         claims=("register of every disclosure", "reviews the register"),
     ),
     Safeguard(
         "transparency_report",
         "a published transparency report on disclosures",
-        False,
+        True,
         with_disclosure(
             lambda plan: bool(plan.disclosure and plan.disclosure.publish_transparency_report)
         ),
-        issue=11,
+        (
+            node_id("vault/test_egress_register.py", "test_the_report_counts_exactly"),
+            node_id("vault/test_egress_register.py", "test_the_public_report_names_nobody"),
+            node_id(
+                "vault/test_rules_transparency.py",
+                "test_the_tally_counts_each_request_once_and_each_person_once",
+            ),
+        ),
         claims=("transparency report",),
     ),
     Safeguard(
         "aggregates_only",
         "donors and stakeholders receiving counts only, small groups suppressed",
-        False,
+        True,
         lambda plan: any(r.aggregates_only for r in plan.recipients),
-        issue=11,
+        (
+            node_id("vault/test_rules_small_cells.py", "test_cross_tabs_never_leak"),
+            node_id(
+                "vault/test_aggregate_pages.py",
+                "test_the_public_page_gives_nothing_back_to_an_attacker",
+            ),
+            node_id(
+                "vault/test_aggregate_releases.py",
+                "test_a_cross_tab_counts_live_records_only_and_protects_small_cells",
+            ),
+            node_id("vault/test_rules_disclosure.py", "test_opening"),
+        ),
         claims=("counts only", "aggregates only"),
     ),
     Safeguard(
         "deidentified_extracts",
         "analysts receiving only de-identified extracts with a measured re-identification risk",
-        False,
+        True,
         lambda plan: any(r.deidentified_only for r in plan.recipients),
-        issue=11,
+        (
+            node_id("vault/test_extracts.py", "test_the_lab_gets_k10_and_nothing_identifying"),
+            node_id(
+                "vault/test_extracts.py", "test_an_extract_that_cannot_meet_its_target_is_withheld"
+            ),
+            node_id(
+                "vault/test_rules_extract_release.py",
+                "test_release_only_when_the_measured_risk_meets_the_target",
+            ),
+            node_id("vault/test_extract_matrix.py", "test_extract_matrix"),
+        ),
         claims=("de-identified extracts only", "works only on extracts"),
     ),
     Safeguard(
