@@ -76,6 +76,21 @@ EXPECTED: dict[tuple[str, str], frozenset[Action]] = {
     ("resident", "age_band"): NOTHING,
     ("resident", "details"): frozenset({R}),
     ("resident", "immigration_status"): NOTHING,
+    # council_viewer (acts for the council): counts only, no record's field
+    **{
+        ("council_viewer", field): NOTHING
+        for field in (
+            "full_name",
+            "email",
+            "phone",
+            "street_address",
+            "district",
+            "request_type",
+            "age_band",
+            "details",
+            "immigration_status",
+        )
+    },
 }
 
 

@@ -1,4 +1,4 @@
-"""Helpers for the aggregate tests: the city's plan with a donor role, records with clear
+"""Helpers for the aggregate tests: the city's plan (with its council role), records with clear
 values put in fast, staff and donor actors. (No tests here.)"""
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-import yaml
 
 from steward.clock import ManualClock, use_clock
 from steward.vault.models import AggregateCount, Record, Subject
@@ -18,27 +17,12 @@ from tests.vault.conftest import CITY, make_vault
 NOW = datetime(2026, 5, 10, 9, 0, tzinfo=UTC)
 """Today in these tests: April 2026 is the last whole month."""
 
-DONOR_ROLE = {
-    "id": "council_viewer",
-    "label": "City Council member (counts only)",
-    "recipient": "city_council",
-    "scope": "all",
-    "mfa": True,
-}
-
-
-def donor_plan(path: Path) -> Path:
-    """The city's plan with a role acting for the council, written to ``path``."""
-    data = yaml.safe_load(CITY.read_text(encoding="utf-8"))
-    data["roles"].insert(4, DONOR_ROLE)
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    return path
-
 
 @pytest.fixture
 def council(db: None, tmp_path: Path) -> Iterator[Vault]:
-    """A vault of the city with a donor role, its clock at :data:`NOW`."""
-    vault, _ = make_vault(donor_plan(tmp_path / "plan.yaml"), tmp_path / "keys")
+    """A vault of the city (its council_viewer role acts for the council), its clock at
+    :data:`NOW`."""
+    vault, _ = make_vault(CITY, tmp_path / "keys")
     use_vault(vault)
     with use_clock(ManualClock(NOW)):
         yield vault

@@ -22,7 +22,6 @@ from steward.vault.rules.aggregate_release import (
     visible_audiences,
 )
 from steward.vault.rules.staff_standing import StaffStanding
-from tests.vault.aggregate_support import DONOR_ROLE
 from tests.vault.conftest import CITY
 
 COUNTABLE = ["district", "request_type"]
@@ -30,7 +29,6 @@ COUNTABLE = ["district", "request_type"]
 
 def city(recipients: list[dict[str, Any]] | None = None) -> Plan:
     data = yaml.safe_load(Path(CITY).read_text(encoding="utf-8"))
-    data["roles"].insert(4, DONOR_ROLE)
     if recipients is not None:
         data["recipients"] = recipients
         data["roles"] = [r for r in data["roles"] if "recipient" not in r]

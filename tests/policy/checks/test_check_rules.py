@@ -40,6 +40,9 @@ IMMIGRATION_COLLECTED: list[tuple[Location, Any]] = [
     ((*F, 8, "never_reason"), DELETE),
     ((*F, 8, "purposes"), ["service_delivery"]),
 ]
+NO_COUNCIL: list[tuple[Location, Any]] = [(("roles", 5), DELETE)]
+"""The council's counts-only role taken away (a role acts only for a counts-only
+recipient, and only as staff)."""
 RESTRICTED: list[tuple[Location, Any]] = [(("questionnaire", "children"), True)]
 
 
@@ -149,6 +152,7 @@ CASES: list[Case] = [
             *[((*F, i, "encrypted"), False) for i in (0, 1, 2, 3, 6, 7)],
             (("recipients", 0, "deidentified_only"), False),
             (("recipients", 1, "aggregates_only"), False),
+            *NO_COUNCIL,
         ],
         ("datasets",),
     ),
@@ -197,7 +201,7 @@ CASES: list[Case] = [
     ),
     Case("ACC007", [(("roles", 2, "approves_disclosures"), False)], ("roles",)),
     Case("ACC008", [(("roles", 2, "reads_audit"), False)], ("roles",)),
-    Case("ACC009", [(("roles", i, "staff"), False) for i in range(4)], ("roles",)),
+    Case("ACC009", [*[(("roles", i, "staff"), False) for i in range(4)], *NO_COUNCIL], ("roles",)),
     Case("ACC010", [(("roles", 4, "scope"), "all")], ("roles", 4, "scope")),
     # routing
     Case("RTE001", [((*ROUTE, "dataset"), "service_requests")], (*ROUTE, "dataset")),
@@ -287,7 +291,7 @@ CASES: list[Case] = [
     ),
     Case(
         "DIS015",
-        [(("recipients", 1, "aggregates_only"), False)],
+        [(("recipients", 1, "aggregates_only"), False), *NO_COUNCIL],
         ("recipients", 1, "aggregates_only"),
     ),
     Case(

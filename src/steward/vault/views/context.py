@@ -8,15 +8,17 @@ from django.http import HttpRequest
 
 from steward import clock
 from steward.policy import erasure_approvers, erasure_requesters, rights_officer_roles
+from steward.policy.model import Plan
+from steward.vault.rules.extract_release import deidentified_only_role
 from steward.vault.runtime import get_vault
 from steward.vault.services.rights_requests import open_counts
 
 
 def vault_context(request: HttpRequest) -> dict[str, Any]:
     """The organization's name and the privacy officer, for page headers and footers, and
-    the roles that handle erasures, disclosures and rights requests (for the staff
-    navigation), with the number of overdue rights requests (counted only when a page
-    shows it)."""
+    the roles that reach each staff section (for the staff navigation; each page still
+    decides for itself), with the number of overdue rights requests (counted only when a
+    page shows it)."""
     del request
     plan = get_vault().plan
     organization = plan.organization
@@ -31,5 +33,22 @@ def vault_context(request: HttpRequest) -> dict[str, Any]:
             if plan.disclosure is not None
             and (r.id in plan.disclosure.approver_roles or not r.export.empty)
         ),
+        **_egress_roles(plan),
         "rights_overdue": lambda: open_counts(clock.now()).overdue,
+    }
+
+
+def _egress_roles(plan: Plan) -> dict[str, frozenset[str]]:
+    """The roles that reach the extracts, the register and the statistics pages, and the
+    roles that act for a recipient (counts only: no case pages)."""
+    staff = [r for r in plan.roles if r.staff]
+    return {
+        "extract_roles": frozenset(
+            r.id for r in staff if not r.export.empty or deidentified_only_role(r)
+        ),
+        "register_roles": frozenset(r.id for r in staff if r.approves_disclosures or r.reads_audit),
+        "statistics_roles": frozenset(
+            r.id for r in staff if r.approves_disclosures or r.recipient is not None
+        ),
+        "counts_only_roles": frozenset(r.id for r in staff if r.recipient is not None),
     }

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from math import ceil
 from typing import Final
 
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.views.decorators.http import require_http_methods
 
 from steward.policy.model import Dataset, Scope
@@ -34,6 +34,8 @@ from steward.vault.services.auditing import AuditUnavailable
 from steward.vault.services.case_list import CasePage
 from steward.vault.views.staff import service_error
 from steward.vault.views.staff_common import page, staff_page
+
+STATISTICS_URL: Final = "/staff/statistics/"
 
 TEMPLATE: Final = "steward/staff/cases.html"
 TERM_IN_ADDRESS: Final = (
@@ -54,7 +56,10 @@ class Search:
 @staff_page
 def case_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The staff home page: a dataset's cases in scope, filtered, sorted and searched
-    (see the module), a page at a time, masked."""
+    (see the module), a page at a time, masked. A role that acts for a recipient sees
+    counts only: its home is the statistics page."""
+    if actor.role.recipient is not None:
+        return HttpResponseRedirect(STATISTICS_URL)
     params = request.POST if request.method == "POST" else request.GET
     if request.method == "GET" and ("term" in request.GET or "q" in request.GET):
         return _render(request, actor, {"problems": {"term": TERM_IN_ADDRESS}}, status=400)
