@@ -74,6 +74,8 @@ def test_a_person_sees_their_notice_and_objects_on_the_page(
     assert "Court order (Case RS-2026-0412)" in html
     assert "Your name, Address of the problem" in html
     assert "16 March 2026" in html  # the deadline to object
+    # ... which is also the earliest delivery, said in so many words
+    assert "It may be delivered from</dt><dd>16 March 2026, 09:00 UTC</dd>" in html
     assert 'action="/me/notices/' in html
     assert "csrfmiddlewaretoken" in html
     assert leaked(html) == set()
@@ -129,6 +131,7 @@ def test_objection_closes_after_the_deadline_and_after_delivery(
     html = client.get("/me/notices/").content.decode()
     assert "Delivered" in html
     assert "already been delivered, so objection is closed" in html
+    assert "It may be delivered from" not in html
     assert 'action="/me/notices/' not in html
     assert not DisclosureItem.objects.filter(objected__isnull=False).exists()
     assert [e["outcome"] for e in audit_entries("disclosure.object")] == ["denied"]
