@@ -128,7 +128,7 @@ LIFECYCLE_ENTRIES: tuple[Safeguard, ...] = (
             ),
             node_id(
                 "vault/browser/test_court_order_disclosure.py",
-                "test_a_court_order_is_asked_approved_by_another_and_delivered_encrypted",
+                "test_a_court_order_goes_from_request_to_the_transparency_report",
             ),
         ),
         claims=("approved by", "who approves", "approval"),
