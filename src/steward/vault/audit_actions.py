@@ -225,3 +225,45 @@ class AuditAction(StrEnum):
 
     EXTRACT_EXPIRE = "extract.expire"
     """A released extract reached its expiry: marked expired and its sealed rows deleted."""
+
+    INCIDENT_OPEN = "incident.open"
+    """An incident was opened in the register, with its deadlines computed from the plan."""
+
+    INCIDENT_UPDATE = "incident.update"
+    """An incident changed: its state, counts, records, a notice made, or it was closed."""
+
+    INCIDENT_STEP = "incident.step"
+    """A step of an incident's checklist was ticked or unticked."""
+
+    INCIDENT_NOTE = "incident.note"
+    """An action taken or a finding was added to an incident."""
+
+    INCIDENT_READ = "incident.read"
+    """The incident register or an incident (its description, notes, records) was read."""
+
+    VULNERABILITY_RECEIVE = "vulnerability.receive"
+    """A vulnerability report arrived through the sealed form or was entered by staff."""
+
+    VULNERABILITY_READ = "vulnerability.read"
+    """A vulnerability report was opened and read (or refused)."""
+
+    VULNERABILITY_CLOCK = "vulnerability.clock"
+    """A report's disclosure date was moved, with its reason."""
+
+    VULNERABILITY_DISCLOSE = "vulnerability.disclose"
+    """A report's disclosure to stakeholders was recorded (or its state changed)."""
+
+    ALERT_DRAFT = "alert.draft"
+    """A community alert was drafted from an incident, its description redacted."""
+
+    ALERT_DECIDE = "alert.decide"
+    """A community alert was reviewed, approved by its partner, withdrawn or refused."""
+
+    ALERT_PUBLISH = "alert.publish"
+    """A community alert was published on the public page and feed."""
+
+    OVERSIGHT_READ = "oversight.read"
+    """The oversight body read a register, the statistics or a review report."""
+
+    OVERSIGHT_REVIEW = "oversight.review"
+    """A review report was generated for a period, or its outcome recorded."""

@@ -422,6 +422,16 @@ from steward.vault.models_egress import (  # noqa: E402
     DisclosureRequest,
     Extract,
 )
+from steward.vault.models_response import (  # noqa: E402
+    CommunityAlert,
+    Incident,
+    IncidentNote,
+    IncidentRecord,
+    IncidentStep,
+    OversightReview,
+    VulnerabilityClockChange,
+    VulnerabilityReport,
+)
 
 __all__ = [
     "AccessCode",
@@ -430,6 +440,7 @@ __all__ = [
     "AuditCheckpointRow",
     "AuditEntryRow",
     "CodeAttempt",
+    "CommunityAlert",
     "Consent",
     "Delivery",
     "DisclosureItem",
@@ -439,8 +450,13 @@ __all__ = [
     "Extract",
     "FieldValue",
     "ImportProvenance",
+    "Incident",
+    "IncidentNote",
+    "IncidentRecord",
+    "IncidentStep",
     "JobLease",
     "JobRun",
+    "OversightReview",
     "PersonSession",
     "PlanAcknowledgement",
     "PlanVersion",
@@ -450,4 +466,6 @@ __all__ = [
     "ServiceToken",
     "StaffMember",
     "Subject",
+    "VulnerabilityClockChange",
+    "VulnerabilityReport",
 ]
