@@ -57,6 +57,7 @@ def find_reference_errors(plan: Plan) -> list[tuple[Location, str]]:
             errors += _unknown((*at, "categories"), grant.categories, categories, "category")
 
     errors += _role_recipients(plan)
+    errors += _oversight_roles(plan)
     for r_index, recipient in enumerate(plan.recipients):
         at = ("recipients", r_index)
         errors += _unknown((*at, "categories"), recipient.categories, categories, "category")
@@ -127,6 +128,33 @@ def _role_recipients(plan: Plan) -> list[tuple[Location, str]]:
                     ("roles", r_index),
                     f"role '{role.id}' acts for recipient '{role.recipient}', so it sees counts "
                     "only: remove its grants, approvals and audit reading (and keep staff: true)",
+                )
+            )
+    return errors
+
+
+def _oversight_roles(plan: Plan) -> list[tuple[Location, str]]:
+    """An oversight role reads and never changes: it grants no reveal, write or export,
+    approves nothing, acts for no recipient, and is a staff role with multi-factor
+    sign-in."""
+    errors: list[tuple[Location, str]] = []
+    for r_index, role in enumerate(plan.roles):
+        if not role.oversees:
+            continue
+        granted = [a for a in ("read", "reveal", "write", "export") if not getattr(role, a).empty]
+        if granted or role.approves_disclosures or role.recipient is not None:
+            errors.append(
+                (
+                    ("roles", r_index),
+                    f"role '{role.id}' oversees, so it only reads registers and reports: "
+                    "remove its grants, approvals and recipient",
+                )
+            )
+        if not role.staff or not role.mfa:
+            errors.append(
+                (
+                    ("roles", r_index),
+                    f"role '{role.id}' oversees: keep staff: true and set mfa: true",
                 )
             )
     return errors

@@ -58,6 +58,11 @@ class Role(PlanModel):
     expires: date | None = None
     approves_disclosures: bool = False
     reads_audit: bool = False
+    oversees: bool = Field(
+        default=False,
+        description="Members of the oversight body: read-only, they see the audit log's "
+        "checkpoints, the registers, access statistics, plan changes and review reports.",
+    )
     recipient: Identifier | None = Field(
         default=None,
         description="Accounts of this role act for that plan recipient and see only its "
