@@ -41,8 +41,10 @@ __all__ = [
     "alert_step",
     "draft_community_alert",
     "edit_alert",
+    "handled_alert",
     "handled_alerts",
     "published_alerts",
+    "require_handler",
 ]
 
 Redactor = Callable[[str], str]
@@ -209,16 +211,36 @@ def _apply(
     alert.save()
 
 
-def handled_alerts(vault: Vault, actor: Actor, limit: int = 100) -> list[CommunityAlert]:
-    """Every alert, newest first, for a person who handles incidents.
+def require_handler(vault: Vault, actor: Actor) -> None:
+    """Return if ``actor`` handles alerts.
 
     Raises:
-        AccessDenied: anyone else (not audited: listing shows no personal data).
+        AccessDenied: they do not (not audited: alerts hold no personal data).
     """
     refusal = handles_alerts(vault.plan, _standing(actor))
     if refusal:
         raise AccessDenied(refusal)
+
+
+def handled_alerts(vault: Vault, actor: Actor, limit: int = 100) -> list[CommunityAlert]:
+    """Every alert, newest first, for a person who handles incidents.
+
+    Raises:
+        AccessDenied: anyone else (not audited: alerts hold no personal data).
+    """
+    require_handler(vault, actor)
     return list(CommunityAlert.objects.order_by("-drafted_at")[:limit])
+
+
+def handled_alert(vault: Vault, actor: Actor, alert_id: UUID | str) -> CommunityAlert:
+    """One alert, for a person who handles incidents.
+
+    Raises:
+        AccessDenied: anyone else.
+        NotFound: no such alert.
+    """
+    require_handler(vault, actor)
+    return _alert(alert_id)
 
 
 def published_alerts(vault: Vault, limit: int = 50) -> list[CommunityAlert]:
