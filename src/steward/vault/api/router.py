@@ -16,6 +16,7 @@ from steward import __version__
 from steward.vault.api import (
     acknowledgements,
     aggregates,
+    alerts,
     audit,
     cases,
     deliveries,
@@ -97,3 +98,4 @@ api.add_router("/", deliveries.router)
 api.add_router("/", extracts.router)
 api.add_router("/", aggregates.router)
 api.add_router("/", transparency.router)
+api.add_router("/", alerts.router)

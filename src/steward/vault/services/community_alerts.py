@@ -39,6 +39,7 @@ from steward.vault.services.auditing import AuditUnavailable, audit
 __all__ = [
     "Redactor",
     "alert_step",
+    "default_redactor",
     "draft_community_alert",
     "edit_alert",
     "handled_alert",
@@ -51,6 +52,13 @@ Redactor = Callable[[str], str]
 """Replaces every personal-data span of a text with a typed placeholder."""
 
 MAX_NOTE_CHARS = 500
+
+
+def default_redactor() -> Redactor:
+    """Steward's span redaction (:mod:`steward.deid.redact`), every kind it finds."""
+    from steward.deid.redact import redact_text
+
+    return lambda text: redact_text(text).text
 
 
 def _standing(actor: Actor) -> StaffStanding:

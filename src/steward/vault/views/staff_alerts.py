@@ -21,8 +21,8 @@ from steward.vault.services.access import AccessDenied, InvalidValue, NotFound
 from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import AuditUnavailable
 from steward.vault.services.community_alerts import (
-    Redactor,
     alert_step,
+    default_redactor,
     edit_alert,
     handled_alert,
     handled_alerts,
@@ -32,13 +32,6 @@ from steward.vault.views.staff_common import page, staff_page
 
 LIST: Final = "steward/staff/alerts.html"
 ONE: Final = "steward/staff/alert.html"
-
-
-def redactor() -> Redactor:
-    """The redaction every edit passes through (Steward's span redaction)."""
-    from steward.deid.redact import redact_text
-
-    return lambda text: redact_text(text).text
 
 
 @require_GET
@@ -82,7 +75,7 @@ def alert_edit(request: HttpRequest, actor: Actor, alert_id: UUID) -> HttpRespon
     title = request.POST.get("title", "")
     body = request.POST.get("body", "")
     try:
-        edit_alert(get_vault(), actor, alert_id, title, body, redactor())
+        edit_alert(get_vault(), actor, alert_id, title, body, default_redactor())
     except InvalidValue as error:
         return _one(request, actor, alert_id, error=str(error), title=title, body=body)
     except (AccessDenied, NotFound, AuditUnavailable) as error:
