@@ -206,7 +206,8 @@ def _declare() -> tuple[Detector, ...]:
         ),
         Detector(
             "phone", "PHONE", (p.PHONE,),
-            r"(?:\+\d{1,3}[\s.\-]?)?(?:\(\d{1,5}\)[\s.\-]?)?\d{2,12}(?:[\s.\-]\d{2,6}){0,4}\b",
+            r"(?:\+\d{1,3}[\s.\-]?)?(?:\(\d{1,5}\)[\s.\-]?)?\d{2,12}(?:[\s.\-]\d{2,6}){0,4}"
+            r"(?: ?(?:x|ext\.?) ?\d{1,6})?\b",
             p.phone_valid,
             frozenset({"phone", "tel", "telephone", "mobile", "cell", "fax", "msisdn"}),
             column_rule=ColumnRule.OWN, standalone=True,
