@@ -194,12 +194,17 @@ def redact_text(
 
 
 def redact_series(
-    series: pl.Series, kinds: Sequence[str] | None = None, region: str = DEFAULT_REGION
+    series: pl.Series,
+    kinds: Sequence[str] | None = None,
+    region: str = DEFAULT_REGION,
+    *,
+    tally: dict[str, int] | None = None,
 ) -> pl.Series:
     """A text column with every value redacted; nulls stay null, the order is kept.
 
     Each kind's pattern first runs over the whole column in Polars; offsets are then
-    looked for in Python only in the values where it matched.
+    looked for in Python only in the values where it matched. ``tally``, when given,
+    is increased by the number of spans redacted per kind.
 
     Raises:
         DeidError: the column is not text, or an unknown kind or region.
@@ -225,7 +230,14 @@ def redact_series(
             out.append(None)
             continue
         present = [kind for kind in wanted if per_kind[kind][row]]
-        out.append(_apply(value, _find(value, present, region)) if present else value)
+        if not present:
+            out.append(value)
+            continue
+        spans = _find(value, present, region)
+        if tally is not None:
+            for span in spans:
+                tally[span.kind] = tally.get(span.kind, 0) + 1
+        out.append(_apply(value, spans))
     return pl.Series(series.name, out, dtype=pl.String)
 
 
