@@ -107,14 +107,23 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 
 
 def _glued(text: str, start: int, end: int) -> bool:
-    """True when the span is part of a longer token (``ORD-2024-001234``, ``v4.2.1.7``)."""
+    """True when the span is part of a longer token (``ORD-2024-001234``, ``v4.2.1.7``),
+    or a number written in space-separated groups goes on (``4649 9167 7454 5683``)."""
     before = text[start - 1] if start > 0 else " "
     after = text[end] if end < len(text) else " "
     if before.isalnum() or after.isalnum() or "_" in (before, after):
         return True
+    if " " in text[start:end] and _digit_group(text, start - 2, end + 1):
+        return True
     if before in _GLUE and start >= 2 and text[start - 2].isalnum():
         return True
     return after in _GLUE and end + 1 < len(text) and text[end + 1].isalnum()
+
+
+def _digit_group(text: str, before: int, after: int) -> bool:
+    return (before >= 0 and text[before].isdigit() and text[before + 1] == " ") or (
+        after < len(text) and text[after].isdigit() and text[after - 1] == " "
+    )
 
 
 def candidates(text: str, spec: Detector, region: str) -> list[Span]:
@@ -124,16 +133,40 @@ def candidates(text: str, spec: Detector, region: str) -> list[Span]:
     assert spec.inline is not None  # text kinds have a pattern or a finder
     found = []
     for match in _compiled(spec.inline).finditer(text):
-        start, end = match.span()
-        value = match.group()
-        if spec.trim:
-            value = value.rstrip(spec.trim)
-            end = start + len(value)
-        if not value or (spec.standalone and _glued(text, start, end)):
+        start = match.start()
+        value = match.group().rstrip(spec.trim) if spec.trim else match.group()
+        if not value or _follows(text, start, spec.not_after):
             continue
-        if spec.valid(value, region):
-            found.append(Span(spec.kind, start, end))
+        for size in _sizes(value, spec.shrink):
+            end = start + size
+            if spec.standalone and _glued(text, start, end):
+                continue
+            if spec.valid(value[:size], region):
+                found.append(Span(spec.kind, start, end))
+                break
     return found
+
+
+_LAST_GROUP: Final = re.compile(r"[\s.\-]+[^\s.\-]+$")
+
+
+def _sizes(value: str, shrink: bool) -> list[int]:
+    """The lengths to try: the whole match, then (``shrink``) without its last groups."""
+    sizes = [len(value)]
+    while shrink:
+        cut = _LAST_GROUP.search(value[: sizes[-1]])
+        if cut is None or cut.start() < 7:
+            break
+        sizes.append(cut.start())
+    return sizes
+
+
+def _follows(text: str, start: int, words: frozenset[str]) -> bool:
+    """True when the word right before ``start`` is one of ``words``."""
+    if not words:
+        return False
+    head = text[max(0, start - 16) : start].split()
+    return bool(head) and head[-1].strip(":#").lower() in words
 
 
 def resolve_overlaps(spans: Iterable[Span]) -> list[Span]:

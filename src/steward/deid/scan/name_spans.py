@@ -2,13 +2,16 @@
 
 Rules, in order, over each run of adjacent capitalized words:
 
-1. a title (Mr, Mrs, Ms, Miss, Dr, Prof, with or without a period) followed by one or
-   two capitalized words: those words are a name (``Dr. Okafor``);
+1. a title (Mr, Mrs, Ms, Miss, Dr, Prof, with or without a period) followed by one to
+   three capitalized words: those words are a name (``Dr. Okafor``, ``Mr. van Dijk``);
 2. a known first name followed by up to two capitalized words that are known names or,
    for the word right after it, any capitalized word that does not mark a company, a
    place or a street (``Maria Kowalczyk``);
-3. a known first name alone, unless it is also a common English word (``Will``,
-   ``May``, ``Grant``...).
+3. a first name that is also a common English word (``Will``, ``Max``, ``Grant``)
+   only when a known last name follows (``Max Williams``, not ``Grant Application``);
+4. a known first name alone, when it is not such a common word.
+
+Name particles (``van``, ``de la``, ``von``) are kept inside a name.
 
 A last name alone (``Lopez called``) is not found, nor are names written in lower case
 or in scripts other than Latin. These are the limits of a dictionary method.
@@ -22,10 +25,10 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Final
 
+from steward.deid.scan.names import PARTICLES
 from steward.deid.scan.vocab import NAME_TITLES, STREET_ABBREVIATIONS, first_names, last_names
 
-_WORD: Final = re.compile(r"\b[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:['\-][A-ZÀ-ÖØ-Þ]?[a-zß-öø-ÿ]+)*\b")
-_TITLE: Final = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\b\.?")
+_WORD: Final = re.compile(r"[^\W\d_]+(?:['\-][^\W\d_]+)*")
 MAX_WORDS: Final = 3
 TITLES: Final = frozenset({"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof"})
 
@@ -34,8 +37,8 @@ COMMON_WORDS: Final = frozenset(
      "frank", "guy", "ray", "dean", "hope", "joy", "grace", "faith", "summer", "autumn",
      "dawn", "eve", "art", "jack", "rich", "sky", "lane", "page", "case", "price", "young",
      "king", "hall", "green", "white", "black", "brown", "gray", "grey", "long", "major",
-     "miles", "norman", "paris", "jordan", "pat", "sue", "max", "don", "van", "la", "le",
-     "del", "de", "da", "sonny", "rusty", "sandy", "carol", "penny", "ivy", "holly",
+     "miles", "norman", "paris", "jordan", "pat", "sue", "max", "don", "sonny", "rusty",
+     "sandy", "carol", "penny", "ivy", "holly",
      "iris", "jade", "ruby", "pearl", "amber", "crystal", "destiny", "harmony", "melody",
      "misty", "stormy", "river", "forest", "reed", "wade", "cliff", "glen", "dale",
      "angel", "christian", "hunter", "carter", "mason", "cooper", "porter", "tucker",
@@ -58,29 +61,46 @@ NOT_A_NAME: Final = frozenset(
      "and", "of", "on", "at", "in", "for", "to", "from", "with", "by", "via", "is",
      "was", "has", "had", "called", "said", "asked", "reported", "says", "asks"}
 )  # fmt: skip
-"""Lower-case words that end a name: companies, places, streets, function words."""
+"""Lower-case words that end a name: companies, places, streets, function words.
+
+Common words (:data:`COMMON_WORDS`) only keep a name from starting: inside one they
+are names (``Elaine Taylor``, ``Laura Reed``)."""
 
 
 @lru_cache(maxsize=1)
 def _stop() -> frozenset[str]:
-    return NOT_A_NAME | COMMON_WORDS | STREET_ABBREVIATIONS | NAME_TITLES
+    return NOT_A_NAME | STREET_ABBREVIATIONS | NAME_TITLES
 
 
-def _tokens(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+Token = tuple[int, int, str]
 
 
-def _runs(text: str, tokens: list[tuple[int, int, str]]) -> Iterator[list[tuple[int, int, str]]]:
-    """Groups of capitalized words separated by one space (or by a title's period)."""
-    run: list[tuple[int, int, str]] = []
-    for token in tokens:
-        gap = text[run[-1][1] : token[0]] if run else " "
-        if gap != " " and not (gap == ". " and run[-1][2] in TITLES):
-            yield run
+def _capitalized(word: str) -> bool:
+    return word[0].isupper() and (len(word) == 1 or not word[1:].isupper())
+
+
+def _runs(text: str) -> Iterator[list[Token]]:
+    """Groups of capitalized words (and name particles between them) separated by one
+    space, or by a title's period."""
+    run: list[Token] = []
+    for match in _WORD.finditer(text):
+        start, end, word = match.start(), match.end(), match.group()
+        usable = len(word) > 1 and (_capitalized(word) or word in PARTICLES)
+        gap = text[run[-1][1] : start] if run else " "
+        joined = gap == " " or (gap == ". " and run[-1][2] in TITLES)
+        if run and (not usable or not joined):
+            yield _without_trailing_particles(run)
             run = []
-        run.append(token)
+        if usable:
+            run.append((start, end, word))
     if run:
-        yield run
+        yield _without_trailing_particles(run)
+
+
+def _without_trailing_particles(run: list[Token]) -> list[Token]:
+    while run and run[-1][2] in PARTICLES:
+        run = run[:-1]
+    return run
 
 
 def _is_first(word: str) -> bool:
@@ -93,35 +113,42 @@ def _known(word: str) -> bool:
 
 
 def _nameish(word: str) -> bool:
-    return word.lower() not in _stop()
+    return word in PARTICLES or word.lower() not in _stop()
+
+
+def _extend(run: list[Token], index: int, first_free: bool) -> int:
+    """How many tokens from ``index`` on belong to the name that starts there: at most
+    :data:`MAX_WORDS` words, particles not counted; the first word after the start may
+    be any name-like word when ``first_free``, later ones must be known names."""
+    length, words = 1, 1
+    while index + length < len(run) and words < MAX_WORDS:
+        word = run[index + length][2]
+        if word in PARTICLES:
+            if index + length + 1 < len(run):
+                length += 1
+                continue
+            break
+        if not (_known(word) or (first_free and words == 1 and _nameish(word))):
+            break
+        length += 1
+        words += 1
+    while run[index + length - 1][2] in PARTICLES:
+        length -= 1
+    return length
 
 
 def name_spans(text: str) -> list[tuple[int, int]]:
     """The ``(start, end)`` offsets of person names in ``text``, in order (see module)."""
     spans: list[tuple[int, int]] = []
-    titled = {m.end() for m in _TITLE.finditer(text)}
-    for run in _runs(text, _tokens(text)):
+    for run in _runs(text):
         index = 0
         while index < len(run):
             start, _end, word = run[index]
-            after_title = any(text[t:start] in (" ", "") for t in titled if t <= start)
-            if word in TITLES:
-                index += 1
-                continue
-            if after_title and _nameish(word):
-                length = 1
-                while length < 2 and index + length < len(run) and _nameish(run[index + length][2]):
-                    length += 1
-            elif _is_first(word):
-                length = 1
-                if index + 1 < len(run) and _nameish(run[index + 1][2]):
-                    length = 2
-                    while (
-                        length < MAX_WORDS
-                        and index + length < len(run)
-                        and _known(run[index + length][2])
-                    ):
-                        length += 1
+            previous = run[index - 1][2] if index else ""
+            if (previous in TITLES and word.lower() not in _stop()) or _is_first(word):
+                length = _extend(run, index, first_free=True)
+            elif word in first_names() and index + 1 < len(run) and _known(run[index + 1][2]):
+                length = _extend(run, index, first_free=False)
             else:
                 index += 1
                 continue

@@ -66,6 +66,10 @@ class Detector:
         trim: characters cut from the end of an inline match (a URL's closing period).
         finder: finds spans in text itself instead of ``inline`` + ``validator``.
         in_text: whether redaction looks for the kind by default.
+        shrink: a text match that fails the validator is tried again without its last
+            group (a phone number followed by another number, an IBAN by a code).
+        not_after: words that, right before a text match, say it is something else
+            (``version 10.2.0.1`` is no IP address).
     """
 
     kind: str
@@ -80,6 +84,8 @@ class Detector:
     trim: str = ""
     finder: SpanFinder | None = field(default=None, compare=False)
     in_text: bool = True
+    shrink: bool = False
+    not_after: frozenset[str] = frozenset()
 
     def valid(self, value: str, region: str = "US") -> bool:
         """Whether ``value`` passes this kind's validator (always, when it has none)."""
@@ -165,7 +171,7 @@ def _declare() -> tuple[Detector, ...]:
         Detector(
             "iban", "IBAN", ("(?i)" + p.IBAN,), r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b",
             _region_free(p.iban_value_valid), frozenset({"iban", "bank", "account"}), 0.01,
-            ColumnRule.VALIDATE, standalone=True,
+            ColumnRule.VALIDATE, standalone=True, shrink=True,
         ),
         Detector(
             "aadhaar", "AADHAAR", (p.AADHAAR,), r"\b[2-9]\d{3}[ \-]?\d{4}[ \-]?\d{4}\b",
@@ -197,6 +203,7 @@ def _declare() -> tuple[Detector, ...]:
             r"\b\d{1,3}(?:\.\d{1,3}){3}\b|\b[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7}",
             _region_free(p.ip_valid), frozenset({"ip", "ipv4", "ipv6", "ipaddress"}),
             column_rule=ColumnRule.VALIDATE, standalone=True,
+            not_after=frozenset({"version", "build", "release", "firmware", "ver"}),
         ),
         Detector(
             "date_of_birth", "DATE", tuple(pattern for pattern, _ in p.DATE_PATTERNS),
@@ -206,11 +213,12 @@ def _declare() -> tuple[Detector, ...]:
         ),
         Detector(
             "phone", "PHONE", (p.PHONE,),
-            r"(?:\+\d{1,3}[\s.\-]?)?(?:\(\d{1,5}\)[\s.\-]?)?\d{2,12}(?:[\s.\-]\d{2,6}){0,4}"
+            r"(?:\+\d{1,3}(?:[\s.\-]\d)?[\s.\-]?)?(?:\(\d{1,5}\)[\s.\-]?)?\d{2,12}"
+            r"(?:[\s.\-]\d{2,8}){0,4}"
             r"(?: ?(?:x|ext\.?) ?\d{1,6})?\b",
             p.phone_valid,
             frozenset({"phone", "tel", "telephone", "mobile", "cell", "fax", "msisdn"}),
-            column_rule=ColumnRule.OWN, standalone=True,
+            column_rule=ColumnRule.OWN, standalone=True, shrink=True,
         ),
         Detector(
             "street_address", "ADDRESS", (p.street_address_pattern(types),),
