@@ -74,7 +74,8 @@ def baseline_redact(texts: list[str], patterns: list[tuple[str, re.Pattern[str]]
 def score(truth: Iterable[Spans], found: Iterable[Spans]) -> dict[str, dict[str, float]]:
     """Per kind: exact and overlap precision and recall, and the counts behind them."""
     counts = {
-        kind: dict.fromkeys(("truth", "found", "exact", "hit", "covered"), 0) for kind in KINDS
+        kind: dict.fromkeys(("truth", "found", "exact", "hit", "covered"), 0)
+        for kind in (*KINDS, "other")
     }
     for true_spans, spans in zip(truth, found, strict=True):
         for kind, start, end in true_spans:

@@ -126,8 +126,12 @@ def _digit_group(text: str, before: int, after: int) -> bool:
     )
 
 
-def candidates(text: str, spec: Detector, region: str) -> list[Span]:
-    """Every span of ``spec``'s kind in ``text`` that passes its validator."""
+def candidates(text: str, spec: Detector, region: str, claimed: Sequence[Span] = ()) -> list[Span]:
+    """Every span of ``spec``'s kind in ``text`` that passes its validator.
+
+    A candidate inside a span of ``claimed`` (found for a kind earlier in the registry's
+    order) would lose to it, so it is not validated.
+    """
     if spec.finder is not None:
         return [Span(spec.kind, start, end) for start, end in spec.finder(text)]
     assert spec.inline is not None  # text kinds have a pattern or a finder
@@ -141,6 +145,8 @@ def candidates(text: str, spec: Detector, region: str) -> list[Span]:
             end = start + size
             if spec.standalone and _glued(text, start, end):
                 continue
+            if any(other.start <= start and end <= other.end for other in claimed):
+                break
             if spec.valid(value[:size], region):
                 found.append(Span(spec.kind, start, end))
                 break
@@ -195,7 +201,7 @@ def find_spans(
 def _find(text: str, kinds: Iterable[str], region: str) -> list[Span]:
     found: list[Span] = []
     for kind in kinds:
-        found.extend(candidates(text, detector(kind), region))
+        found.extend(candidates(text, detector(kind), region, found))
     return resolve_overlaps(found)
 
 

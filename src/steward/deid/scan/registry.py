@@ -113,14 +113,15 @@ def _coordinates_valid(value: str, _region: str) -> bool:
     return abs(lat) <= 90 and abs(lon) <= 180
 
 
-DATE_FORMATS: Final = tuple(fmt for _pattern, formats in p.DATE_PATTERNS for fmt in formats)
+_DATE_SHAPES: Final = tuple((re.compile(pattern), formats) for pattern, formats in p.DATE_PATTERNS)
 YEARS: Final = (1900, 2100)
 
 
 def date_valid(value: str, _region: str = "US") -> bool:
     """True when ``value`` parses as a calendar date in one of the scan's formats, in
     the years 1900 to 2100."""
-    for fmt in DATE_FORMATS:
+    formats = next((f for shape, f in _DATE_SHAPES if shape.match(value)), ())
+    for fmt in formats:
         try:
             parsed = dt.datetime.strptime(value, fmt)
         except ValueError:
