@@ -133,14 +133,17 @@ def main() -> None:
         f"{'kind':15} {'spans':>5}  {'steward exact P/R':>17}  {'overlap P/R':>11}  "
         f"{'baseline exact P/R':>18}  {'overlap P/R':>11}"
     )
-    for kind in (*KINDS, "other"):
+    for kind in KINDS:
         s, b = ours[kind], base[kind]
-        label = detector(kind).label if kind != "other" else "other kinds"
         print(
-            f"{label:15} {int(s['truth']):5}  "
+            f"{detector(kind).label:15} {int(s['truth']):5}  "
             f"{s['exact_p']:8.3f}/{s['exact_r']:.3f}  {s['overlap_p']:5.3f}/{s['overlap_r']:.3f}  "
             f"{b['exact_p']:9.3f}/{b['exact_r']:.3f}  {b['overlap_p']:5.3f}/{b['overlap_r']:.3f}"
         )
+    print(
+        f"{'other kinds':15} {0:5}  {int(ours['other']['found']):8} found  {'':11}  "
+        f"{int(base['other']['found']):9} found"
+    )
     ours_p, ours_r = _micro(ours)
     base_p, base_r = _micro(base)
     print(
