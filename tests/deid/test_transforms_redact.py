@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -31,7 +32,7 @@ columns:
 """
 
 
-def run(recipe: str) -> tuple[pl.DataFrame, list[dict[str, object]]]:
+def run(recipe: str) -> tuple[pl.DataFrame, list[dict[str, Any]]]:
     applied = apply_recipe(FRAME.lazy(), load_recipe_text(recipe, source="r.yaml"))
     return applied.frame.collect(), applied.operations
 

@@ -153,10 +153,10 @@ def _column(
         record("mask", steps.mask.model_dump())
         return mask(expr, **steps.mask.model_dump())
     if steps.redact is not None:
-        spec = steps.redact
-        wanted = resolve_kinds(spec.kinds)
-        record("redact", {"kinds": list(wanted), "region": spec.region.upper()})
-        return redact_expr(column, wanted, spec.region)
+        redact = steps.redact
+        wanted = resolve_kinds(redact.kinds)
+        record("redact", {"kinds": list(wanted), "region": redact.region.upper()})
+        return redact_expr(column, wanted, redact.region)
     if steps.pseudonymize is not None:
         assert keys is not None  # checked by apply_recipe
         alias = steps.pseudonymize
