@@ -17,8 +17,8 @@ from steward.deid.redact import (
     redact_series,
     redact_text,
     resolve_kinds,
-    resolve_overlaps,
 )
+from steward.deid.redact.text import resolve_overlaps
 
 NOTE = (
     "Dr. Okafor spoke with Maria Lopez (maria.lopez@example.org, (202) 456-1111) about "

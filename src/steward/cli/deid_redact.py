@@ -9,7 +9,7 @@ import typer
 
 from steward.cli.deid_options import Delimiter, Encoding
 from steward.cli.errors import plain_console, user_errors
-from steward.deid.redact_file import redact_file
+from steward.deid.redact import redact_file
 
 stdout = plain_console()
 

@@ -26,7 +26,7 @@ from steward.deid.io import (
     read_table,
     require_columns,
 )
-from steward.deid.redact import check_region, redact_series, resolve_kinds
+from steward.deid.redact.text import check_region, redact_series, resolve_kinds
 
 OUTPUT_SUFFIXES: Final = CSV_SUFFIXES | PARQUET_SUFFIXES | JSONL_SUFFIXES
 
