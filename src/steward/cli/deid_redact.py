@@ -32,8 +32,8 @@ def redact(
         str | None,
         typer.Option(
             "--kinds",
-            help="Only these kinds, comma-separated (person, email, phone, card...) "
-            "[default: all].",
+            help="Only these kinds, comma-separated: person, email, phone, card... "
+            "(default: all kinds).",
         ),
     ] = None,
     region: Annotated[
@@ -45,8 +45,8 @@ def redact(
     """Replace each name, email, phone, address, card, IBAN, SSN, IP, date... inside
     COLUMNS of FILE with a typed placeholder ([PERSON], [EMAIL]...) and write OUT.
 
-    Every other column is written unchanged, in the same row order. Only counts are
-    printed, never the values found.
+    Every other column is written unchanged, in the same row order.
+    Only counts are printed, never the values found.
     """
     with user_errors():
         result = redact_file(
