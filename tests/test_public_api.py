@@ -61,6 +61,10 @@ SURFACES: dict[str, str] = {
         ClassTable DataFileError DeidError PolarsEngine collect column_names read_table
         require_columns
     """,
+    "steward.deid.redact": """
+        FileRedaction RedactedText Span check_region find_spans redact_expr redact_file
+        redact_series redact_text resolve_kinds
+    """,
     "steward.deid.report": "write",
     "steward.deid.risk": """
         AttackerRisk CellSize RiskReport SensitiveDomain SensitiveRisk SizeBucket SmallCells
