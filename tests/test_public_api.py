@@ -102,7 +102,8 @@ SURFACES: dict[str, str] = {
         write_documents
     """,
     "steward.policy.model": """
-        ASSIGNING_SCOPES AccountClosure Action Backups Cases CategoryDefinition Complaints Contact
+        ASSIGNING_SCOPES AccountClosure Action Backups Cases CategoryDefinition CommunityAlerts
+        Complaints Contact
         Contract ContractKind Cookie Dataset DatasetKind DatasetRouting Delivery Disclosure
         EmailNotice ErasureApproval ExpiryAction FieldSpec Governance Grant HostedBy Hosting
         Identifier IdentifierRole
