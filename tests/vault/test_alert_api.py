@@ -82,3 +82,23 @@ def test_unknown_alerts_other_roles_and_tokens_are_refused(desk) -> None:
         )
         assert stepped.status_code == 403
     assert CommunityAlert.objects.get().state == "draft"
+
+
+def test_a_new_text_through_the_api_is_redacted_and_goes_back_to_draft(desk) -> None:
+    vault, alert = desk
+    made = alert("approved")
+    client, _ = signed_in(vault, "sam.lead", "privacy_lead")
+    answer = client.post(
+        f"/api/alerts/{made.id}/text",
+        {"title": "Phishing", "body": "Call 415-555-0134 or write to ana@example.org"},
+        content_type=JSON,
+    )
+    assert answer.status_code == 200, answer.content
+    out = answer.json()
+    assert out["state"] == "draft"
+    assert "ana@example.org" not in out["body"]
+    assert "[EMAIL]" in out["body"]
+    refused = client.post(
+        f"/api/alerts/{made.id}/text", {"title": "", "body": "x"}, content_type=JSON
+    )
+    assert refused.status_code == 400

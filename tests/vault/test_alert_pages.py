@@ -126,3 +126,23 @@ def test_a_plan_without_alerts_has_no_public_page(city_vault: Vault) -> None:
     answer = client.get("/staff/alerts/")
     assert answer.status_code == 403
     assert "makes no community alerts" in answer.content.decode()
+
+
+def test_an_edit_on_the_page_is_redacted_by_steward_and_needs_a_new_review(desk) -> None:
+    vault, alert = desk
+    made = alert("reviewed")
+    client, _ = signed_in(vault, "sam.lead", "privacy_lead")
+    edited = client.post(
+        f"/staff/alerts/{made.id}/edit/",
+        {"title": "Fake login pages", "body": "Write to Maria Lopez at maria.lopez@example.org."},
+    )
+    assert edited.status_code == 302
+    stored = CommunityAlert.objects.get()
+    assert stored.state == "draft"
+    assert "maria.lopez@example.org" not in stored.body
+    assert "[EMAIL]" in stored.body
+    assert "[PERSON]" in stored.body
+    empty = client.post(f"/staff/alerts/{made.id}/edit/", {"title": "", "body": "x"})
+    assert empty.status_code == 400
+    assert "needs a title" in empty.content.decode()
+    assert CommunityAlert.objects.get().body == stored.body
