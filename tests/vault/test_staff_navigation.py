@@ -14,6 +14,7 @@ from tests.vault.test_staff_support import add_case, body, leaked, signed_in
 CASES = {"/staff/", "/staff/queue/", "/staff/tables/"}
 OFFICER = {
     *CASES,
+    "/staff/dashboard/",
     "/staff/audit/",
     "/staff/jobs/",
     "/staff/retention/",

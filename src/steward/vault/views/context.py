@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from steward import clock
 from steward.policy import erasure_approvers, erasure_requesters, rights_officer_roles
 from steward.policy.model import Plan
+from steward.vault.rules.dashboard import panels_for
 from steward.vault.rules.extract_release import deidentified_only_role
 from steward.vault.runtime import get_vault
 from steward.vault.services.rights_requests import open_counts
@@ -51,6 +52,7 @@ def _egress_roles(plan: Plan) -> dict[str, frozenset[str]]:
             r.id for r in staff if r.approves_disclosures or r.recipient is not None
         ),
         "counts_only_roles": frozenset(r.id for r in staff if r.recipient is not None),
+        "dashboard_roles": frozenset(r.id for r in staff if panels_for(plan, r)),
         "alert_roles": frozenset(
             r.id
             for r in staff

@@ -12,6 +12,7 @@ from steward.vault.views import (
     staff_case_status,
     staff_cases,
     staff_codes_urls,
+    staff_dashboard,
     staff_disclosure_urls,
     staff_erasure,
     staff_extract_urls,
@@ -28,6 +29,7 @@ app_name = "staff"
 
 urlpatterns = [
     path("", staff_case_list.case_list, name="cases"),
+    path("dashboard/", staff_dashboard.dashboard_page, name="dashboard"),
     path("login/", staff_auth.login_view, name="login"),
     path("logout/", staff_auth.logout_view, name="logout"),
     path("password/", staff_auth.password_view, name="password"),

@@ -1,0 +1,132 @@
+"""The staff dashboard: everything due, gathered from each part of Steward, for the
+panels the actor's role sees (:func:`steward.vault.rules.dashboard.panels_for`).
+
+Each panel is a few figures (counts and states, never a person's value), each marked
+when it needs attention, with a link to the page where the work is done. Reading the
+dashboard reads no record and is not audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from steward.vault.models_egress import DisclosureNotice, DisclosureRequest
+from steward.vault.models_response import CommunityAlert
+from steward.vault.rules.dashboard import Panel, panels_for
+from steward.vault.runtime import Vault
+from steward.vault.services.actors import Actor
+from steward.vault.services.jobs_catalogue import standard_jobs
+from steward.vault.services.jobs_status import job_statuses
+from steward.vault.services.retention_status import read_retention_status
+from steward.vault.services.rights_requests import open_counts
+
+__all__ = ["Figure", "PanelView", "dashboard"]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One line of a panel: what is counted, its value, and whether it needs action."""
+
+    label: str
+    value: str
+    attention: bool = False
+
+
+@dataclass(frozen=True)
+class PanelView:
+    """One panel: its title, its figures and the page where the work is done."""
+
+    panel: Panel
+    title: str
+    link: str
+    figures: tuple[Figure, ...]
+
+    @property
+    def attention(self) -> bool:
+        """Whether any figure needs action."""
+        return any(f.attention for f in self.figures)
+
+
+def _count(label: str, value: int, *, attention: bool = False) -> Figure:
+    return Figure(label, str(value), attention and value > 0)
+
+
+def _rights(vault: Vault, now: datetime) -> PanelView:
+    counts = open_counts(now)
+    figures = (
+        _count("open requests", counts.open),
+        _count("past their legal deadline", counts.overdue, attention=True),
+    )
+    return PanelView(Panel.RIGHTS, "People's rights requests", "/staff/rights/", figures)
+
+
+def _disclosures(vault: Vault, now: datetime) -> PanelView:
+    state = DisclosureRequest.State
+    waiting = DisclosureRequest.objects.filter(state=state.REQUESTED).count()
+    approved = DisclosureRequest.objects.filter(state=state.APPROVED)
+    ready = approved.filter(deliver_after__lte=now).count()
+    held = DisclosureNotice.objects.filter(sent__isnull=True, prohibited_until__gt=now).count()
+    figures = (
+        _count("requests waiting for a decision", waiting, attention=True),
+        _count("approved, ready to deliver", ready, attention=True),
+        _count("approved, in the time to object", approved.count() - ready),
+        _count("notices held by a prohibition", held),
+    )
+    return PanelView(Panel.DISCLOSURES, "Disclosures", "/staff/disclosures/", figures)
+
+
+def _retention(vault: Vault, now: datetime) -> PanelView:
+    status = read_retention_status(vault, now=now)
+    figures = (
+        _count(
+            f"records with something due within {status.horizon_days} days",
+            sum(status.due.values()),
+        ),
+        Figure("the daily sweep", status.job.health.value, status.job.needs_attention),
+    )
+    return PanelView(Panel.RETENTION, "Retention", "/staff/retention/", figures)
+
+
+def _jobs(vault: Vault, now: datetime) -> PanelView:
+    statuses = job_statuses(standard_jobs(), vault.plan, now)
+    figures = tuple(
+        Figure(s.title, s.health.value, s.needs_attention)
+        for s in statuses
+        if s.schedule.interval is not None or s.needs_attention
+    )
+    return PanelView(Panel.JOBS, "Backups, restore drills and scheduled jobs",
+                     "/staff/jobs/", figures)  # fmt: skip
+
+
+def _alerts(vault: Vault, now: datetime) -> PanelView:
+    state = CommunityAlert.State
+    rules = vault.plan.operations.community_alerts
+    asks_partner = bool(rules and rules.partner_approval)
+    rows = CommunityAlert.objects
+    reviewed = rows.filter(state=state.REVIEWED).count()
+    ready = rows.filter(state=state.APPROVED).count() + (0 if asks_partner else reviewed)
+    figures = (
+        _count("drafts to read", rows.filter(state=state.DRAFT).count(), attention=True),
+        *((_count("waiting for the partner", reviewed),) if asks_partner else ()),
+        _count("ready to publish", ready, attention=True),
+        _count("published", rows.filter(state=state.PUBLISHED).count()),
+    )
+    return PanelView(Panel.ALERTS, "Community alerts", "/staff/alerts/", figures)
+
+
+BUILDERS: dict[Panel, Callable[[Vault, datetime], PanelView]] = {
+    Panel.RIGHTS: _rights,
+    Panel.DISCLOSURES: _disclosures,
+    Panel.RETENTION: _retention,
+    Panel.JOBS: _jobs,
+    Panel.ALERTS: _alerts,
+}
+
+
+def dashboard(vault: Vault, actor: Actor, now: datetime) -> list[PanelView]:
+    """The panels the actor's role sees at ``now``, those needing attention first (page
+    order otherwise); empty for a role that sees none. Never raises for a role."""
+    panels = [BUILDERS[p](vault, now) for p in panels_for(vault.plan, actor.role)]
+    return sorted(panels, key=lambda p: not p.attention)
