@@ -44,7 +44,7 @@ def desk(help_desk: tuple[Vault, X25519PrivateKey]):
             title="Maria Lopez shelter phishing",
             detected_at=NOW - timedelta(days=3),
             opened_at=NOW - timedelta(days=3),
-            opened_by_id=lead.user_id,
+            opened_by_id=int(lead.user_id or 0),
             records_affected=4,
             people_affected=2,
         )

@@ -20,6 +20,17 @@ from django.db import models
 from steward.vault.models import Record
 
 
+def _staff_or_none() -> models.ForeignKey:  # type: ignore[type-arg]
+    """A staff account that did something, or nobody yet."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+
 class Incident(models.Model):
     """A security or privacy incident, from detection to closing.
 
@@ -64,13 +75,7 @@ class Incident(models.Model):
     people_due = models.DateTimeField(null=True, blank=True)
     people_notified_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    closed_by = _staff_or_none()
 
     class Meta:
         ordering = ("-detected_at",)
@@ -97,13 +102,7 @@ class IncidentStep(models.Model):
     position = models.PositiveSmallIntegerField()
     text = models.CharField(max_length=500)
     done_at = models.DateTimeField(null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    done_by = _staff_or_none()
 
     class Meta:
         ordering = (
@@ -163,13 +162,7 @@ class VulnerabilityReport(models.Model):
     state = models.CharField(max_length=20, choices=State.choices, default=State.RECEIVED)
     disclose_by = models.DateTimeField(null=True, blank=True)
     disclosed_at = models.DateTimeField(null=True, blank=True)
-    disclosed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    disclosed_by = _staff_or_none()
     disclosure_note = models.TextField(blank=True, default="")
     incident = models.ForeignKey(
         Incident, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -234,13 +227,7 @@ class CommunityAlert(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    reviewed_by = _staff_or_none()
     partner = models.CharField(max_length=100, blank=True, default="")
     partner_approved_at = models.DateTimeField(null=True, blank=True)
     partner_approval_note = models.CharField(max_length=500, blank=True, default="")
@@ -258,23 +245,11 @@ class OversightReview(models.Model):
     period_start = models.DateField()
     period_end = models.DateField()
     generated_at = models.DateTimeField()
-    generated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    generated_by = _staff_or_none()
     report = models.JSONField(default=dict)
     outcome = models.TextField(blank=True, default="")
     outcome_at = models.DateTimeField(null=True, blank=True)
-    outcome_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    outcome_by = _staff_or_none()
 
     class Meta:
         ordering = ("-period_end",)

@@ -109,6 +109,7 @@ def draft_community_alert(
     refusal = handles_alerts(vault.plan, _standing(actor))
     if refusal:
         _deny(vault, actor, AuditAction.ALERT_DRAFT, f"incident/{incident.id}", refusal)
+    assert actor.user_id is not None  # handles_alerts refuses anyone without an account
     summary = IncidentSummary(incident.kind, incident.title, description, incident.detected_at)
     draft = draft_alert(summary, redact)
     with transaction.atomic():
