@@ -34,6 +34,7 @@ def vault_context(request: HttpRequest) -> dict[str, Any]:
             and (r.id in plan.disclosure.approver_roles or not r.export.empty)
         ),
         **_egress_roles(plan),
+        **_response_roles(plan),
         "rights_overdue": lambda: open_counts(clock.now()).overdue,
     }
 
@@ -51,4 +52,19 @@ def _egress_roles(plan: Plan) -> dict[str, frozenset[str]]:
             r.id for r in staff if r.approves_disclosures or r.recipient is not None
         ),
         "counts_only_roles": frozenset(r.id for r in staff if r.recipient is not None),
+    }
+
+
+def _response_roles(plan: Plan) -> dict[str, frozenset[str]]:
+    """The roles that reach the incident register and the vulnerability reports: those
+    who handle them (roles that read the audit log) and the oversight body's members
+    (read only). Each page still decides for itself."""
+    readers = frozenset(r.id for r in plan.roles if r.staff and (r.reads_audit or r.oversees))
+    incidents = plan.operations.incidents
+    keeps = incidents is None or incidents.keep_register
+    return {
+        "incident_roles": readers if keeps else frozenset(),
+        "vulnerability_roles": (
+            readers if plan.operations.vulnerability_disclosure is not None else frozenset()
+        ),
     }

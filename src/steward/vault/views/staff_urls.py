@@ -14,6 +14,7 @@ from steward.vault.views import (
     staff_disclosure_urls,
     staff_erasure,
     staff_extract_urls,
+    staff_incident_urls,
     staff_jobs,
     staff_mfa,
     staff_register_urls,
@@ -58,4 +59,5 @@ urlpatterns = [
     *staff_extract_urls.urlpatterns,
     *staff_statistics_urls.urlpatterns,
     *staff_register_urls.urlpatterns,
+    *staff_incident_urls.urlpatterns,
 ]
