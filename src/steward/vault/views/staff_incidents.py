@@ -17,11 +17,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from steward import clock
-from steward.vault.rules.incident import KINDS
+from steward.vault.rules.incident import KINDS, decide_handle
 from steward.vault.runtime import get_vault
 from steward.vault.services.access import AccessDenied, InvalidValue, NotFound
 from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import AuditUnavailable
+from steward.vault.services.disclosures import standing_of
 from steward.vault.services.incident_register import get_incident, list_incidents, notice_drafts
 from steward.vault.services.incidents import (
     add_note,
@@ -71,8 +72,9 @@ def incident_new(request: HttpRequest, actor: Actor) -> HttpResponse:
     """GET: the form. POST: open the incident (its clocks and checklist are made now)."""
     template = "steward/staff/incident_new.html"
     if request.method == "GET":
-        if not actor.role.reads_audit:
-            return service_error(request, AccessDenied("only handlers open incidents"), actor)
+        allowed = decide_handle(get_vault().plan, standing_of(actor))
+        if not allowed:
+            return service_error(request, AccessDenied(allowed.reason), actor)
         return page(request, template, _form_context(), actor=actor)
     posted = request.POST
     try:
