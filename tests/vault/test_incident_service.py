@@ -32,11 +32,17 @@ from steward.vault.services.incidents import (
     update_incident,
 )
 from tests.vault.disclosure_support import clock, officer
-from tests.vault.incident_support import SECRET, handler, overseer_role, oversight_vault
+from tests.vault.incident_support import (
+    SECRET,
+    handler,
+    help_desk_oversight,
+    overseer_role,
+    oversight_vault,
+)
 from tests.vault.own_choices_support import audit_entries, audit_text
 from tests.vault.test_staff_support import DISTINCT, add_case
 
-__all__ = ["clock", "oversight_vault"]
+__all__ = ["clock", "help_desk_oversight", "oversight_vault"]
 H = timedelta(hours=1)
 D = timedelta(days=1)
 
@@ -49,7 +55,7 @@ def _open(vault: Vault, actor: Actor, clock: ManualClock, **extra: object) -> st
         title=str(extra.pop("title", "Laptop left on a bus")),
         detected_at=clock.now() - 2 * H,
         description=f"The laptop of the north team; {SECRET}'s case was open on it.",
-        datasets=["service_request"],
+        datasets=extra.pop("datasets", ["service_request"]),  # type: ignore[arg-type]
         records_affected=12,
         people_affected=9,
         **extra,  # type: ignore[arg-type]
@@ -256,3 +262,19 @@ def test_audit_fails_closed(oversight_vault: Vault, clock: ManualClock) -> None:
     stored = Incident.objects.get()
     assert stored.authority_notified_at is None
     assert not stored.steps.filter(done_at__isnull=False).exists()
+
+
+def test_the_help_desk_incident_and_its_clocks(
+    help_desk_oversight: tuple[Vault, object], clock: ManualClock
+) -> None:
+    vault, _ = help_desk_oversight
+    lead = handler(vault, "lead")
+    made = _open(
+        vault, lead, clock, kind="key_exposure", title="Intake key file copied", datasets=[]
+    )
+    view = get_incident(vault, lead, made, clock.now())
+    assert view.steps[1].text == "Rotate the intake key if it may be exposed"
+    assert view.people.due == view.detected_at + 7 * D
+    clock.advance(days=6, hours=23)
+    assert get_incident(vault, lead, made, clock.now()).people.state is ClockState.OVERDUE
+    assert list_incidents(vault, lead, clock.now())[0].authority.state is ClockState.OVERDUE
