@@ -11,14 +11,15 @@ from steward.policy import erasure_approvers, erasure_requesters, rights_officer
 from steward.policy.model import Plan
 from steward.vault.rules.extract_release import deidentified_only_role
 from steward.vault.runtime import get_vault
+from steward.vault.services.response_due import response_due
 from steward.vault.services.rights_requests import open_counts
 
 
 def vault_context(request: HttpRequest) -> dict[str, Any]:
     """The organization's name and the privacy officer, for page headers and footers, and
     the roles that reach each staff section (for the staff navigation; each page still
-    decides for itself), with the number of overdue rights requests (counted only when a
-    page shows it)."""
+    decides for itself), with the number of overdue rights requests and of overdue
+    incident clocks and vulnerability reports (counted only when a page shows it)."""
     del request
     plan = get_vault().plan
     organization = plan.organization
@@ -36,6 +37,7 @@ def vault_context(request: HttpRequest) -> dict[str, Any]:
         **_egress_roles(plan),
         **_response_roles(plan),
         "rights_overdue": lambda: open_counts(clock.now()).overdue,
+        "response_due": lambda: response_due(clock.now()),
     }
 
 
