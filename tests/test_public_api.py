@@ -61,6 +61,10 @@ SURFACES: dict[str, str] = {
         ClassTable DataFileError DeidError PolarsEngine collect column_names read_table
         require_columns
     """,
+    "steward.deid.redact": """
+        FileRedaction RedactedText Span check_region find_spans redact_expr redact_file
+        redact_series redact_text resolve_kinds
+    """,
     "steward.deid.report": "write",
     "steward.deid.risk": """
         AttackerRisk CellSize RiskReport SensitiveDomain SensitiveRisk SizeBucket SmallCells
@@ -98,7 +102,8 @@ SURFACES: dict[str, str] = {
         write_documents
     """,
     "steward.policy.model": """
-        ASSIGNING_SCOPES AccountClosure Action Backups Cases CategoryDefinition Complaints Contact
+        ASSIGNING_SCOPES AccountClosure Action Backups Cases CategoryDefinition CommunityAlerts
+        Complaints Contact
         Contract ContractKind Cookie Dataset DatasetKind DatasetRouting Delivery Disclosure
         EmailNotice ErasureApproval ExpiryAction FieldSpec Governance Grant HostedBy Hosting
         Identifier IdentifierRole

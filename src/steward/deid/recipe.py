@@ -129,6 +129,28 @@ class ShiftDates(_Strict):
     format: str | None = None
 
 
+class Redact(_Strict):
+    """Replace personal data inside free text with typed placeholders (``[PERSON]``...).
+
+    ``kinds`` restricts the kinds (names or placeholders; default: all); ``region`` is
+    the phone region for numbers written without a +code.
+    """
+
+    kinds: list[str] | None = Field(None, min_length=1)
+    region: str = Field("US", min_length=2, max_length=3)
+
+    @model_validator(mode="after")
+    def _known(self) -> Redact:
+        from steward.deid.redact import check_region, resolve_kinds
+
+        try:
+            resolve_kinds(self.kinds)
+            check_region(self.region)
+        except DeidError as error:
+            raise ValueError(str(error)) from None
+        return self
+
+
 class ColumnSteps(_Strict):
     """What to do with one column. Unlisted columns follow the recipe's ``unlisted``."""
 
@@ -136,6 +158,7 @@ class ColumnSteps(_Strict):
     drop: bool = False
     mask: Mask | None = None
     pseudonymize: Pseudonymize | None = None
+    redact: Redact | None = None
     generalize: Generalize | None = None
     top_code: float | None = None
     bottom_code: float | None = None
@@ -147,7 +170,7 @@ class ColumnSteps(_Strict):
         given = self.operations()
         if not given:
             raise ValueError("no operation; use one of " + ", ".join(OPERATIONS))
-        for alone in ("keep", "drop", "mask", "pseudonymize"):
+        for alone in ("keep", "drop", "mask", "pseudonymize", "redact"):
             if alone in given and len(given) > 1:
                 raise ValueError(f"'{alone}' cannot be combined with {_others(given, alone)}")
         numeric = [n for n in ("top_code", "bottom_code", "noise") if n in given]
@@ -172,6 +195,7 @@ OPERATIONS: Final = (
     "drop",
     "mask",
     "pseudonymize",
+    "redact",
     "shift_dates",
     "bottom_code",
     "top_code",
@@ -227,6 +251,10 @@ class Recipe(_Strict):
     def needs_key(self) -> bool:
         """Whether any operation needs the secret key."""
         return any(s.pseudonymize or s.shift_dates or s.noise for s in self.columns.values())
+
+    def redacted_columns(self) -> list[str]:
+        """The columns whose free text is redacted."""
+        return [column for column, steps in self.columns.items() if steps.redact is not None]
 
     def input_columns(self) -> list[tuple[Location, str]]:
         """Every input column the recipe names, with where it is named."""

@@ -73,8 +73,8 @@ class Incident(models.Model):
     )
 
     class Meta:
-        ordering = ["-detected_at"]
-        indexes = [models.Index(fields=["state", "detected_at"])]
+        ordering = ("-detected_at",)
+        indexes = (models.Index(fields=["state", "detected_at"]),)
 
 
 class IncidentRecord(models.Model):
@@ -84,9 +84,9 @@ class IncidentRecord(models.Model):
     record = models.ForeignKey(Record, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["incident", "record"], name="one_incident_record")
-        ]
+        constraints = (
+            models.UniqueConstraint(fields=["incident", "record"], name="one_incident_record"),
+        )
 
 
 class IncidentStep(models.Model):
@@ -106,10 +106,13 @@ class IncidentStep(models.Model):
     )
 
     class Meta:
-        ordering = ["incident", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["incident", "position"], name="one_step_per_position")
-        ]
+        ordering = (
+            "incident",
+            "position",
+        )
+        constraints = (
+            models.UniqueConstraint(fields=["incident", "position"], name="one_step_per_position"),
+        )
 
 
 class IncidentNote(models.Model):
@@ -121,7 +124,10 @@ class IncidentNote(models.Model):
     text = models.BinaryField()
 
     class Meta:
-        ordering = ["incident", "at"]
+        ordering = (
+            "incident",
+            "at",
+        )
 
 
 class VulnerabilityReport(models.Model):
@@ -170,7 +176,10 @@ class VulnerabilityReport(models.Model):
     )
 
     class Meta:
-        ordering = ["disclose_by", "received_at"]
+        ordering = (
+            "disclose_by",
+            "received_at",
+        )
 
 
 class VulnerabilityClockChange(models.Model):
@@ -195,7 +204,10 @@ class VulnerabilityClockChange(models.Model):
     explanation = models.CharField(max_length=500)
 
     class Meta:
-        ordering = ["report", "at"]
+        ordering = (
+            "report",
+            "at",
+        )
 
 
 class CommunityAlert(models.Model):
@@ -235,7 +247,7 @@ class CommunityAlert(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-drafted_at"]
+        ordering = ("-drafted_at",)
 
 
 class OversightReview(models.Model):
@@ -265,9 +277,9 @@ class OversightReview(models.Model):
     )
 
     class Meta:
-        ordering = ["-period_end"]
-        constraints = [
+        ordering = ("-period_end",)
+        constraints = (
             models.UniqueConstraint(
                 fields=["period_start", "period_end"], name="one_review_per_period"
-            )
-        ]
+            ),
+        )

@@ -1,15 +1,13 @@
 """The pattern pass: whole-value detectors for structured kinds, run over a sample at once.
 
-Every anchored regex runs as a Polars string expression over the whole sample in one
-``select``; validators (check digits, number plans, date ranges) then run in Python only
-on the values their pattern matched.
+The detectors come from :mod:`.registry`. Every anchored regex runs as a Polars string
+expression over the whole sample in one ``select``; validators (check digits, number
+plans, date ranges) then run in Python only on the values their pattern matched.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from functools import lru_cache
 from typing import Final
 
 import numpy as np
@@ -17,57 +15,40 @@ import polars as pl
 
 from steward.deid.scan import patterns as p
 from steward.deid.scan.evidence import Evidence
-from steward.deid.scan.vocab import street_types
+from steward.deid.scan.registry import ColumnRule, detector, detectors
 
-_VALIDATED: dict[str, tuple[str, Callable[[str], bool], float]] = {
-    # kind: (mask column, validator, chance a random look-alike passes)
-    "credit_card": ("card", lambda v: p.card_valid(v.replace(" ", "").replace("-", "")), 0.02),
-    "iban": ("iban", p.iban_value_valid, 0.01),
-    "us_ssn": ("ssn", p.ssn_valid, 0.0),
-    "uk_nino": ("nino", p.nino_valid, 0.0),
-    "aadhaar": ("aadhaar", p.aadhaar_valid, 0.1),
-}
 PHONE_CHECK_LIMIT: Final = 500
-_PLAIN = {"email": "email", "url": "url", "india_pan": "pan", "record_id": "uuid",
-          "street_address": "address"}  # fmt: skip
 
 
-@lru_cache(maxsize=1)
-def _address_regex() -> str:
-    return p.street_address_pattern(street_types())
+def _matches(column: pl.Expr, patterns: tuple[str, ...]) -> pl.Expr:
+    return pl.any_horizontal([column.str.contains(pattern) for pattern in patterns])
 
 
 def _masks(sample: pl.Series) -> pl.DataFrame:
+    """One boolean column a detector (named by its kind), plus the sub-patterns the
+    own-rule kinds weigh apart: bare SSNs, plain and strong postal codes, coordinate
+    pairs and single decimals, and each date format."""
     v = pl.col("v")
-    upper = v.str.to_uppercase()
     exprs = {
-        "email": v.str.contains(p.EMAIL),
-        "url": v.str.contains(p.URL),
-        "ip": v.str.contains(p.IPV4) | (v.str.contains(p.IPV6) & v.str.contains(":")),
-        "card": v.str.contains(p.CARD),
-        "iban": upper.str.contains(p.IBAN),
-        "ssn": v.str.contains(p.SSN),
-        "ssn_bare": v.str.contains(p.SSN_BARE),
-        "nino": v.str.contains(p.NINO),
-        "aadhaar": v.str.contains(p.AADHAAR),
-        "pan": v.str.contains(p.PAN),
-        "phone": v.str.contains(p.PHONE)
-        & v.str.replace(p.PHONE_EXTENSION, "").str.count_matches(r"\d").is_between(7, 15),
-        "uuid": v.str.contains(p.UUID),
-        "zip5": v.str.contains(p.ZIP5),
-        "pin6": v.str.contains(p.PIN6),
-        "postal_strong": v.str.contains(p.ZIP9)
-        | v.str.contains(p.UK_POSTCODE)
-        | v.str.contains(p.CA_POSTCODE),
-        "coord_pair": v.str.contains(p.COORD_PAIR),
-        "decimal": v.str.contains(p.DECIMAL_COORD),
-        "address": v.str.contains(_address_regex()),
+        d.kind: _matches(v, d.whole)
+        for d in detectors()
+        if d.whole and d.column_rule is not ColumnRule.OWN
     }
+    exprs.update(
+        ssn_bare=v.str.contains(p.SSN_BARE),
+        phone=v.str.contains(p.PHONE)
+        & v.str.replace(p.PHONE_EXTENSION, "").str.count_matches(r"\d").is_between(7, 15),
+        zip5=v.str.contains(p.ZIP5),
+        pin6=v.str.contains(p.PIN6),
+        postal_strong=_matches(v, (p.ZIP9, p.UK_POSTCODE, p.CA_POSTCODE)),
+        coord_pair=v.str.contains(p.COORD_PAIR),
+        decimal=v.str.contains(p.DECIMAL_COORD),
+    )
     for index, (pattern, _formats) in enumerate(p.DATE_PATTERNS):
         exprs[f"date{index}"] = v.str.contains(pattern)
     masks = pl.DataFrame({"v": sample}).select(**exprs)
     # A value another pattern explains (card, SSN, Aadhaar, IBAN, date) is no phone candidate.
-    claimed = pl.any_horizontal("card", "ssn", "aadhaar", "iban", "^date\\d+$")
+    claimed = pl.any_horizontal("credit_card", "us_ssn", "aadhaar", "iban", "^date\\d+$")
     return masks.with_columns(phone=pl.col("phone") & ~claimed)
 
 
@@ -87,19 +68,18 @@ def structured_evidence(sample: pl.Series, hints: frozenset[str], region: str) -
     def candidates(column: str) -> list[str]:
         return sample.filter(masks.get_column(column)).to_list()
 
-    for kind, column in _PLAIN.items():
-        if counts[column]:
-            found.append(Evidence(kind, counts[column], counts[column], n))
-    for kind, (column, check, chance) in _VALIDATED.items():
-        if counts[column]:
-            passed = sum(1 for value in candidates(column) if check(value))
-            found.append(Evidence(kind, counts[column], passed, n, True, chance))
+    for spec in detectors():
+        matched = counts.get(spec.kind, 0) if spec.column_rule is not ColumnRule.OWN else 0
+        if not matched:
+            continue
+        if spec.column_rule is ColumnRule.COUNT:
+            found.append(Evidence(spec.kind, matched, matched, n))
+        else:
+            passed = sum(1 for value in candidates(spec.kind) if spec.valid(value, region))
+            found.append(Evidence(spec.kind, matched, passed, n, True, spec.chance))
     if counts["ssn_bare"] and "us_ssn" in hints:
-        passed = sum(1 for value in candidates("ssn_bare") if p.ssn_valid(value))
+        passed = sum(1 for value in candidates("ssn_bare") if detector("us_ssn").valid(value))
         found.append(Evidence("us_ssn", counts["ssn_bare"], passed, n, True, 0.0, factor=0.8))
-    if counts["ip"]:
-        passed = sum(1 for value in candidates("ip") if p.ip_valid(value))
-        found.append(Evidence("ip_address", counts["ip"], passed, n, True))
     if counts["phone"]:
         found.append(_phone(candidates("phone"), n, hints, region))
     found.extend(_postal(sample, masks, counts, hints))
@@ -117,7 +97,7 @@ def _phone(values: list[str], n: int, hints: frozenset[str], region: str) -> Evi
     checked = values[::step]
     passed = bare = 0
     for value in checked:
-        if p.phone_valid(value, region):
+        if detector("phone").valid(value, region):
             passed += 1
             bare += value.isdigit()
     if checked and len(checked) < len(values):

@@ -9,29 +9,15 @@ itself for the other kinds.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Final
 
-# kind -> header words (after splitting on case, digits and punctuation) that suggest it.
-HINT_WORDS: Final[dict[str, frozenset[str]]] = {
-    "email": frozenset({"email", "e-mail", "mail", "emailaddress"}),
-    "phone": frozenset({"phone", "tel", "telephone", "mobile", "cell", "fax", "msisdn"}),
-    "ip_address": frozenset({"ip", "ipv4", "ipv6", "ipaddress"}),
-    "url": frozenset({"url", "website", "homepage", "link", "uri", "web"}),
-    "credit_card": frozenset({"card", "cc", "pan", "creditcard", "cardnumber"}),
-    "iban": frozenset({"iban", "bank", "account"}),
-    "us_ssn": frozenset({"ssn", "social", "security"}),
-    "uk_nino": frozenset({"nino", "ni", "insurance"}),
-    "aadhaar": frozenset({"aadhaar", "aadhar", "uid", "uidai"}),
-    "india_pan": frozenset({"pan", "tax", "permanent"}),
-    "date_of_birth": frozenset({"dob", "birth", "birthday", "born", "birthdate"}),
-    "postal_code": frozenset({"zip", "zipcode", "postal", "postcode", "pin", "pincode"}),
-    "coordinates": frozenset(
-        {"lat", "latitude", "lon", "lng", "long", "longitude", "geo", "coords"}
-    ),
-    "street_address": frozenset({"address", "street", "addr", "residence"}),
-    "person_name": frozenset(
-        {"name", "first", "last", "surname", "forename", "given", "family", "fullname"}
-    ),
+from steward.deid.scan.registry import detectors
+
+# kind -> header words (after splitting on case, digits and punctuation) that suggest it,
+# for the kinds that have no detector in the registry (their content rules live in
+# categorical.py, names.py and roles.py).
+OTHER_HINT_WORDS: Final[dict[str, frozenset[str]]] = {
     "age": frozenset({"age", "years"}),
     "gender": frozenset({"gender", "sex"}),
     "city": frozenset({"city", "town", "municipality"}),
@@ -43,7 +29,14 @@ HINT_WORDS: Final[dict[str, frozenset[str]]] = {
     "free_text": frozenset(
         {"notes", "note", "comment", "comments", "description", "text", "message"}
     ),
-}  # fmt: skip
+}
+
+
+@lru_cache(maxsize=1)
+def hint_words() -> dict[str, frozenset[str]]:
+    """Every kind's header words: the registry's detectors, then the other kinds."""
+    return {**{d.kind: d.hints for d in detectors() if d.hints}, **OTHER_HINT_WORDS}
+
 
 # Words that name a non-personal column; they lower the confidence of weak kinds.
 NEGATIVE_WORDS: Final = frozenset(
@@ -66,7 +59,7 @@ def header_words(name: str) -> frozenset[str]:
 def header_hints(name: str) -> frozenset[str]:
     """The kinds the header ``name`` suggests (possibly none)."""
     words = header_words(name)
-    return frozenset(kind for kind, hints in HINT_WORDS.items() if words & hints)
+    return frozenset(kind for kind, hints in hint_words().items() if words & hints)
 
 
 def header_is_negative(name: str) -> bool:

@@ -10,8 +10,10 @@ import ipaddress
 from typing import Final
 
 import phonenumbers
+from stdnum.in_ import aadhaar
+from stdnum.us import ssn
 
-from steward.deid.scan.checksums import iban_valid, luhn_valid, verhoeff_valid
+from steward.deid.scan.checksums import iban_valid, luhn_valid
 
 EMAIL: Final = r"^[A-Za-z0-9._%+'\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$"
 URL: Final = r"(?i)^(?:(?:https?|ftp)://[^\s/?#]+\.[^\s/?#]+|www\.[^\s/?#]+\.[a-z]{2,})\S*$"
@@ -91,12 +93,10 @@ def card_valid(digits: str) -> bool:
 
 
 def ssn_valid(value: str) -> bool:
-    """True for a US SSN: area not 000, 666 or 900-999; group not 00; serial not 0000."""
+    """True for a US SSN (python-stdnum): area not 000, 666 or 900-999; group not 00;
+    serial not 0000; not one of the numbers published in advertising."""
     digits = "".join(char for char in value if char.isdigit())
-    if len(digits) != 9:
-        return False
-    area, group, serial = digits[:3], digits[3:5], digits[5:]
-    return area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
+    return len(digits) == 9 and digits.isascii() and bool(ssn.is_valid(digits))
 
 
 def nino_valid(value: str) -> bool:
@@ -106,9 +106,10 @@ def nino_valid(value: str) -> bool:
 
 
 def aadhaar_valid(value: str) -> bool:
-    """True for 12 digits, first 2-9, whose last digit is the Verhoeff check digit."""
+    """True for 12 digits, first 2-9, not a palindrome, whose last digit is the Verhoeff
+    check digit (python-stdnum)."""
     digits = value.replace(" ", "").replace("-", "")
-    return len(digits) == 12 and digits[0] not in "01" and verhoeff_valid(digits)
+    return len(digits) == 12 and digits.isascii() and bool(aadhaar.is_valid(digits))
 
 
 def iban_value_valid(value: str) -> bool:

@@ -23,6 +23,7 @@ from steward.deid.hierarchy import (
 )
 from steward.deid.io import column_names
 from steward.deid.recipe import ColumnSteps, Generalize, LoadedRecipe, RecipeError
+from steward.deid.redact import redact_expr, resolve_kinds
 from steward.deid.transforms.coding import top_bottom_code
 from steward.deid.transforms.dates import shift_dates
 from steward.deid.transforms.keys import DeidKeys
@@ -70,6 +71,7 @@ def apply_recipe(
     loaded.check_columns(names)
     if recipe.needs_key() and keys is None:
         raise DeidError("the recipe pseudonymizes, shifts dates or adds noise: it needs a key")
+    _check_text(frame, loaded)
     frame = _typed(frame, loaded)
     result = Applied(frame)
     expressions: list[pl.Expr] = []
@@ -150,6 +152,11 @@ def _column(
     if steps.mask is not None:
         record("mask", steps.mask.model_dump())
         return mask(expr, **steps.mask.model_dump())
+    if steps.redact is not None:
+        redact = steps.redact
+        wanted = resolve_kinds(redact.kinds)
+        record("redact", {"kinds": list(wanted), "region": redact.region.upper()})
+        return redact_expr(column, wanted, redact.region)
     if steps.pseudonymize is not None:
         assert keys is not None  # checked by apply_recipe
         alias = steps.pseudonymize
@@ -181,6 +188,20 @@ def _column(
         record("generalize", parameters)
         expr = hierarchy.guarded(expr, level)
     return expr
+
+
+def _check_text(frame: pl.LazyFrame, loaded: LoadedRecipe) -> None:
+    """Raise unless every column the recipe redacts holds text."""
+    schema = frame.collect_schema()
+    problems = [
+        loaded.problem(
+            ("columns", column), f"'redact' needs text; the column holds {schema[column]}", key=True
+        )
+        for column in loaded.recipe.redacted_columns()
+        if schema[column] not in (pl.String, pl.Null)
+    ]
+    if problems:
+        raise RecipeError(problems)
 
 
 def _typed(frame: pl.LazyFrame, loaded: LoadedRecipe) -> pl.LazyFrame:

@@ -13,6 +13,7 @@ from steward.policy.model.datasets import (
 from steward.policy.model.operations import (
     MINIMAL_LOG_FIELDS,
     Backups,
+    CommunityAlerts,
     Cookie,
     Incidents,
     LogField,
@@ -75,6 +76,7 @@ __all__ = [
     "Backups",
     "Cases",
     "CategoryDefinition",
+    "CommunityAlerts",
     "Complaints",
     "Contact",
     "Contract",

@@ -76,10 +76,23 @@ class VulnerabilityDisclosure(PlanModel):
     contact: Text | None = None
 
 
+class CommunityAlerts(PlanModel):
+    """Public alerts made from the non-sensitive parts of incidents."""
+
+    publish: bool = Field(
+        default=True, description="Alerts reviewed by a person go to a public page and feed."
+    )
+    partner_approval: bool = Field(
+        default=True,
+        description="The partner an incident concerns approves the alert before it is published.",
+    )
+
+
 class Operations(PlanModel):
-    """Web logs, backups, incidents and vulnerability disclosure."""
+    """Web logs, backups, incidents, vulnerability disclosure and community alerts."""
 
     web_logs: WebLogs = Field(default_factory=WebLogs)
     backups: Backups | None = None
     incidents: Incidents | None = None
     vulnerability_disclosure: VulnerabilityDisclosure | None = None
+    community_alerts: CommunityAlerts | None = None

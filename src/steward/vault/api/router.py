@@ -16,6 +16,7 @@ from steward import __version__
 from steward.vault.api import (
     acknowledgements,
     aggregates,
+    alerts,
     audit,
     cases,
     deliveries,
@@ -101,3 +102,4 @@ api.add_router("/", aggregates.router)
 api.add_router("/", transparency.router)
 api.add_router("/", incidents.router)
 api.add_router("/", vulnerabilities.router)
+api.add_router("/", alerts.router)

@@ -54,6 +54,11 @@ def _egress_roles(plan: Plan) -> dict[str, frozenset[str]]:
             r.id for r in staff if r.approves_disclosures or r.recipient is not None
         ),
         "counts_only_roles": frozenset(r.id for r in staff if r.recipient is not None),
+        "alert_roles": frozenset(
+            r.id
+            for r in staff
+            if r.reads_audit and not r.oversees and plan.operations.community_alerts
+        ),
     }
 
 

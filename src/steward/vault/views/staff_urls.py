@@ -5,6 +5,7 @@ from django.urls import path
 from steward.vault.views import (
     staff,
     staff_acknowledge,
+    staff_alert_urls,
     staff_audit,
     staff_auth,
     staff_case_list,
@@ -60,4 +61,5 @@ urlpatterns = [
     *staff_statistics_urls.urlpatterns,
     *staff_register_urls.urlpatterns,
     *staff_incident_urls.urlpatterns,
+    *staff_alert_urls.urlpatterns,
 ]
