@@ -59,6 +59,7 @@ def help_desk_oversight(db: None, tmp_path: Path) -> Iterator[tuple[Vault, objec
 
 
 def handler(vault: Vault, username: str = "handler") -> Actor:
-    """A staff actor of the plan's first role that reads the audit log."""
-    role = next(r.id for r in vault.plan.roles if r.staff and r.reads_audit)
+    """A staff actor of the plan's first role that handles incidents (it reads the audit
+    log and does not oversee)."""
+    role = next(r.id for r in vault.plan.roles if r.staff and r.reads_audit and not r.oversees)
     return officer(vault, username, role)

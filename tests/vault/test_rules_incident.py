@@ -53,7 +53,9 @@ def plan_of(path: Path = CITY, *, incidents: Any = "keep", roles: tuple[Any, ...
     return load_plan_text(yaml.safe_dump(data, sort_keys=False), source="plan.yaml").plan
 
 
-CITY_PLAN = plan_of(roles=(OVERSEER,))
+AUDITING_OVERSEER = {**OVERSEER, "id": "board_auditor", "reads_audit": True}
+"""An oversight member who also reads the audit log: still read-only here."""
+CITY_PLAN = plan_of(roles=(OVERSEER, AUDITING_OVERSEER))
 NO_SECTION = plan_of(incidents=None)
 NO_DEADLINES = plan_of(incidents={"keep_register": True, "response_plan": "Contain; assess."})
 NO_REGISTER = plan_of(incidents={"keep_register": False})
@@ -81,6 +83,7 @@ def who(role: str, plan: Plan = CITY_PLAN, **kwargs: Any) -> StaffStanding:
         ("analyst", {}, False, False, False, "not let the role 'analyst'"),
         ("council_viewer", {}, False, False, False, "not let the role 'council_viewer'"),
         ("board_member", {}, False, True, False, "not let the role 'board_member' handle"),
+        ("board_auditor", {}, False, True, False, "read the audit log and do not oversee"),
         ("privacy_officer", {"user_id": None}, False, False, True, "staff account"),
         ("privacy_officer", {"expired": True}, False, False, True, "temporary access"),
         ("privacy_officer", {"mfa_verified": False}, False, False, True, "second factor"),

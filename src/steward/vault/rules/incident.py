@@ -4,7 +4,7 @@ transitions and the checks on what staff type in.
 
 * **Handling** (opening, changing counts, ticking steps, writing notes, recording the
   notices, containing, closing) is for staff in good standing whose role reads the
-  audit log (``reads_audit``): the people who investigate.
+  audit log (``reads_audit``) and does not oversee: the people who investigate.
 * **Reading** is for the handlers and for the oversight body's members (``oversees``).
   Members see the register only: counts, kinds, clocks and states; never the
   description, the notes or the records (:func:`reads_details`).
@@ -162,7 +162,9 @@ def span_of(duration: Duration) -> timedelta:
 
 
 def _handles(role: Role) -> bool:
-    return role.staff and role.reads_audit
+    """Roles that read the audit log handle incidents, unless they oversee: the
+    oversight body reads the audit log too, and changes nothing."""
+    return role.staff and role.reads_audit and not role.oversees
 
 
 def decide_handle(plan: Plan, who: StaffStanding) -> Decision:
@@ -177,7 +179,7 @@ def decide_handle(plan: Plan, who: StaffStanding) -> Decision:
         return Decision(
             False,
             f"the plan does not let the role '{who.role.id}' handle incidents "
-            "(roles that read the audit log do)",
+            "(roles that read the audit log and do not oversee do)",
         )
     return Decision(True, "roles that read the audit log handle incidents")
 

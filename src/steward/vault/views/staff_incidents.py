@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from steward import clock
-from steward.vault.rules.incident import KINDS, decide_handle
+from steward.vault.rules.incident import KINDS, decide_handle, reads_details
 from steward.vault.runtime import get_vault
 from steward.vault.services.access import AccessDenied, InvalidValue, NotFound
 from steward.vault.services.actors import Actor
@@ -58,7 +58,7 @@ def incident_list(request: HttpRequest, actor: Actor) -> HttpResponse:
         views = list_incidents(vault, actor, clock.now())
     except FAILURES as error:
         return service_error(request, error, actor)
-    context = {"rows": views, "handles": actor.role.reads_audit}
+    context = {"rows": views, "handles": reads_details(actor.role)}
     return page(request, "steward/staff/incidents.html", context, actor=actor)
 
 

@@ -13,11 +13,16 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_GET, require_POST
 
 from steward import clock
-from steward.vault.rules.vulnerability_clock import REASONS
+from steward.vault.rules.vulnerability_clock import (
+    REASONS,
+    VulnerabilityAct,
+    decide_vulnerability,
+)
 from steward.vault.runtime import get_vault
 from steward.vault.services.access import AccessDenied, InvalidValue, NotFound
 from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import AuditUnavailable
+from steward.vault.services.disclosures import standing_of
 from steward.vault.services.vulnerabilities import (
     SEVERITIES,
     change_report,
@@ -56,7 +61,9 @@ def _show(
         "error": error,
         "reasons": REASONS,
         "severities": SEVERITIES,
-        "discloses": actor.role.approves_disclosures and actor.role.reads_audit,
+        "discloses": decide_vulnerability(
+            get_vault().plan, standing_of(actor), VulnerabilityAct.DISCLOSE
+        ).allowed,
     }
     return page(request, "steward/staff/vulnerability.html", context, status=status, actor=actor)
 
