@@ -80,3 +80,19 @@ def test_a_wrong_passphrase_opens_nothing(desk: tuple[Vault, Path]) -> None:
     assert result.exit_code == 2
     assert "wrong passphrase" in result.output
     assert Record.objects.count() == 0
+
+
+def test_unseal_also_opens_vulnerability_reports(desk: tuple[Vault, Path]) -> None:
+    from steward.vault.models_response import VulnerabilityReport
+    from steward.vault.services.vulnerabilities import receive_report
+
+    vault, keys = desk
+    made = receive_report(vault, title="", text="The export link never expires, for anyone.")
+    damaged = receive_report(vault, title="", text="Another report whose box gets damaged.")
+    VulnerabilityReport.objects.filter(pk=damaged).update(sealed=b"\x00" * 64)
+    result = _unseal(keys)
+    assert result.exit_code == 1
+    assert "vulnerability reports: opened 1, failed 1" in result.output
+    assert f"vulnerability report {damaged}" in result.output
+    opened = VulnerabilityReport.objects.get(pk=made)
+    assert (opened.sealed, bool(opened.text)) == (None, True)

@@ -24,6 +24,8 @@ OFFICER = {
     "/staff/extracts/",
     "/staff/statistics/",
     "/staff/register/",
+    "/staff/incidents/",
+    "/staff/vulnerabilities/",
     "/staff/rights/",
     "/staff/rights/codes/",
 }

@@ -11,6 +11,7 @@ urlpatterns = [
     path("deliveries/", include("steward.vault.views.delivery_urls")),
     path("statistics/", include("steward.vault.views.statistics_urls")),
     path("transparency/", include("steward.vault.views.transparency_urls")),
+    path("security/", include("steward.vault.views.security_urls")),
     path("alerts/", include("steward.vault.views.alerts_urls")),
     path("api/", api.urls),
 ]

@@ -24,6 +24,7 @@ from steward.vault.api import (
     erasure,
     errors,
     extracts,
+    incidents,
     own_choices,
     own_data,
     own_notices,
@@ -34,6 +35,7 @@ from steward.vault.api import (
     rights_codes,
     rows,
     transparency,
+    vulnerabilities,
 )
 from steward.vault.api.auth import API_AUTH
 from steward.vault.api.parser import StrictJsonParser
@@ -98,4 +100,6 @@ api.add_router("/", deliveries.router)
 api.add_router("/", extracts.router)
 api.add_router("/", aggregates.router)
 api.add_router("/", transparency.router)
+api.add_router("/", incidents.router)
+api.add_router("/", vulnerabilities.router)
 api.add_router("/", alerts.router)

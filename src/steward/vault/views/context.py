@@ -12,14 +12,15 @@ from steward.policy.model import Plan
 from steward.vault.rules.dashboard import panels_for
 from steward.vault.rules.extract_release import deidentified_only_role
 from steward.vault.runtime import get_vault
+from steward.vault.services.response_due import response_due
 from steward.vault.services.rights_requests import open_counts
 
 
 def vault_context(request: HttpRequest) -> dict[str, Any]:
     """The organization's name and the privacy officer, for page headers and footers, and
     the roles that reach each staff section (for the staff navigation; each page still
-    decides for itself), with the number of overdue rights requests (counted only when a
-    page shows it)."""
+    decides for itself), with the number of overdue rights requests and of overdue
+    incident clocks and vulnerability reports (counted only when a page shows it)."""
     del request
     plan = get_vault().plan
     organization = plan.organization
@@ -35,7 +36,9 @@ def vault_context(request: HttpRequest) -> dict[str, Any]:
             and (r.id in plan.disclosure.approver_roles or not r.export.empty)
         ),
         **_egress_roles(plan),
+        **_response_roles(plan),
         "rights_overdue": lambda: open_counts(clock.now()).overdue,
+        "response_due": lambda: response_due(clock.now()),
     }
 
 
@@ -57,5 +60,20 @@ def _egress_roles(plan: Plan) -> dict[str, frozenset[str]]:
             r.id
             for r in staff
             if r.reads_audit and not r.oversees and plan.operations.community_alerts
+        ),
+    }
+
+
+def _response_roles(plan: Plan) -> dict[str, frozenset[str]]:
+    """The roles that reach the incident register and the vulnerability reports: those
+    who handle them (roles that read the audit log) and the oversight body's members
+    (read only). Each page still decides for itself."""
+    readers = frozenset(r.id for r in plan.roles if r.staff and (r.reads_audit or r.oversees))
+    incidents = plan.operations.incidents
+    keeps = incidents is None or incidents.keep_register
+    return {
+        "incident_roles": readers if keeps else frozenset(),
+        "vulnerability_roles": (
+            readers if plan.operations.vulnerability_disclosure is not None else frozenset()
         ),
     }

@@ -16,6 +16,7 @@ from steward.vault.views import (
     staff_disclosure_urls,
     staff_erasure,
     staff_extract_urls,
+    staff_incident_urls,
     staff_jobs,
     staff_mfa,
     staff_register_urls,
@@ -61,5 +62,6 @@ urlpatterns = [
     *staff_extract_urls.urlpatterns,
     *staff_statistics_urls.urlpatterns,
     *staff_register_urls.urlpatterns,
+    *staff_incident_urls.urlpatterns,
     *staff_alert_urls.urlpatterns,
 ]
