@@ -369,7 +369,8 @@ def test_the_city_assessment_counts_retention_and_disclosure_rules() -> None:
     assert risk.safeguards.retention
     assert any("approved by a second person" in s for s in risk.rating.safeguards)
     assert not any("approved by a second person" in p for p in risk.rating.planned)
-    assert risk.safeguards.disclosure_rules and risk.safeguards.limited_sharing
+    assert risk.safeguards.disclosure_rules
+    assert risk.safeguards.limited_sharing
     assessment = render_documents(load_plan(CITY))["impact-assessment.md"]
     assert "Planned, not yet in place (they lower nothing yet): retention limit" not in assessment
     assert "Planned, not yet in place (they lower nothing yet): disclosure" not in assessment

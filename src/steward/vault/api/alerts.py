@@ -1,6 +1,7 @@
 """API routes of community alerts, for the roles that handle incidents.
 
 * ``GET /api/alerts``: every alert, newest first, with its state;
+* ``POST /api/incidents/{id}/alert``: draft an alert from an incident;
 * ``GET /api/alerts/{id}``: one alert;
 * ``POST /api/alerts/{id}/text``: a new title and text (redacted again; back to draft);
 * ``POST /api/alerts/{id}/decision``: review, approve (with a note of how the partner
@@ -18,8 +19,9 @@ from datetime import datetime
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
+from steward import clock
 from steward.vault.api.auth import actor_of
 from steward.vault.api.disclosures import STEP_ERRORS
 from steward.vault.api.records import READ_ERRORS
@@ -28,6 +30,7 @@ from steward.vault.runtime import get_vault
 from steward.vault.services.community_alerts import (
     alert_step,
     default_redactor,
+    draft_from_incident,
     edit_alert,
     handled_alert,
     handled_alerts,
@@ -88,6 +91,19 @@ def alert_out(alert: CommunityAlert) -> AlertOut:
 def list_alerts(request: HttpRequest) -> list[AlertOut]:
     """Every alert, for a role that handles incidents (403 otherwise)."""
     return [alert_out(a) for a in handled_alerts(get_vault(), actor_of(request))]
+
+
+@router.post(
+    "/incidents/{incident_id}/alert",
+    response={201: AlertOut, **STEP_ERRORS},
+    summary="Draft a community alert from an incident",
+    operation_id="draftAlert",
+)
+def draft(request: HttpRequest, incident_id: str) -> Status[AlertOut]:
+    """Draft an alert from the incident's kind, month, title and description, the last
+    two with personal data replaced by placeholders (redacted by Steward)."""
+    made = draft_from_incident(get_vault(), actor_of(request), incident_id, clock.now())
+    return Status(201, alert_out(made))
 
 
 @router.get(

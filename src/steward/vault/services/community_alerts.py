@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import suppress
+from datetime import datetime
 from typing import NoReturn
 from uuid import UUID
 
@@ -41,6 +42,7 @@ __all__ = [
     "alert_step",
     "default_redactor",
     "draft_community_alert",
+    "draft_from_incident",
     "edit_alert",
     "handled_alert",
     "handled_alerts",
@@ -128,6 +130,27 @@ def draft_community_alert(
             purpose=f"from incident/{incident.id}",
         )
     return alert
+
+
+def draft_from_incident(
+    vault: Vault, actor: Actor, incident_id: UUID | str, now: datetime
+) -> CommunityAlert:
+    """Draft an alert from the incident: its description is read (audited, for those who
+    handle incidents) and redacted with :func:`default_redactor`.
+
+    Raises:
+        NotFound: no such incident.
+        AccessDenied: the actor does not handle alerts or incidents (audited).
+        AuditUnavailable, KeyStoreError: nothing was stored.
+    """
+    from steward.vault.services.incident_register import get_incident, load_incident
+
+    refusal = handles_alerts(vault.plan, _standing(actor))
+    if refusal:
+        _deny(vault, actor, AuditAction.ALERT_DRAFT, f"incident/{incident_id}", refusal)
+    view = get_incident(vault, actor, incident_id, now)
+    incident = load_incident(view.id)
+    return draft_community_alert(vault, actor, incident, view.description or "", default_redactor())
 
 
 def edit_alert(

@@ -9,4 +9,9 @@ urlpatterns: list[URLPattern] = [
     path("alerts/<uuid:alert_id>/", staff_alerts.alert_page, name="alert"),
     path("alerts/<uuid:alert_id>/edit/", staff_alerts.alert_edit, name="alert-edit"),
     path("alerts/<uuid:alert_id>/decide/", staff_alerts.alert_decide, name="alert-decide"),
+    path(
+        "incidents/<uuid:incident_id>/alert/",
+        staff_alerts.alert_from_incident,
+        name="alert-from-incident",
+    ),
 ]

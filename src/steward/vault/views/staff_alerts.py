@@ -16,6 +16,7 @@ from uuid import UUID
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_GET, require_POST
 
+from steward import clock
 from steward.vault.runtime import get_vault
 from steward.vault.services.access import AccessDenied, InvalidValue, NotFound
 from steward.vault.services.actors import Actor
@@ -23,6 +24,7 @@ from steward.vault.services.auditing import AuditUnavailable
 from steward.vault.services.community_alerts import (
     alert_step,
     default_redactor,
+    draft_from_incident,
     edit_alert,
     handled_alert,
     handled_alerts,
@@ -32,6 +34,17 @@ from steward.vault.views.staff_common import page, staff_page
 
 LIST: Final = "steward/staff/alerts.html"
 ONE: Final = "steward/staff/alert.html"
+
+
+@require_POST
+@staff_page
+def alert_from_incident(request: HttpRequest, actor: Actor, incident_id: UUID) -> HttpResponse:
+    """Draft an alert from the incident (its description read, audited, and redacted)."""
+    try:
+        alert = draft_from_incident(get_vault(), actor, incident_id, clock.now())
+    except (AccessDenied, NotFound, AuditUnavailable) as error:
+        return service_error(request, error, actor)
+    return HttpResponseRedirect(f"/staff/alerts/{alert.id}/")
 
 
 @require_GET
