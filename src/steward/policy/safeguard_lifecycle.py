@@ -251,27 +251,42 @@ LIFECYCLE_ENTRIES: tuple[Safeguard, ...] = (
     Safeguard(
         "incident_register",
         "a register of security incidents",
-        False,
+        True,
         lambda plan: (
             plan.operations.incidents is not None and plan.operations.incidents.keep_register
         ),
-        issue=12,
+        (
+            node_id("vault/test_incident_service.py", "test_the_checklist_notes_and_closing"),
+            node_id(
+                "vault/test_incident_service.py", "test_what_the_oversight_body_and_others_see"
+            ),
+            node_id("vault/test_incident_pages.py", "test_every_page_and_endpoint_by_role"),
+            node_id("vault/test_rules_incident.py", "test_who_handles_and_reads"),
+        ),
         claims=("register of incidents", "incident register"),
     ),
     Safeguard(
         "breach_deadlines",
         "a clock on the deadlines for notifying the authority and the people affected",
-        False,
+        True,
         lambda plan: plan.operations.incidents is not None,
-        issue=12,
+        (
+            node_id("vault/test_rules_incident.py", "test_deadlines_from_detection"),
+            node_id("vault/test_rules_incident.py", "test_clock_states"),
+            node_id("vault/test_incident_service.py", "test_the_clocks_of_an_incident"),
+        ),
         claims=("is notified within", "are notified within"),
     ),
     Safeguard(
         "vulnerability_clock",
         "a clock on the deadline for disclosing reported vulnerabilities",
-        False,
+        True,
         lambda plan: plan.operations.vulnerability_disclosure is not None,
-        issue=12,
+        (
+            node_id("vault/test_rules_vulnerability_clock.py", "test_disclosure_date"),
+            node_id("vault/test_rules_vulnerability_clock.py", "test_moving_the_date"),
+            node_id("vault/test_vulnerability_service.py", "test_a_report_disclosed_on_day_21"),
+        ),
         claims=("are told within",),
     ),
     Safeguard(
