@@ -5,11 +5,14 @@ role the work the panel counts, and only where the plan uses that part of Stewar
 * ``disclosures``: the roles that approve disclosures or may open them (an export grant);
 * ``retention``, ``jobs`` (backups, restore drills, every scheduled job): the roles that
   read the audit log;
+* ``incidents`` (clocks overdue or due soon) and ``vulnerabilities`` (reports near or past
+  their disclosure date): the roles that read the audit log, and the oversight body's
+  members (read only), where the plan keeps the register or takes reports;
 * ``alerts``: the roles that handle incidents, where the plan makes community alerts.
 
-A role that acts for a recipient (counts only) or an overseeing role sees none of these:
-the first has its statistics, the second its oversight page. Plain Python: no Django,
-no database.
+A role that acts for a recipient (counts only) sees none: it has its statistics. An
+overseeing role sees only the incident and vulnerability panels. Plain Python: no
+Django, no database.
 """
 
 from __future__ import annotations
@@ -29,21 +32,30 @@ class Panel(StrEnum):
     DISCLOSURES = "disclosures"
     RETENTION = "retention"
     JOBS = "jobs"
+    INCIDENTS = "incidents"
+    VULNERABILITIES = "vulnerabilities"
     ALERTS = "alerts"
 
 
 def panels_for(plan: Plan, role: Role) -> tuple[Panel, ...]:
     """The panels ``role`` sees under ``plan``, in page order. Never raises."""
-    if not role.staff or role.recipient is not None or role.oversees:
+    if not role.staff or role.recipient is not None:
         return ()
+    incidents = plan.operations.incidents
+    reads_response = role.reads_audit or role.oversees
+    if role.oversees:
+        role = role.model_copy(update={"reads_audit": False, "approves_disclosures": False})
     shown = {
         Panel.RIGHTS: role.id in rights_officer_roles(plan),
         Panel.DISCLOSURES: plan.disclosure is not None
         and (role.id in plan.disclosure.approver_roles or not role.export.empty),
         Panel.RETENTION: role.reads_audit,
         Panel.JOBS: role.reads_audit,
+        Panel.INCIDENTS: reads_response and incidents is not None and incidents.keep_register,
+        Panel.VULNERABILITIES: reads_response
+        and plan.operations.vulnerability_disclosure is not None,
         Panel.ALERTS: role.reads_audit
-        and plan.operations.incidents is not None
+        and incidents is not None
         and plan.operations.community_alerts is not None,
     }
     return tuple(panel for panel in Panel if shown[panel])

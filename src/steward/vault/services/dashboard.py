@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from steward.vault.models_egress import DisclosureNotice, DisclosureRequest
-from steward.vault.models_response import CommunityAlert
+from steward.vault.models_response import CommunityAlert, Incident
 from steward.vault.rules.dashboard import Panel, panels_for
 from steward.vault.runtime import Vault
 from steward.vault.services.actors import Actor
 from steward.vault.services.jobs_catalogue import standard_jobs
 from steward.vault.services.jobs_status import job_statuses
+from steward.vault.services.response_due import response_due
 from steward.vault.services.retention_status import read_retention_status
 from steward.vault.services.rights_requests import open_counts
 
@@ -100,6 +101,28 @@ def _jobs(vault: Vault, now: datetime) -> PanelView:
                      "/staff/jobs/", figures)  # fmt: skip
 
 
+def _incidents(vault: Vault, now: datetime) -> PanelView:
+    due = response_due(now)
+    still_open = Incident.objects.exclude(state=Incident.State.CLOSED).count()
+    figures = (
+        _count("incidents not closed", still_open),
+        _count("notice deadlines passed", due.incident_clocks_overdue, attention=True),
+        _count("notice deadlines within a day", due.incident_clocks_due_soon, attention=True),
+    )
+    return PanelView(Panel.INCIDENTS, "Incidents", "/staff/incidents/", figures)
+
+
+def _vulnerabilities(vault: Vault, now: datetime) -> PanelView:
+    due = response_due(now)
+    figures = (
+        _count("reports past their disclosure date", due.reports_overdue, attention=True),
+        _count("to disclose within 2 days", due.reports_within_2_days, attention=True),
+        _count("to disclose within 7 days", due.reports_within_7_days),
+    )
+    return PanelView(Panel.VULNERABILITIES, "Reported vulnerabilities",
+                     "/staff/vulnerabilities/", figures)  # fmt: skip
+
+
 def _alerts(vault: Vault, now: datetime) -> PanelView:
     state = CommunityAlert.State
     rules = vault.plan.operations.community_alerts
@@ -121,6 +144,8 @@ BUILDERS: dict[Panel, Callable[[Vault, datetime], PanelView]] = {
     Panel.DISCLOSURES: _disclosures,
     Panel.RETENTION: _retention,
     Panel.JOBS: _jobs,
+    Panel.INCIDENTS: _incidents,
+    Panel.VULNERABILITIES: _vulnerabilities,
     Panel.ALERTS: _alerts,
 }
 
