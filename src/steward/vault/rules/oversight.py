@@ -25,6 +25,9 @@ from datetime import date, datetime, timedelta
 from statistics import median
 from typing import Final
 
+from steward.policy import Decision
+from steward.vault.rules.staff_standing import StaffStanding, standing_refusal
+
 __all__ = [
     "FACTOR",
     "MIN_MARGIN",
@@ -33,6 +36,8 @@ __all__ = [
     "Flag",
     "ResponseTimes",
     "deadline_status",
+    "may_oversee",
+    "may_record_outcome",
     "next_review_period",
     "response_times",
     "unusual_access",
@@ -44,6 +49,30 @@ FACTOR: Final = 3
 """A flagged count is more than this many times the peers' median..."""
 MIN_MARGIN: Final = 10
 """...and more than the peers' median plus this many reveals."""
+
+
+def may_oversee(reader: StaffStanding) -> Decision:
+    """Whether ``reader`` may read the oversight pages (checkpoints, access statistics,
+    plan changes, review reports): a person of a role that ``oversees``, signed in with
+    a second factor where the role needs one, while their access lasts. Never raises."""
+    refusal = standing_refusal(reader, "oversight is read")
+    if refusal:
+        return Decision(False, refusal)
+    if not reader.role.oversees:
+        return Decision(False, f"the role '{reader.role.id}' is not a member of the oversight body")
+    return Decision(True, "the role oversees")
+
+
+def may_record_outcome(reader: StaffStanding, recorded: bool) -> Decision:
+    """Whether ``reader`` may record a review's outcome: an overseeing member, once per
+    review (``recorded``: an outcome is already there; it is never overwritten). Never
+    raises."""
+    decision = may_oversee(reader)
+    if not decision:
+        return decision
+    if recorded:
+        return Decision(False, "this review's outcome is already recorded; it is not changed")
+    return Decision(True, "a member of the oversight body records the outcome")
 
 
 @dataclass(frozen=True)
