@@ -28,16 +28,19 @@ def plan_of(data: dict[str, Any]) -> Plan:
 
 
 def role(data: dict[str, Any], role_id: str) -> dict[str, Any]:
+    found: dict[str, Any]
     [found] = [r for r in data["roles"] if r["id"] == role_id]
     return found
 
 
 def field(data: dict[str, Any], name: str) -> dict[str, Any]:
+    found: dict[str, Any]
     [found] = [f for f in data["datasets"][0]["fields"] if f["name"] == name]
     return found
 
 
 def purpose(data: dict[str, Any], purpose_id: str) -> dict[str, Any]:
+    found: dict[str, Any]
     [found] = [p for p in data["purposes"] if p["id"] == purpose_id]
     return found
 

@@ -23,6 +23,7 @@ from steward.vault.api import (
     erasure,
     errors,
     extracts,
+    oversight,
     own_choices,
     own_data,
     own_notices,
@@ -97,3 +98,4 @@ api.add_router("/", deliveries.router)
 api.add_router("/", extracts.router)
 api.add_router("/", aggregates.router)
 api.add_router("/", transparency.router)
+api.add_router("/", oversight.router)

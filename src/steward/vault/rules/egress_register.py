@@ -6,8 +6,9 @@ Pure decisions, tested as tables; the service
 - The register (every disclosure, refusal, extract and aggregate release, with its
   ground, parties, roles and counts) is read by the staff roles that approve disclosures
   or read the audit, and the members of the oversight body (``approves_disclosures`` /
-  ``reads_audit`` / ``oversees``: the privacy officer, an oversight role), signed in as a person (never a service token), with a second factor
-  where the role needs one, while their access lasts. Everyone else is refused.
+  ``reads_audit`` / ``oversees``: the privacy officer, an oversight role), signed in as
+  a person (never a service token), with a second factor where the role needs one, while
+  their access lasts. Everyone else is refused.
 - The legal reference of a disclosure (a case number, a court's docket) is shown only to
   the roles that approve disclosures: they handle the orders themselves. An audit
   reader who does not approve sees that there is one, not what it is. The public report

@@ -66,6 +66,7 @@ __all__ = [
     "list_reviews",
     "read_review",
     "record_outcome",
+    "review_document",
     "review_due",
 ]
 
@@ -362,6 +363,20 @@ def record_outcome(
             )
             return review
     return _refuse(vault, actor, review_id, decision.reason)
+
+
+def review_document(review: OversightReview) -> dict[str, Any]:
+    """A review as JSON values: its period, report and outcome."""
+    return {
+        "id": str(review.id),
+        "period_start": review.period_start.isoformat(),
+        "period_end": review.period_end.isoformat(),
+        "generated_at": review.generated_at.isoformat(),
+        "report": review.report,
+        "outcome": review.outcome or None,
+        "outcome_at": review.outcome_at.isoformat() if review.outcome_at else None,
+        "outcome_by": review.outcome_by.get_username() if review.outcome_by else None,
+    }
 
 
 def _refuse(vault: Vault, actor: Actor, review_id: str, reason: str) -> NoReturn:

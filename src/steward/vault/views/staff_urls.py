@@ -16,6 +16,7 @@ from steward.vault.views import (
     staff_extract_urls,
     staff_jobs,
     staff_mfa,
+    staff_oversight_urls,
     staff_register_urls,
     staff_retention,
     staff_rights_urls,
@@ -58,4 +59,5 @@ urlpatterns = [
     *staff_extract_urls.urlpatterns,
     *staff_statistics_urls.urlpatterns,
     *staff_register_urls.urlpatterns,
+    *staff_oversight_urls.urlpatterns,
 ]
