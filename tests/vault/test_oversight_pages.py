@@ -15,8 +15,13 @@ from steward.vault.runtime import Vault
 from steward.vault.services.oversight_review import generate_review
 from tests.vault.test_staff_support import add_case, body, leaked, signed_in
 
-PAGES = ("/staff/oversight/", "/api/oversight/checkpoints", "/api/oversight/plan-changes",
-         "/api/oversight/reviews", "/api/oversight/statistics?from=2026-01-01&to=2026-03-31")  # fmt: skip
+PAGES = (
+    "/staff/oversight/",
+    "/api/oversight/checkpoints",
+    "/api/oversight/plan-changes",
+    "/api/oversight/reviews",
+    "/api/oversight/statistics?from=2026-01-01&to=2026-03-31",
+)
 OTHERS = ("caseworker", "supervisor", "privacy_officer", "analyst", "council_viewer")
 
 
