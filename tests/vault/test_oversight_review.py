@@ -202,7 +202,8 @@ def test_one_review_per_period_and_the_job_generates_it_when_due(
 def test_members_read_and_record_the_outcome_once(quarter: Vault, clock: ManualClock) -> None:
     clock.advance(days=100)
     review, _ = generate_review(quarter, *Q1)
-    member = actor_for(quarter, "oversight_board", user_id=1)
+    board = _user(quarter, "board.member", "oversight_board")
+    member = actor_for(quarter, "oversight_board", user_id=board.pk)
     assert [r.pk for r in list_reviews(quarter, member)] == [review.pk]
     assert read_review(quarter, member, str(review.pk)).pk == review.pk
     with pytest.raises(InvalidValue, match="may not be empty"):
