@@ -115,7 +115,7 @@ def diff(
     Exit 0 whether or not anything changed; 1: a file is not a valid plan; 2: a file
     cannot be read or is not YAML.
     """
-    from steward.policy.plan_diff import diff_plans
+    from steward.policy import diff_plans
 
     with user_errors():
         before = load_plan(old).plan

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import Counter
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final, NoReturn
 
 from django.contrib.auth import get_user_model
@@ -27,9 +27,8 @@ from django.db import transaction
 
 from steward.audit import AuditError, parse_checkpoint, read_checkpoint_notes, verify_log
 from steward.audit import Outcome as AuditOutcome
-from steward.audit.entry import format_time
+from steward.policy import diff_plans
 from steward.policy.model import Plan
-from steward.policy.plan_diff import diff_plans
 from steward.vault.audit_actions import AuditAction
 from steward.vault.audit_store import DatabaseAuditStore
 from steward.vault.models import PlanVersion, StaffMember
@@ -191,7 +190,7 @@ def count_access(vault: Vault, start: datetime, end: datetime) -> AccessStatisti
         hasher.actor(f"staff/{user_id}"): (names.get(user_id, f"staff {user_id}"), role)
         for user_id, role in StaffMember.objects.values_list("user_id", "role")
     }
-    low, high = format_time(start), format_time(end)
+    low, high = _entry_time(start), _entry_time(end)
     reveals: Counter[str] = Counter()
     denials: Counter[str] = Counter()
     for entry in vault.audit.entries():
@@ -210,6 +209,12 @@ def count_access(vault: Vault, start: datetime, end: datetime) -> AccessStatisti
     stats.denials_by_role = _by_role(denials, roles)
     stats.unusual = [f.as_json() for f in unusual_access(reveals, roles)]
     return stats
+
+
+def _entry_time(moment: datetime) -> str:
+    """``moment`` as audit entries write their time (UTC, ISO 8601 to the microsecond),
+    so entry times compare as text."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _by_role(counts: Counter[str], roles: dict[str, str]) -> dict[str, int]:
