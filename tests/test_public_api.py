@@ -85,8 +85,8 @@ SURFACES: dict[str, str] = {
         offset_days pseudonym pseudonymize run_recipe shift_dates suppress top_bottom_code
     """,
     "steward.policy": """
-        BUILT_IN_CATEGORIES Decision Duration LoadedPlan Plan PlanLoadError PlanSyntaxError
-        PlanUnreadableError Position PositionMap Problem Tier consent_purposes decide
+        BUILT_IN_CATEGORIES Change Decision Duration LoadedPlan Plan PlanLoadError PlanSyntaxError
+        PlanUnreadableError Position PositionMap Problem Tier consent_purposes decide diff_plans
         erasure_approvers erasure_needs_second_person erasure_requesters explain format_location
         held_purposes load_plan load_plan_text needed_consents only_consent
         parse_duration parse_yaml plan_json_schema rights_officer_roles schema_problems

@@ -76,9 +76,11 @@ EXPECTED: dict[tuple[str, str], frozenset[Action]] = {
     ("resident", "age_band"): NOTHING,
     ("resident", "details"): frozenset({R}),
     ("resident", "immigration_status"): NOTHING,
-    # council_viewer (acts for the council): counts only, no record's field
+    # council_viewer (acts for the council) and oversight_board (reads registers and
+    # reports): no record's field
     **{
-        ("council_viewer", field): NOTHING
+        (role, field): NOTHING
+        for role in ("council_viewer", "oversight_board")
         for field in (
             "full_name",
             "email",

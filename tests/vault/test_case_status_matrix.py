@@ -46,6 +46,8 @@ TABLE = {
     "other supervisor": dict.fromkeys(ACTIONS, "unseen"),
     "privacy officer": dict.fromkeys(ACTIONS, "refused"),  # reads all, changes nothing
     "analyst": dict.fromkeys(ACTIONS, "refused"),
+    "council member": dict.fromkeys(ACTIONS, "refused"),
+    "oversight board member": dict.fromkeys(ACTIONS, "refused"),
 }
 STATUS = {
     "api": {"ok": 200, "refused": 403, "unseen": 404, "conflict": 409},

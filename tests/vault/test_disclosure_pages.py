@@ -193,6 +193,8 @@ PERSONAS = {
     "supervisor": Persona("supervisor", "north"),
     "privacy officer (not the asker)": Persona("privacy_officer"),
     "analyst": Persona("analyst"),
+    "council member": Persona("council_viewer"),
+    "oversight board member": Persona("oversight_board"),
 }
 
 

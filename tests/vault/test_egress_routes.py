@@ -86,6 +86,7 @@ CALLERS = [
     Caller("another person", person=True),
     *(Caller(f"session {r}", role=r) for r in ("caseworker", "supervisor", "privacy_officer")),
     Caller("session analyst", role="analyst"),
+    Caller("session oversight_board", role="oversight_board"),
     *(
         Caller(f"token {r}", role=r, token=True)
         for r in ("caseworker", "supervisor", "privacy_officer", "analyst")

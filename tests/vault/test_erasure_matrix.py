@@ -40,6 +40,8 @@ PERSONAS = {
     "asker": Persona("privacy_officer"),
     "other officer": Persona("privacy_officer"),
     "officer token": Persona("privacy_officer", token=True),
+    "council member": Persona("council_viewer"),
+    "oversight board member": Persona("oversight_board"),
 }
 ACTIONS = (
     "page list",
@@ -57,6 +59,8 @@ EXPECTED: dict[str, tuple[int | None, ...]] = {
     "caseworker": (403, 404, 404, 403, 403, 403, 404, 403),
     "supervisor": (403, 403, 403, 403, 403, 403, 403, 403),
     "analyst": (403, 403, 403, 403, 403, 403, 403, 403),
+    "council member": (403, 403, 403, 403, 403, 403, 403, 403),
+    "oversight board member": (403, 403, 403, 403, 403, 403, 403, 403),
     "asker": (200, 200, 302, 403, 403, 200, 201, 403),
     "other officer": (200, 200, 302, 302, 302, 200, 201, 200),
     "officer token": (E, E, E, E, E, 403, 403, 403),

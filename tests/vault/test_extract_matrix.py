@@ -32,6 +32,8 @@ PERSONAS = {
     "analyst": Persona("analyst"),
     "officer": Persona("privacy_officer"),
     "officer token": Persona("privacy_officer", token=True),
+    "council member": Persona("council_viewer"),
+    "oversight board member": Persona("oversight_board"),
 }
 ACTIONS = ("page list", "page download", "api list", "api download")
 E = None  # a token has no pages
@@ -41,6 +43,8 @@ EXPECTED: dict[str, tuple[int | None, ...]] = {
     "analyst": (200, 200, 200, 200),
     "officer": (200, 404, 200, 404),
     "officer token": (E, E, 403, 404),
+    "council member": (403, 404, 403, 404),
+    "oversight board member": (403, 404, 403, 404),
 }
 
 

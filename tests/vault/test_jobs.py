@@ -84,6 +84,7 @@ def test_the_registry_refuses_duplicates_and_bad_names() -> None:
         "delivery-expiry",
         "disclosure-notices",
         "extract-expiry",
+        "oversight-review",
     ]
 
 

@@ -40,6 +40,8 @@ ROLE_TABLE = {
     "privacy_officer": (Refusal.ROLE, Refusal.ROLE),  # no write grant
     "analyst": (Refusal.ROLE, Refusal.ROLE),
     "resident": (Refusal.ROLE, Refusal.ROLE),  # not staff
+    "council_viewer": (Refusal.ROLE, Refusal.ROLE),  # counts only
+    "oversight_board": (Refusal.ROLE, Refusal.ROLE),  # reads registers and reports
 }
 
 

@@ -255,6 +255,8 @@ def _role(**flags: object) -> Role:
     [
         ({"approves_disclosures": True}, 1, False, True, True, True),
         ({"reads_audit": True}, 1, False, True, True, False),
+        ({"oversees": True}, 1, False, True, True, False),
+        ({"oversees": True}, 1, False, False, False, False),  # no second factor
         ({"approves_disclosures": True, "reads_audit": True}, 1, False, True, True, True),
         ({}, 1, False, True, False, False),
         ({"approves_disclosures": True}, None, False, True, False, False),  # a token
@@ -275,5 +277,5 @@ def test_who_reads_the_register_and_its_legal_references(
 def test_every_role_of_every_example_plan_is_decided() -> None:
     for role in PLAN.roles:
         reader = StaffStanding(role, 1, mfa_verified=True)
-        expected = role.staff and (role.approves_disclosures or role.reads_audit)
+        expected = role.staff and (role.approves_disclosures or role.reads_audit or role.oversees)
         assert bool(may_read_register(PLAN, reader)) is expected, role.id

@@ -23,6 +23,8 @@ EXPECTED: dict[str, tuple[int | None, ...]] = {
     "caseworker": (403, 403, 403),
     "supervisor": (403, 403, 403),
     "analyst": (403, 403, 403),
+    "council member": (403, 403, 403),
+    "oversight board member": (403, 403, 403),
     "asker": (200, 200, 201),  # a privacy officer
     "officer token": (E, E, 403),
 }

@@ -39,6 +39,8 @@ PERSONAS = {
     "supervisor, other team": Persona("supervisor", team="south", in_scope=False),
     "privacy officer": Persona("privacy_officer"),
     "analyst": Persona("analyst"),
+    "council member": Persona("council_viewer"),
+    "oversight board member": Persona("oversight_board"),
 }
 
 

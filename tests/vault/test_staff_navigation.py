@@ -1,6 +1,8 @@
 """The staff navigation, role by role: each role of the city's plan sees the links of the
 sections it may use, and every link it sees opens for it. A role that acts for a
-recipient (the council) sees the statistics only, and its home is the statistics page."""
+recipient (the council) sees the statistics only, and its home is the statistics page; a
+member of the oversight body sees the oversight pages and the register, and lands on the
+oversight page."""
 
 from __future__ import annotations
 
@@ -36,7 +38,10 @@ NAVIGATION: dict[str, tuple[str, set[str]]] = {
     "privacy_officer": ("", OFFICER),
     "analyst": ("", {*CASES, "/staff/extracts/"}),
     "council_viewer": ("", {"/staff/statistics/"}),
+    "oversight_board": ("", {"/staff/oversight/", "/staff/register/"}),
 }
+KNOWN = {*OFFICER, "/staff/oversight/"}
+"""Every section link of the navigation."""
 
 
 def test_the_table_covers_every_staff_role(city_vault: Vault) -> None:
@@ -57,7 +62,7 @@ def test_each_role_sees_the_links_it_may_use_and_each_opens(city_vault: Vault, r
     assert home.status_code == 200
     links = _links(home.content.decode())
     assert links - {"/staff/sign-out/", "/staff/account/"} >= expected
-    shown = {link for link in links if link in OFFICER}
+    shown = {link for link in links if link in KNOWN}
     assert shown == expected
     for link in sorted(shown):
         assert client.get(link).status_code == 200, link

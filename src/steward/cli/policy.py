@@ -1,4 +1,4 @@
-"""``steward policy``: check a plan, export its schema and write its documents."""
+"""``steward policy``: check a plan, export its schema, write its documents, compare two."""
 
 from __future__ import annotations
 
@@ -99,6 +99,36 @@ def docs(
         typer.echo(str(path))
     if failing:
         stderr.print(f"warning: the plan fails {failing} checks; every document is marked draft")
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The earlier plan file.", show_default=False)],
+    new: Annotated[Path, typer.Argument(help="The later plan file.", show_default=False)],
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="text for people, json for tools.")
+    ] = OutputFormat.TEXT,
+) -> None:
+    """Say what changed in practice between two plans (fields, purposes, retention,
+    recipients, roles and grants, disclosure rules, review schedule).
+
+    Exit 0 whether or not anything changed; 1: a file is not a valid plan; 2: a file
+    cannot be read or is not YAML.
+    """
+    from steward.policy import diff_plans
+
+    with user_errors():
+        before = load_plan(old).plan
+        after = load_plan(new).plan
+    changes = diff_plans(before, after)
+    if output_format is OutputFormat.JSON:
+        typer.echo(json.dumps([c.as_dict() for c in changes], indent=2))
+        return
+    if not changes:
+        typer.echo("no change of practice between the two plans")
+        return
+    for change in changes:
+        typer.echo(f"- [{change.area}] {change.text}")
 
 
 def _print_report(report: CheckReport) -> None:

@@ -27,6 +27,7 @@ from steward.policy.loader import (
     schema_problems,
 )
 from steward.policy.model import Plan
+from steward.policy.plan_diff import Change, diff_plans
 from steward.policy.positions import Position, PositionMap, parse_yaml
 from steward.policy.schema import plan_json_schema
 from steward.policy.self_service import rights_officer_roles, self_service_role
@@ -35,6 +36,7 @@ from steward.policy.tiers import Tier
 
 __all__ = [
     "BUILT_IN_CATEGORIES",
+    "Change",
     "Decision",
     "Duration",
     "LoadedPlan",
@@ -48,6 +50,7 @@ __all__ = [
     "Tier",
     "consent_purposes",
     "decide",
+    "diff_plans",
     "erasure_approvers",
     "erasure_needs_second_person",
     "erasure_requesters",

@@ -15,11 +15,17 @@ from django.db import models
 
 
 class PlanVersion(models.Model):
-    """A plan text the vault has run under; each record points to the one it was collected under."""
+    """A plan text the vault has run under; each record points to the one it was collected under.
+
+    ``snapshot`` is the validated plan as JSON (a plan holds no personal value), so the
+    oversight body can read what changed between versions; empty for versions first
+    loaded before it was kept.
+    """
 
     version = models.CharField(max_length=100)
     digest = models.CharField(max_length=64, unique=True)
     first_loaded = models.DateTimeField(auto_now_add=True)
+    snapshot = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return f"{self.version} ({self.digest[:12]})"

@@ -75,9 +75,13 @@ class Vault:
         if self._plan_version_id is None:
             from steward.vault.models import PlanVersion
 
-            row, _ = PlanVersion.objects.get_or_create(
-                digest=self.loaded.digest, defaults={"version": self.loaded.plan.version}
+            snapshot = self.loaded.plan.model_dump(mode="json", by_alias=True)
+            row, created = PlanVersion.objects.get_or_create(
+                digest=self.loaded.digest,
+                defaults={"version": self.loaded.plan.version, "snapshot": snapshot},
             )
+            if not created and not row.snapshot:
+                PlanVersion.objects.filter(pk=row.pk).update(snapshot=snapshot)
             self._plan_version_id = row.id
         return self._plan_version_id
 

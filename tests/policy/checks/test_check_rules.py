@@ -43,6 +43,8 @@ IMMIGRATION_COLLECTED: list[tuple[Location, Any]] = [
 NO_COUNCIL: list[tuple[Location, Any]] = [(("roles", 5), DELETE)]
 """The council's counts-only role taken away (a role acts only for a counts-only
 recipient, and only as staff)."""
+NO_BOARD: list[tuple[Location, Any]] = [(("roles", 6), DELETE)]
+"""The oversight board's role taken away (it is staff, though it reads no record)."""
 RESTRICTED: list[tuple[Location, Any]] = [(("questionnaire", "children"), True)]
 
 
@@ -201,7 +203,11 @@ CASES: list[Case] = [
     ),
     Case("ACC007", [(("roles", 2, "approves_disclosures"), False)], ("roles",)),
     Case("ACC008", [(("roles", 2, "reads_audit"), False)], ("roles",)),
-    Case("ACC009", [*[(("roles", i, "staff"), False) for i in range(4)], *NO_COUNCIL], ("roles",)),
+    Case(
+        "ACC009",
+        [*[(("roles", i, "staff"), False) for i in range(4)], *NO_BOARD, *NO_COUNCIL],
+        ("roles",),
+    ),
     Case("ACC010", [(("roles", 4, "scope"), "all")], ("roles", 4, "scope")),
     # routing
     Case("RTE001", [((*ROUTE, "dataset"), "service_requests")], (*ROUTE, "dataset")),

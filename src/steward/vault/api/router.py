@@ -25,6 +25,7 @@ from steward.vault.api import (
     errors,
     extracts,
     incidents,
+    oversight,
     own_choices,
     own_data,
     own_notices,
@@ -103,3 +104,4 @@ api.add_router("/", transparency.router)
 api.add_router("/", incidents.router)
 api.add_router("/", vulnerabilities.router)
 api.add_router("/", alerts.router)
+api.add_router("/", oversight.router)

@@ -5,9 +5,10 @@ Pure decisions, tested as tables; the service
 
 - The register (every disclosure, refusal, extract and aggregate release, with its
   ground, parties, roles and counts) is read by the staff roles that approve disclosures
-  or read the audit (``approves_disclosures`` / ``reads_audit``: the privacy officer, an
-  oversight role), signed in as a person (never a service token), with a second factor
-  where the role needs one, while their access lasts. Everyone else is refused.
+  or read the audit, and the members of the oversight body (``approves_disclosures`` /
+  ``reads_audit`` / ``oversees``: the privacy officer, an oversight role), signed in as
+  a person (never a service token), with a second factor where the role needs one, while
+  their access lasts. Everyone else is refused.
 - The legal reference of a disclosure (a case number, a court's docket) is shown only to
   the roles that approve disclosures: they handle the orders themselves. An audit
   reader who does not approve sees that there is one, not what it is. The public report
@@ -31,12 +32,12 @@ def may_read_register(plan: Plan, reader: StaffStanding) -> Decision:
     if refusal:
         return Decision(False, refusal)
     role = reader.role
-    if not (role.approves_disclosures or role.reads_audit):
+    if not (role.approves_disclosures or role.reads_audit or role.oversees):
         return Decision(
             False, f"the plan does not let the role '{role.id}' read the disclosure register"
         )
     del plan
-    return Decision(True, "the role approves disclosures or reads the audit")
+    return Decision(True, "the role approves disclosures, reads the audit or oversees")
 
 
 def sees_legal_reference(plan: Plan, reader: StaffStanding) -> bool:

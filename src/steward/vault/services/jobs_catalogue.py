@@ -20,6 +20,9 @@
   ``operations.web_logs.retention`` (:mod:`~steward.vault.services.web_log_pruning`).
 * ``delivery-expiry``: every hour, delete delivered packages past their expiry or
   fetched as often as allowed (:mod:`~steward.vault.services.deliveries`).
+* ``oversight-review``: daily when the plan sets ``governance.review_every``, generate
+  the oversight body's review report of each period that has ended
+  (:mod:`~steward.vault.services.oversight_review`).
 * ``extract-expiry``: every hour, mark released extracts past their expiry expired and
   delete their sealed rows (:mod:`~steward.vault.services.extracts`).
 """
@@ -48,6 +51,7 @@ from steward.vault.services.deliveries import DELIVERY_EXPIRY
 from steward.vault.services.disclosure_notices import DISCLOSURE_NOTICES
 from steward.vault.services.extracts import EXTRACT_EXPIRY
 from steward.vault.services.jobs import Job, JobContext, JobFailed, JobRegistry, Schedule
+from steward.vault.services.oversight_review import OVERSIGHT_REVIEW
 from steward.vault.services.retention_sweep import RETENTION_SWEEP
 from steward.vault.services.web_log_pruning import WEB_LOG_PRUNING
 
@@ -166,5 +170,6 @@ def standard_jobs() -> JobRegistry:
             DELIVERY_EXPIRY,
             DISCLOSURE_NOTICES,
             EXTRACT_EXPIRY,
+            OVERSIGHT_REVIEW,
         ]
     )

@@ -43,14 +43,17 @@ def vault_context(request: HttpRequest) -> dict[str, Any]:
 
 
 def _egress_roles(plan: Plan) -> dict[str, frozenset[str]]:
-    """The roles that reach the extracts, the register and the statistics pages, and the
-    roles that act for a recipient (counts only: no case pages)."""
+    """The roles that reach the extracts, the register and the statistics pages, the
+    roles that act for a recipient (counts only: no case pages), and the members of the
+    oversight body (the oversight pages, the register; no case pages)."""
     staff = [r for r in plan.roles if r.staff]
     return {
         "extract_roles": frozenset(
             r.id for r in staff if not r.export.empty or deidentified_only_role(r)
         ),
-        "register_roles": frozenset(r.id for r in staff if r.approves_disclosures or r.reads_audit),
+        "register_roles": frozenset(
+            r.id for r in staff if r.approves_disclosures or r.reads_audit or r.oversees
+        ),
         "statistics_roles": frozenset(
             r.id for r in staff if r.approves_disclosures or r.recipient is not None
         ),
@@ -76,4 +79,5 @@ def _response_roles(plan: Plan) -> dict[str, frozenset[str]]:
         "vulnerability_roles": (
             readers if plan.operations.vulnerability_disclosure is not None else frozenset()
         ),
+        "oversight_roles": frozenset(r.id for r in plan.roles if r.staff and r.oversees),
     }

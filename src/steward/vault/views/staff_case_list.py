@@ -36,6 +36,7 @@ from steward.vault.views.staff import service_error
 from steward.vault.views.staff_common import page, staff_page
 
 STATISTICS_URL: Final = "/staff/statistics/"
+OVERSIGHT_URL: Final = "/staff/oversight/"
 
 TEMPLATE: Final = "steward/staff/cases.html"
 TERM_IN_ADDRESS: Final = (
@@ -57,9 +58,12 @@ class Search:
 def case_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The staff home page: a dataset's cases in scope, filtered, sorted and searched
     (see the module), a page at a time, masked. A role that acts for a recipient sees
-    counts only: its home is the statistics page."""
+    counts only: its home is the statistics page; a member of the oversight body reads
+    no case: its home is the oversight page."""
     if actor.role.recipient is not None:
         return HttpResponseRedirect(STATISTICS_URL)
+    if actor.role.oversees:
+        return HttpResponseRedirect(OVERSIGHT_URL)
     params = request.POST if request.method == "POST" else request.GET
     if request.method == "GET" and ("term" in request.GET or "q" in request.GET):
         return _render(request, actor, {"problems": {"term": TERM_IN_ADDRESS}}, status=400)

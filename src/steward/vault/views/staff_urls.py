@@ -19,6 +19,7 @@ from steward.vault.views import (
     staff_incident_urls,
     staff_jobs,
     staff_mfa,
+    staff_oversight_urls,
     staff_register_urls,
     staff_retention,
     staff_rights_urls,
@@ -64,4 +65,5 @@ urlpatterns = [
     *staff_register_urls.urlpatterns,
     *staff_incident_urls.urlpatterns,
     *staff_alert_urls.urlpatterns,
+    *staff_oversight_urls.urlpatterns,
 ]
