@@ -1,7 +1,8 @@
 """The staff navigation, role by role: each role of the city's plan sees the links of the
 sections it may use, and every link it sees opens for it. A role that acts for a
 recipient (the council) sees the statistics only, and its home is the statistics page; a
-member of the oversight body sees the oversight pages and the register, and lands on the
+member of the oversight body sees the oversight pages, the register, the incident and
+vulnerability registers (read only) and their dashboard panels, and lands on the
 oversight page."""
 
 from __future__ import annotations
@@ -38,7 +39,16 @@ NAVIGATION: dict[str, tuple[str, set[str]]] = {
     "privacy_officer": ("", OFFICER),
     "analyst": ("", {*CASES, "/staff/extracts/"}),
     "council_viewer": ("", {"/staff/statistics/"}),
-    "oversight_board": ("", {"/staff/oversight/", "/staff/register/"}),
+    "oversight_board": (
+        "",
+        {
+            "/staff/oversight/",
+            "/staff/register/",
+            "/staff/dashboard/",
+            "/staff/incidents/",
+            "/staff/vulnerabilities/",
+        },
+    ),
 }
 KNOWN = {*OFFICER, "/staff/oversight/"}
 """Every section link of the navigation."""
