@@ -55,7 +55,7 @@ SURFACES: dict[str, str] = {
         new_passphrase open_keyring open_package OpenedPackage pack_for_key pack_with_passphrase
         PackageHeader public_key_from_text read_package_header
         public_key_to_text read_batch read_private_file read_public_key save_private_key
-        seal_submission unseal_batch write_private_file
+        seal seal_submission unseal unseal_batch write_private_file
     """,
     "steward.deid": """
         ClassTable DataFileError DeidError PolarsEngine collect column_names read_table
@@ -163,7 +163,7 @@ SURFACES: dict[str, str] = {
         DisclosureView decide_disclosure deliver_disclosure list_disclosures open_disclosure
         ExtractRefused deliver_extract expire_extracts make_extract shown_manifest
         visible_extracts AggregateReleaseService ReleaseView
-        Published publish_report
+        Published publish_report open_sealed_reports
     """,
     "steward.vault.views": "",
 }

@@ -38,8 +38,7 @@ def unseal(
     with user_errors():
         vault = open_vault(plan, keys_dir, database_url, data_dir)
         private_key = load_private_key(keys_dir / INTAKE_KEY_FILE, passphrase_for_use())
-        from steward.vault.services import open_sealed
-        from steward.vault.services.vulnerabilities import open_sealed_reports
+        from steward.vault.services import open_sealed, open_sealed_reports
 
         outcome = open_sealed(vault, private_key, actor=actor)
         reports = open_sealed_reports(vault, private_key, actor=actor)

@@ -63,6 +63,8 @@ if TYPE_CHECKING:
         public_key_to_text,
         read_public_key,
         save_private_key,
+        seal,
+        unseal,
     )
     from steward.crypto.sealed_batch import (
         SealedSubmission,
@@ -90,6 +92,8 @@ else:
                 "public_key_to_text",
                 "read_public_key",
                 "save_private_key",
+                "seal",
+                "unseal",
             ],
             "sealed_batch": [
                 "SealedSubmission",
@@ -156,7 +160,9 @@ __all__ = [
     "read_private_file",
     "read_public_key",
     "save_private_key",
+    "seal",
     "seal_submission",
+    "unseal",
     "unseal_batch",
     "write_private_file",
 ]

@@ -8,10 +8,13 @@ role the work the panel counts, and only where the plan uses that part of Stewar
 * ``incidents`` (clocks overdue or due soon) and ``vulnerabilities`` (reports near or past
   their disclosure date): the roles that read the audit log, and the oversight body's
   members (read only), where the plan keeps the register or takes reports;
+* ``reviews`` (review reports waiting for the oversight body's outcome, and the job that
+  makes them): the roles that read the audit log and the oversight body's members, where
+  the plan sets ``governance.review_every``;
 * ``alerts``: the roles that handle incidents, where the plan makes community alerts.
 
 A role that acts for a recipient (counts only) sees none: it has its statistics. An
-overseeing role sees only the incident and vulnerability panels. Plain Python: no
+overseeing role sees only the incident, vulnerability and review panels. Plain Python: no
 Django, no database.
 """
 
@@ -34,6 +37,7 @@ class Panel(StrEnum):
     JOBS = "jobs"
     INCIDENTS = "incidents"
     VULNERABILITIES = "vulnerabilities"
+    REVIEWS = "reviews"
     ALERTS = "alerts"
 
 
@@ -54,6 +58,7 @@ def panels_for(plan: Plan, role: Role) -> tuple[Panel, ...]:
         Panel.INCIDENTS: reads_response and incidents is not None and incidents.keep_register,
         Panel.VULNERABILITIES: reads_response
         and plan.operations.vulnerability_disclosure is not None,
+        Panel.REVIEWS: reads_response and plan.governance.review_every is not None,
         Panel.ALERTS: role.reads_audit
         and incidents is not None
         and plan.operations.community_alerts is not None,

@@ -31,8 +31,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Final
 
-from steward.policy import Decision
-from steward.policy.duration import Duration
+from steward.policy import Decision, Duration
 from steward.policy.model import Plan, Role
 from steward.vault.rules.staff_standing import StaffStanding, standing_refusal
 

@@ -120,11 +120,13 @@ if TYPE_CHECKING:
     from steward.vault.services.statistics import DatasetCounts, dataset_counts
     from steward.vault.services.tokens import authenticate, create_token, list_tokens, revoke_token
     from steward.vault.services.transparency import Published, publish_report
+    from steward.vault.services.vulnerabilities import open_sealed_reports
 else:
     __getattr__, __dir__ = lazy_exports(
         __name__,
         {
             "transparency": ["Published", "publish_report"],
+            "vulnerabilities": ["open_sealed_reports"],
             "access": [
                 "AccessDenied",
                 "AccessService",
@@ -308,6 +310,7 @@ __all__ = [
     "make_extract",
     "open_disclosure",
     "open_sealed",
+    "open_sealed_reports",
     "plan_text",
     "prepare_backup_dir",
     "prune_backups",

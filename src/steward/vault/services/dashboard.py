@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from steward.vault.models_egress import DisclosureNotice, DisclosureRequest
-from steward.vault.models_response import CommunityAlert, Incident
+from steward.vault.models_response import CommunityAlert, Incident, OversightReview
 from steward.vault.rules.dashboard import Panel, panels_for
 from steward.vault.runtime import Vault
 from steward.vault.services.actors import Actor
+from steward.vault.services.jobs import JobRegistry
 from steward.vault.services.jobs_catalogue import standard_jobs
 from steward.vault.services.jobs_status import job_statuses
+from steward.vault.services.oversight_review import OVERSIGHT_REVIEW
 from steward.vault.services.response_due import response_due
 from steward.vault.services.retention_status import read_retention_status
 from steward.vault.services.rights_requests import open_counts
@@ -123,6 +125,16 @@ def _vulnerabilities(vault: Vault, now: datetime) -> PanelView:
                      "/staff/vulnerabilities/", figures)  # fmt: skip
 
 
+def _reviews(vault: Vault, now: datetime) -> PanelView:
+    waiting = OversightReview.objects.filter(outcome_at__isnull=True).count()
+    (job,) = job_statuses(JobRegistry([OVERSIGHT_REVIEW]), vault.plan, now)
+    figures = (
+        _count("review reports waiting for the body's outcome", waiting, attention=True),
+        Figure("the job that makes them", job.health.value, job.needs_attention),
+    )
+    return PanelView(Panel.REVIEWS, "Oversight reviews", "/staff/oversight/", figures)
+
+
 def _alerts(vault: Vault, now: datetime) -> PanelView:
     state = CommunityAlert.State
     rules = vault.plan.operations.community_alerts
@@ -146,6 +158,7 @@ BUILDERS: dict[Panel, Callable[[Vault, datetime], PanelView]] = {
     Panel.JOBS: _jobs,
     Panel.INCIDENTS: _incidents,
     Panel.VULNERABILITIES: _vulnerabilities,
+    Panel.REVIEWS: _reviews,
     Panel.ALERTS: _alerts,
 }
 

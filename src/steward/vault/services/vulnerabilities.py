@@ -26,8 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from django.db import transaction
 
 from steward import clock
-from steward.crypto.errors import DecryptionError
-from steward.crypto.sealed import seal, unseal
+from steward.crypto import DecryptionError, seal, unseal
 from steward.policy.model import Plan
 from steward.vault.audit_actions import AuditAction
 from steward.vault.models_response import VulnerabilityClockChange, VulnerabilityReport
