@@ -49,6 +49,18 @@ def test_every_kind_becomes_its_placeholder() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        ("The laptop was in Maria Lopez's office.", "The laptop was in [PERSON]'s office."),
+        ("Dr. Okafor's notes were read.", "Dr. [PERSON]'s notes were read."),
+        ("Ask O'Brien.", "Ask O'Brien."),  # a last name alone is not found
+    ],
+)
+def test_a_possessive_stays_outside_the_name(text: str, redacted: str) -> None:
+    assert redact_text(text).text == redacted
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Refused code 4111 1111 1111 1112 at the desk.",  # fails Luhn

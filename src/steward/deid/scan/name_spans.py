@@ -11,7 +11,8 @@ Rules, in order, over each run of adjacent capitalized words:
    only when a known last name follows (``Max Williams``, not ``Grant Application``);
 4. a known first name alone, when it is not such a common word.
 
-Name particles (``van``, ``de la``, ``von``) are kept inside a name.
+Name particles (``van``, ``de la``, ``von``) are kept inside a name; a possessive
+``'s`` is left outside it (``Lopez's office`` becomes ``[PERSON]'s office``).
 
 A last name alone (``Lopez called``) is not found, nor are names written in lower case
 or in scripts other than Latin. These are the limits of a dictionary method.
@@ -30,6 +31,7 @@ from steward.deid.scan.vocab import NAME_TITLES, STREET_ABBREVIATIONS, first_nam
 
 _WORD: Final = re.compile(r"[^\W\d_]+(?:['\-][^\W\d_]+)*")
 MAX_WORDS: Final = 3
+POSSESSIVE: Final = "'s"
 TITLES: Final = frozenset({"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof"})
 
 COMMON_WORDS: Final = frozenset(
@@ -85,6 +87,8 @@ def _runs(text: str) -> Iterator[list[Token]]:
     run: list[Token] = []
     for match in _WORD.finditer(text):
         start, end, word = match.start(), match.end(), match.group()
+        if word.endswith(POSSESSIVE) and len(word) > len(POSSESSIVE):
+            end, word = end - len(POSSESSIVE), word[: -len(POSSESSIVE)]  # "Lopez's" -> "Lopez"
         usable = len(word) > 1 and (_capitalized(word) or word in PARTICLES)
         gap = text[run[-1][1] : start] if run else " "
         joined = gap == " " or (gap == ". " and run[-1][2] in TITLES)
