@@ -92,6 +92,7 @@ def test_the_openapi_schema_lists_every_endpoint(client: Client, city_vault: Vau
         "/api/vulnerabilities/{report_id}/clock",
         "/api/vulnerabilities/{report_id}/disclosure",
         "/api/intake/{dataset}",
+        "/api/security/reports",
         "/api/audit/verify",
         "/api/datasets/{dataset}/queue",
         "/api/records/{record_id}/assignment",
@@ -148,6 +149,7 @@ def test_the_openapi_schema_lists_every_endpoint(client: Client, city_vault: Vau
         "/api/oversight/reviews/{review_id}/outcome",
     }
     assert "security" not in schema["paths"]["/api/intake/{dataset}"]["post"]
+    assert "security" not in schema["paths"]["/api/security/reports"]["post"]
     assert "security" not in schema["paths"]["/api/transparency/{period}"]["get"]
     assert schema["paths"]["/api/datasets"]["get"]["security"]
     assert "answers" in schema["components"]["schemas"]["IntakeIn"]["properties"]

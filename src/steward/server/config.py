@@ -20,6 +20,7 @@ from steward.vault.rules import (
     DEFAULT_ACCOUNT_FAILURES,
     DEFAULT_ADDRESS_FAILURES,
     DEFAULT_COOL_OFF,
+    DEFAULT_REPORTS,
     LockoutPolicy,
 )
 
@@ -27,6 +28,7 @@ SECRET_KEY_FILE = "django-secret.key"  # noqa: S105 - a file name
 ACCOUNT_FAILURES_VARIABLE = "STEWARD_LOCKOUT_ACCOUNT_FAILURES"
 ADDRESS_FAILURES_VARIABLE = "STEWARD_LOCKOUT_ADDRESS_FAILURES"
 LOCKOUT_MINUTES_VARIABLE = "STEWARD_LOCKOUT_MINUTES"
+REPORT_LIMIT_VARIABLE = "STEWARD_REPORT_LIMIT"
 MOST = 1_000_000
 WEEK_MINUTES = 7 * 24 * 60
 
@@ -47,13 +49,16 @@ class ServerConfig:
     """The data folder: the embedded SQLite database and the web log (``web-log/``)."""
     lock_timeout: float = 20.0
     """Seconds a request waits for SQLite's write lock or the audit log's lock (PostgreSQL)."""
+    report_limit: int = DEFAULT_REPORTS
+    """Vulnerability reports one network address may send in an hour."""
 
     @classmethod
     def from_environ(cls, environ: dict[str, str] | None = None) -> ServerConfig:
         """Read the configuration; defaults give the embedded SQLite set-up.
 
         Raises:
-            StewardError: a lockout variable is not a whole number in its range.
+            StewardError: a lockout variable or the report limit is not a whole number
+                in its range.
         """
         env = dict(os.environ if environ is None else environ)
         data_dir = Path(env.get("STEWARD_DATA_DIR", "steward-data"))
@@ -72,6 +77,7 @@ class ServerConfig:
             backup_dir=Path(env.get("STEWARD_BACKUP_DIR", "steward-backups")),
             data_dir=data_dir,
             lock_timeout=float(whole_number(env, "STEWARD_DB_LOCK_TIMEOUT", 20)),
+            report_limit=whole_number(env, REPORT_LIMIT_VARIABLE, DEFAULT_REPORTS, least=1),
         )
 
 

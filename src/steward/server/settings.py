@@ -104,6 +104,8 @@ LOGIN_REDIRECT_URL = "/staff/"
 # locked are refused without being counted, so a lock ends at the time the page states.
 STEWARD_ACCOUNT_FAILURE_LIMIT = CONFIG.lockout.account_failures  # default 5
 STEWARD_ADDRESS_FAILURE_LIMIT = CONFIG.lockout.address_failures  # default 50
+# Vulnerability reports one address may send through the public form and API in an hour.
+STEWARD_REPORT_LIMIT = CONFIG.report_limit  # default 10
 AXES_COOLOFF_TIME = CONFIG.lockout.cool_off  # default 30 minutes
 AXES_FAILURE_LIMIT = STEWARD_ACCOUNT_FAILURE_LIMIT
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

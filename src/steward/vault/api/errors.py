@@ -5,6 +5,7 @@
 | no or bad credentials | 401 | ``{"detail": ...}`` and ``WWW-Authenticate: Bearer`` |
 | a wrong access code (:class:`CodeRefused`) | 401 | ``WWW-Authenticate: AccessCode`` |
 | too many wrong codes (:class:`CodeThrottled`) | 429 | ``Retry-After`` (seconds) |
+| too many reports from one address (:class:`ReportThrottled`) | 429 | ``Retry-After`` |
 | :class:`AccessDenied`, :class:`MinorRefused` | 403 | ``{"detail": reason}`` |
 | :class:`NotFound` | 404 | ``{"detail": ...}`` |
 | :class:`CaseConflict` (closing a closed case, reopening an open one) | 409 | ``{"detail": ...}`` |
@@ -39,6 +40,7 @@ from steward.vault.services.case_status import CaseConflict
 from steward.vault.services.code_sign_in import CodeRefused, CodeThrottled
 from steward.vault.services.collect import MinorRefused, SubmissionRejected
 from steward.vault.services.record_views import ValueUnreadable
+from steward.vault.services.report_throttle import ReportThrottled
 
 logger = logging.getLogger("steward.api")
 
@@ -79,7 +81,7 @@ def install(api: NinjaAPI) -> None:
         return response
 
     def throttled(request: HttpRequest, exc: Any) -> HttpResponse:
-        assert isinstance(exc, CodeThrottled)
+        assert isinstance(exc, CodeThrottled | ReportThrottled)
         response = answer(request, {"detail": str(exc), "retry_after": exc.retry_after}, 429)
         response["Retry-After"] = str(exc.retry_after)
         return response
@@ -151,6 +153,7 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(AuthenticationError, unauthenticated)
     api.add_exception_handler(CodeRefused, wrong_code)
     api.add_exception_handler(CodeThrottled, throttled)
+    api.add_exception_handler(ReportThrottled, throttled)
     api.add_exception_handler(AccessDenied, denied)
     api.add_exception_handler(MinorRefused, denied)
     api.add_exception_handler(NotFound, not_found)

@@ -35,6 +35,7 @@ from steward.vault.api import (
     rights,
     rights_codes,
     rows,
+    security_reports,
     transparency,
     vulnerabilities,
 )
@@ -87,6 +88,7 @@ api.add_router("/", records.router)
 api.add_router("/", rows.router)
 api.add_router("/", cases.router)
 api.add_router("/", public.router)
+api.add_router("/", security_reports.router)
 api.add_router("/", audit.router)
 api.add_router("/", acknowledgements.router)
 api.add_router("/", erasure.router)

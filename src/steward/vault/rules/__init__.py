@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         value_problem,
     )
     from steward.vault.rules.masking import HIDDEN, mask, needs_plaintext
+    from steward.vault.rules.report_throttle import DEFAULT_REPORTS
     from steward.vault.rules.reveal import ConsentState, decide_reveal, reveal_purposes
     from steward.vault.rules.routing import route
     from steward.vault.rules.schedule import (
@@ -133,6 +134,7 @@ else:
                 "is_due",
                 "parse_frequency",
             ],
+            "report_throttle": ["DEFAULT_REPORTS"],
             "scope": ["Reach", "RecordFacts", "in_scope", "missing_team", "unknown_team"],
             "search": ["spec_normalization"],
             "sign_in": [
@@ -179,6 +181,7 @@ __all__ = [
     "DEFAULT_ADDRESS_FAILURES",
     "DEFAULT_COOL_OFF",
     "DEFAULT_INTERVAL",
+    "DEFAULT_REPORTS",
     "HIDDEN",
     "MAX_VALUE_CHARS",
     "RETRY_AFTER_SECONDS",

@@ -43,6 +43,7 @@ from steward.vault.runtime import Vault
 from steward.vault.services.access import AccessDenied, InvalidValue, NotFound
 from steward.vault.services.actors import Actor
 from steward.vault.services.auditing import audit
+from steward.vault.services.report_throttle import take_report_place
 from steward.vault.services.vulnerability_register import (
     ReportView,
     check_act,
@@ -81,15 +82,20 @@ def sealed_context(report_id: UUID) -> str:
     return f"vulnerability:{report_id}"
 
 
-def receive_report(vault: Vault, *, title: str, text: str, contact: str = "") -> UUID:
-    """Store a report from the public form: sealed to the intake key when the vault has
-    one, else encrypted with the key ring; its disclosure date is set from the plan.
-    Audited (``vulnerability.receive``) as the public form. Returns the report's id (a
-    receipt for the reporter).
+def receive_report(
+    vault: Vault, *, title: str, text: str, contact: str = "", address: str | None = None
+) -> UUID:
+    """Store a report from the public form or API: sealed to the intake key when the
+    vault has one, else encrypted with the key ring; its disclosure date is set from the
+    plan. Audited (``vulnerability.receive``) as the public form. With ``address`` (the
+    sender's network address), the report counts toward that address's limit
+    (:func:`~steward.vault.services.report_throttle.take_report_place`). Returns the
+    report's id (a receipt for the reporter).
 
     Raises:
         NotFound: the plan takes no reports.
         InvalidValue: the report is too short or too long (nothing stored).
+        ReportThrottled: the address sent too many reports lately (nothing stored).
         AuditUnavailable: nothing stored.
     """
     if not accepts_reports(vault.plan):
@@ -110,6 +116,8 @@ def receive_report(vault: Vault, *, title: str, text: str, contact: str = "") ->
         subject, place = text_place(made_id)
         clear = vault.keyring.encrypt(subject, payload, **place)
     with transaction.atomic():
+        if address is not None:
+            take_report_place(vault, address, now)
         VulnerabilityReport.objects.create(
             id=made_id,
             received_at=now,

@@ -5,7 +5,9 @@ encrypted with the key ring when the vault has no intake key), through
 
 Answers 404 when the plan takes no reports (no ``vulnerability_disclosure`` section, or
 ``accepts_reports: false``), 400 with the form and the message for a report too short
-or too long (nothing stored), 413 for a body far larger than any report.
+or too long (nothing stored), 413 for a body far larger than any report, 429 with the
+form (what was typed kept) and ``Retry-After`` when the sender's address sent its limit
+of reports within the hour (:mod:`steward.vault.rules.report_throttle`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from django.views.decorators.http import require_http_methods
 from steward.vault.runtime import get_vault
 from steward.vault.services.access import InvalidValue
 from steward.vault.services.auditing import AuditUnavailable
+from steward.vault.services.report_throttle import ReportThrottled
 from steward.vault.services.vulnerabilities import accepts_reports, receive_report
+from steward.vault.views.person_common import client_address
 from steward.vault.views.staff_common import private
 
 MAX_BODY: Final = 96 * 1024
@@ -60,11 +64,16 @@ def report_form(request: HttpRequest) -> HttpResponse:
             title=posted.get("title", ""),
             text=posted.get("text", ""),
             contact=posted.get("contact", ""),
+            address=client_address(request),
         )
-    except InvalidValue as error:
+    except (InvalidValue, ReportThrottled) as error:
         kept = {k: posted.get(k, "") for k in ("title", "text", "contact")}
         context = _context(error=str(error), posted=kept)
-        return private(render(request, TEMPLATE, context, status=400))
+        status = 400 if isinstance(error, InvalidValue) else 429
+        answer = private(render(request, TEMPLATE, context, status=status))
+        if isinstance(error, ReportThrottled):
+            answer["Retry-After"] = str(error.retry_after)
+        return answer
     except AuditUnavailable:
         return _plain(503, "Reports cannot be received just now; nothing was stored.")
     return private(render(request, TEMPLATE, _context(receipt=receipt)))
