@@ -14,6 +14,8 @@ __all__ = ["city_vault", "deployment"]
 
 ADDRESS_LIMIT = 8
 """A lower address limit than the default 50, set through its environment variable."""
+REPORT_LIMIT = 3
+"""Vulnerability reports an address may send in an hour, lower than the default 10."""
 
 
 @pytest.fixture(scope="session")
@@ -26,5 +28,6 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Vault]:
         folder,
         ["ana.lima", "ben.okafor", "tess.ng"],
         STEWARD_LOCKOUT_ADDRESS_FAILURES=str(ADDRESS_LIMIT),
+        STEWARD_REPORT_LIMIT=str(REPORT_LIMIT),
     ) as vault:
         yield vault
