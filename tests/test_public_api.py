@@ -127,7 +127,8 @@ SURFACES: dict[str, str] = {
     "steward.vault.migrations": "",
     "steward.vault.rules": """
         Assessment Assigner Candidate Case Change ConsentState DEFAULT_ACCOUNT_FAILURES
-        DEFAULT_ADDRESS_FAILURES DEFAULT_COOL_OFF DEFAULT_INTERVAL DEFAULT_REPORTS Failures FrequencyError HIDDEN
+        DEFAULT_ADDRESS_FAILURES DEFAULT_COOL_OFF DEFAULT_INTERVAL DEFAULT_REPORTS Failures
+        FrequencyError HIDDEN
         Health History LockoutPolicy MAX_VALUE_CHARS RETRY_AFTER_SECONDS Reach RecordFacts
         SignInLock Submission Unreadable asks_age assess backups_to_prune check_submission
         decide_assignment decide_reveal default_grace duration_interval explained in_scope is_busy

@@ -19,6 +19,7 @@ from steward.vault.runtime import Vault
 from steward.vault.services.access import AccessDenied, AccessService, NotFound
 from steward.vault.services.auditing import AuditUnavailable
 from steward.vault.services.collect import submit
+from steward.vault.services.disclosed_records import disclosed_records
 from steward.vault.services.disclosures import DisclosureRefused
 from tests.vault.conftest import actor_for
 from tests.vault.disclosure_support import approved, officer
@@ -142,14 +143,14 @@ def test_records_leave_only_through_an_approved_disclosure(
     with pytest.raises(DisclosureRefused, match="no export grant over 'age_band'"):
         approved(city_vault, [case], ["full_name", "age_band"])
     disclosure, approver = approved(city_vault, [case], ["full_name", "district"])
-    rows = AccessService(city_vault).disclosed_records(approver, disclosure).rows
+    rows = disclosed_records(city_vault, approver, disclosure).rows
     assert rows[0]["full_name"] == "Ana Lima"
     assert set(rows[0]) == {"id", "full_name", "district"}
     last = list(city_vault.audit.entries())[-1]
     assert (last.action, set(last.fields)) == ("dataset.export", {"full_name", "district"})
     disclosure.state = DisclosureRequest.State.REQUESTED
     with pytest.raises(AccessDenied, match="only an approved disclosure"):
-        AccessService(city_vault).disclosed_records(approver, disclosure)
+        disclosed_records(city_vault, approver, disclosure)
 
 
 def test_reads_fail_closed_when_the_audit_log_cannot_be_written(

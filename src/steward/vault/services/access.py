@@ -22,16 +22,12 @@ from steward.policy.model import (
     Action,
     Dataset,
     FieldSpec,
-    Grant,
     LegalBasis,
-    LegalGround,
     Scope,
 )
 from steward.vault.audit_actions import AuditAction
 from steward.vault.models import Record
-from steward.vault.models_egress import DisclosureRequest
 from steward.vault.rules.case_query import CaseQuery
-from steward.vault.rules.own_choices import served_fields
 from steward.vault.rules.reveal import decide_reveal
 from steward.vault.rules.scope import RecordFacts, in_scope
 from steward.vault.runtime import Vault
@@ -44,15 +40,14 @@ from steward.vault.services.case_list import (
     matching,
     narrowed,
 )
-from steward.vault.services.consents import consent_states, consent_states_of
-from steward.vault.services.dataset_views import DatasetAccess, Export, describe_access
+from steward.vault.services.consents import consent_states
+from steward.vault.services.dataset_views import DatasetAccess, describe_access
 from steward.vault.services.field_reads import field_plaintext
 from steward.vault.services.field_updates import write_field
 from steward.vault.services.own_reading import OwnRecord, read_own_records
 from steward.vault.services.record_views import (
     RecordView,
     ValueUnreadable,
-    decrypt_row,
     load_ciphertexts,
     render_view,
 )
@@ -72,6 +67,37 @@ class InvalidValue(StewardError):
 
 class NotFound(StewardError):
     """No such record or field (said the same way whether it exists or is out of scope)."""
+
+
+def record_failure(
+    vault: Vault,
+    actor: Actor,
+    action: AuditAction,
+    target: str,
+    fields: Iterable[str],
+    outcome: Outcome = Outcome.FAILED,
+) -> None:
+    """Audit an attempt that showed nothing (best effort: the answer never depends on
+    it, so an audit log that cannot be written is not an error here)."""
+    with suppress(AuditUnavailable), transaction.atomic():
+        audit(vault, actor=actor.ref, action=action, obj=target, fields=fields, outcome=outcome)
+
+
+def refuse_audited(
+    vault: Vault,
+    actor: Actor,
+    action: AuditAction,
+    target: str,
+    fields: Iterable[str],
+    reason: str,
+) -> NoReturn:
+    """Audit a refused attempt (best effort: refusal never depends on it) and refuse.
+
+    Raises:
+        AccessDenied: always, with ``reason``.
+    """
+    record_failure(vault, actor, action, target, fields, Outcome.DENIED)
+    raise AccessDenied(reason)
 
 
 class AccessService:
@@ -296,71 +322,6 @@ class AccessService:
             )
         return CasePage(views, len(matches), truncated)
 
-    def disclosed_records(self, actor: Actor, disclosure: DisclosureRequest) -> Export:
-        """The released fields of the released records of an approved disclosure,
-        decrypted: the only way identified records leave in clear, and only into the
-        encrypted delivery (:mod:`steward.vault.services.disclosure_delivery`).
-
-        On consent, a value goes out only while the person still agrees to a purpose
-        the recipient receives that the field serves
-        (:func:`~steward.vault.rules.own_choices.served_fields`); a record serving none
-        is left out. On a legal order every released value goes out. An erased or
-        unreadable value is given as its marker (``[erased]``), never its content.
-
-        Raises:
-            AccessDenied: the request is not approved (audited).
-            NotFound: the request's dataset is no longer in the plan.
-            AuditUnavailable: nothing is returned.
-        """
-        target = f"disclosure/{disclosure.id}"
-        if disclosure.state != DisclosureRequest.State.APPROVED:
-            self._deny(actor, AuditAction.DATASET_EXPORT, target, [],
-                       "only an approved disclosure gives out records")  # fmt: skip
-        dataset = self._dataset(disclosure.dataset)
-        fields = [f for f in dataset.collected_fields if f.name in disclosure.fields_released]
-        grant = self._consented_grant(disclosure)
-        with transaction.atomic():
-            rows = list(
-                Record.objects.filter(
-                    disclosure_items__disclosure=disclosure, disclosure_items__released=True
-                ).order_by("created", "id")
-            )
-            states = consent_states_of(rows)
-            values = load_ciphertexts(rows, fields)
-            out = []
-            with self.vault.keyring.one_state_read():
-                for row in rows:
-                    served = fields
-                    if grant is not None:
-                        served = served_fields(self.vault.plan, grant, fields, states[row.id])
-                    if not served:
-                        continue
-                    clear = decrypt_row(
-                        self.vault.keyring, row, dataset, served, values, all_fields=True
-                    )
-                    out.append(
-                        {"id": str(row.id), **{f.name: clear.get(f.name, "") for f in fields}}
-                    )
-            audit(
-                self.vault,
-                actor=actor.ref,
-                action=AuditAction.DATASET_EXPORT,
-                obj=target,
-                fields=[f.name for f in fields],
-                purpose=f"disclosure on {disclosure.ground}",
-            )
-        return Export(dataset.id, tuple(f.name for f in fields), tuple(out))
-
-    def _consented_grant(self, disclosure: DisclosureRequest) -> Grant | None:
-        """On consent, the recipient's purposes (what each person must still agree to);
-        ``None`` on any other ground."""
-        if disclosure.ground != LegalGround.CONSENT.value:
-            return None
-        recipient = next(
-            (r for r in self.vault.plan.recipients if r.id == disclosure.recipient), None
-        )
-        return Grant(purposes=list(recipient.purposes) if recipient else [])
-
     def read_own(self, actor: Actor) -> list[OwnRecord]:
         """The person's own records (not purged whole), oldest first, each with every
         field their role reads, in clear, and the names of the fields held but not read.
@@ -427,9 +388,7 @@ class AccessService:
     def _deny(
         self, actor: Actor, action: AuditAction, target: str, fields: Iterable[str], reason: str
     ) -> NoReturn:
-        """Audit a refused attempt (best effort: refusal never depends on it) and refuse."""
-        self._record_failure(actor, action, target, fields, Outcome.DENIED)
-        raise AccessDenied(reason)
+        refuse_audited(self.vault, actor, action, target, fields, reason)
 
     def _record_failure(
         self,
@@ -439,16 +398,7 @@ class AccessService:
         fields: Iterable[str],
         outcome: Outcome = Outcome.FAILED,
     ) -> None:
-        """Audit an attempt that showed nothing (best effort: the answer never depends on it)."""
-        with suppress(AuditUnavailable), transaction.atomic():
-            audit(
-                self.vault,
-                actor=actor.ref,
-                action=action,
-                obj=target,
-                fields=fields,
-                outcome=outcome,
-            )
+        record_failure(self.vault, actor, action, target, fields, outcome)
 
     def _readable(self, actor: Actor, dataset: Dataset) -> bool:
         return any(

@@ -2,8 +2,9 @@
 fields of the released records), built only for an approved request and only to be
 encrypted into a delivery (:func:`deliver_disclosure`).
 
-The records are decrypted by :meth:`AccessService.disclosed_records`, which accepts
-only an approved request and audits the read; nothing here writes the payload to disk
+The records are decrypted by
+:func:`~steward.vault.services.disclosed_records.disclosed_records`, which accepts only
+an approved request and audits the read; nothing here writes the payload to disk
 or keeps it.
 """
 
@@ -23,9 +24,10 @@ from steward.vault.audit_actions import AuditAction
 from steward.vault.models_egress import DisclosureRequest
 from steward.vault.rules.disclosure import DisclosureStep, decide_step
 from steward.vault.runtime import Vault
-from steward.vault.services.access import AccessService, InvalidValue
+from steward.vault.services.access import InvalidValue
 from steward.vault.services.actors import Actor
 from steward.vault.services.deliveries import create_delivery, recipient_public_key
+from steward.vault.services.disclosed_records import disclosed_records
 from steward.vault.services.disclosure_register import (
     DisclosureView,
     deny_audited,
@@ -48,13 +50,14 @@ def disclosure_payload(vault: Vault, disclosure: DisclosureRequest, *, actor: Ac
          "recipient", "party", "made_at"}
 
     ``rows`` holds one object per record given out (``id`` first, then each released
-    field). Decrypted by :meth:`AccessService.disclosed_records` (audited).
+    field). Decrypted by
+    :func:`~steward.vault.services.disclosed_records.disclosed_records` (audited).
 
     Raises:
         AccessDenied: the request is not approved (audited).
         AuditUnavailable: nothing is returned.
     """
-    disclosed = AccessService(vault).disclosed_records(actor, disclosure)
+    disclosed = disclosed_records(vault, actor, disclosure)
     document = {
         "format": PAYLOAD_FORMAT,
         "request": str(disclosure.id),
