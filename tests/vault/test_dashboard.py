@@ -20,25 +20,25 @@ from tests.vault.test_staff_support import add_case, body, leaked, make_staff, s
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 R, D, T, J, A = Panel.RIGHTS, Panel.DISCLOSURES, Panel.RETENTION, Panel.JOBS, Panel.ALERTS
-INC, VUL, REV = Panel.INCIDENTS, Panel.VULNERABILITIES, Panel.REVIEWS
+INC, VUL, REV, ACC = Panel.INCIDENTS, Panel.VULNERABILITIES, Panel.REVIEWS, Panel.ACCESS
 PANELS = {
     "city-constituent-services": {
         "caseworker": (),
         "supervisor": (),
-        "privacy_officer": (R, D, T, J, INC, VUL, REV),
+        "privacy_officer": (R, D, T, J, ACC, INC, VUL, REV),
         "analyst": (),
         "resident": (),
         "council_viewer": (),
     },
     "security-help-desk": {
         "help_desk_staff": (),
-        "privacy_lead": (R, D, T, J, INC, VUL, REV, A),
+        "privacy_lead": (R, D, T, J, ACC, INC, VUL, REV, A),
         "finance_officer": (D,),
         "donor_viewer": (),
     },
     "nonprofit-data-project": {
         "pantry_coordinator": (),
-        "data_ambassador": (R, D, T, J, INC, VUL, REV),
+        "data_ambassador": (R, D, T, J, ACC, INC, VUL, REV),
         "volunteer_analyst": (),
         "funder_viewer": (),
     },
@@ -119,3 +119,37 @@ def test_the_help_desk_lead_sees_alerts_waiting(help_desk) -> None:
     figures = {f.label: (f.value, f.attention) for f in panels[Panel.ALERTS].figures}
     assert figures["drafts to read"] == ("1", True)
     assert figures["waiting for the partner"] == ("0", False)
+
+
+def test_the_access_panel_counts_reveals_and_denials_and_names_the_unusual(
+    city_vault: Vault,
+) -> None:
+    from steward.audit import Outcome
+    from steward.vault.audit_actions import AuditAction
+    from steward.vault.services.auditing import audit
+
+    with use_clock(ManualClock(NOW - timedelta(days=40))):
+        early, _ = make_staff(city_vault, "early.bird", "caseworker")
+        for _ in range(50):  # before the 30 days: not counted
+            audit(city_vault, actor=f"staff/{early.pk}", action=AuditAction.FIELD_REVEAL,
+                  obj="record/x", purpose="p")  # fmt: skip
+    reveals = {"ana.ng": 60, "bo.li": 6, "cy.oh": 7, "di.ra": 8}
+    with use_clock(ManualClock(NOW - timedelta(days=2))):
+        for name, count in reveals.items():
+            user, _ = make_staff(city_vault, name, "caseworker")
+            for _ in range(count):
+                audit(city_vault, actor=f"staff/{user.pk}", action=AuditAction.FIELD_REVEAL,
+                      obj="record/x", purpose="p")  # fmt: skip
+        audit(city_vault, actor=f"staff/{user.pk}", action=AuditAction.FIELD_REVEAL,
+              obj="record/y", outcome=Outcome.DENIED)  # fmt: skip
+        officer = actor_for(city_vault, "privacy_officer")
+        panels = {p.panel: p for p in dashboard(city_vault, officer, NOW)}
+    access = panels[Panel.ACCESS]
+    assert [(f.label, f.value, f.attention) for f in access.figures] == [
+        ("reveals by Caseworker", "81", False),
+        ("denials to Caseworker", "1", False),
+        ("most reveals by one person", "ana.ng: 60", False),
+        ("reveals far above their peers'", "ana.ng", True),
+    ]
+    assert access.attention
+    assert access.link == "/staff/audit/"

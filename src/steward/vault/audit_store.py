@@ -25,6 +25,7 @@ from typing import Any, Final
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Max, Min, Q
 
 from steward import clock
 from steward.audit import (
@@ -85,7 +86,9 @@ class DatabaseAuditStore:
             raise _write_error(error) from None
         record = build(size, last)
         try:
-            AuditEntryRow.objects.create(seq=size, record=record, object_ref=object_ref_of(record))
+            AuditEntryRow.objects.create(
+                seq=size, record=record, object_ref=object_ref_of(record), at=time_of(record)
+            )
         except IntegrityError:
             transaction.set_rollback(True)
             raise AuditConflictError(f"audit entry {size} was written by someone else") from None
@@ -141,6 +144,25 @@ class DatabaseAuditStore:
                 yield bytes(record)
         except DatabaseError as error:
             raise _read_error(error) from None
+
+    def seq_span(self, low: datetime, high: datetime) -> tuple[int, int]:
+        """The numbers ``[start, stop)`` that hold every entry whose own time is in
+        ``[low, high)``: from the first such entry to the last (entries of other times
+        between them are included; a caller filters by time). ``(0, 0)`` when there is
+        none. Entries whose time could not be read are always included.
+
+        Raises:
+            AuditReadError: the database cannot be read.
+        """
+        try:
+            rows = AuditEntryRow.objects.filter(
+                Q(at__gte=low, at__lt=high) | Q(at__isnull=True)
+            ).aggregate(first=Min("seq"), last=Max("seq"))
+        except DatabaseError as error:
+            raise _read_error(error) from None
+        if rows["first"] is None:
+            return 0, 0
+        return int(rows["first"]), int(rows["last"]) + 1
 
     def size(self) -> int:
         """How many entries are stored (the next entry number)."""
@@ -254,6 +276,18 @@ def _write_error(error: DatabaseError) -> AuditWriteError:
 
 def _read_error(error: DatabaseError) -> AuditReadError:
     return AuditReadError(f"the audit log cannot be read ({type(error).__name__})")
+
+
+def time_of(record: bytes) -> datetime | None:
+    """The time an entry's canonical JSON holds (indexed beside it); ``None`` when the
+    bytes are not an entry or the time is malformed (the chain's verifier reports those)."""
+    try:
+        value = json.loads(record)
+        found = value.get("time") if isinstance(value, dict) else None
+        moment = datetime.fromisoformat(found) if isinstance(found, str) else None
+    except ValueError:
+        return None
+    return moment if moment is not None and moment.tzinfo is not None else None
 
 
 def object_ref_of(record: bytes) -> str:

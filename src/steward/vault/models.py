@@ -366,6 +366,10 @@ class AuditEntryRow(models.Model):
     """The entry's object reference (a keyed hash, as in the entry itself), so the
     entries about one record or person are found without reading the whole log
     (:func:`steward.vault.services.own_history.accesses_of`)."""
+    at = models.DateTimeField(null=True, blank=True, db_index=True)
+    """The entry's own time (as in the entry itself), so the entries of a period are
+    found without reading the whole log (:meth:`DatabaseAuditStore.seq_span`); empty
+    only for bytes that are not an entry."""
 
     class Meta:
         ordering = ("seq",)

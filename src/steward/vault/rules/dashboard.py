@@ -3,8 +3,9 @@ role the work the panel counts, and only where the plan uses that part of Stewar
 
 * ``rights``: the roles that answer people's rights requests;
 * ``disclosures``: the roles that approve disclosures or may open them (an export grant);
-* ``retention``, ``jobs`` (backups, restore drills, every scheduled job): the roles that
-  read the audit log;
+* ``retention``, ``jobs`` (backups, restore drills, every scheduled job) and ``access``
+  (reveals and denials of the last 30 days by role and by person, and staff far above
+  their peers): the roles that read the audit log;
 * ``incidents`` (clocks overdue or due soon) and ``vulnerabilities`` (reports near or past
   their disclosure date): the roles that read the audit log, and the oversight body's
   members (read only), where the plan keeps the register or takes reports;
@@ -35,6 +36,7 @@ class Panel(StrEnum):
     DISCLOSURES = "disclosures"
     RETENTION = "retention"
     JOBS = "jobs"
+    ACCESS = "access"
     INCIDENTS = "incidents"
     VULNERABILITIES = "vulnerabilities"
     REVIEWS = "reviews"
@@ -55,6 +57,7 @@ def panels_for(plan: Plan, role: Role) -> tuple[Panel, ...]:
         and (role.id in plan.disclosure.approver_roles or not role.export.empty),
         Panel.RETENTION: role.reads_audit,
         Panel.JOBS: role.reads_audit,
+        Panel.ACCESS: role.reads_audit,
         Panel.INCIDENTS: reads_response and incidents is not None and incidents.keep_register,
         Panel.VULNERABILITIES: reads_response
         and plan.operations.vulnerability_disclosure is not None,

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Final
 
 from steward.vault.models_egress import DisclosureNotice, DisclosureRequest
 from steward.vault.models_response import CommunityAlert, Incident, OversightReview
@@ -20,6 +21,7 @@ from steward.vault.services.actors import Actor
 from steward.vault.services.jobs import JobRegistry
 from steward.vault.services.jobs_catalogue import standard_jobs
 from steward.vault.services.jobs_status import job_statuses
+from steward.vault.services.oversight import count_access
 from steward.vault.services.oversight_review import OVERSIGHT_REVIEW
 from steward.vault.services.response_due import response_due
 from steward.vault.services.retention_status import read_retention_status
@@ -103,6 +105,35 @@ def _jobs(vault: Vault, now: datetime) -> PanelView:
                      "/staff/jobs/", figures)  # fmt: skip
 
 
+ACCESS_DAYS: Final = 30
+"""The days of access the dashboard counts (the oversight body chooses its own period)."""
+
+
+def _access(vault: Vault, now: datetime) -> PanelView:
+    stats = count_access(vault, now - timedelta(days=ACCESS_DAYS), now)
+    labels = {r.id: r.label for r in vault.plan.roles}
+    most = max(stats.reveals_by_staff.items(), key=lambda item: item[1], default=None)
+    unusual = [str(f["staff"]) for f in stats.unusual]
+    figures = (
+        *(
+            Figure(f"reveals by {labels.get(role, role)}", str(count))
+            for role, count in stats.reveals_by_role.items()
+        ),
+        *(
+            Figure(f"denials to {labels.get(role, role)}", str(count))
+            for role, count in stats.denials_by_role.items()
+        ),
+        Figure("most reveals by one person", f"{most[0]}: {most[1]}" if most else "none"),
+        Figure(
+            "reveals far above their peers'",
+            ", ".join(unusual) if unusual else "nobody",
+            attention=bool(unusual),
+        ),
+    )
+    return PanelView(Panel.ACCESS, f"Access in the last {ACCESS_DAYS} days",
+                     "/staff/audit/", figures)  # fmt: skip
+
+
 def _incidents(vault: Vault, now: datetime) -> PanelView:
     due = response_due(now)
     still_open = Incident.objects.exclude(state=Incident.State.CLOSED).count()
@@ -156,6 +187,7 @@ BUILDERS: dict[Panel, Callable[[Vault, datetime], PanelView]] = {
     Panel.DISCLOSURES: _disclosures,
     Panel.RETENTION: _retention,
     Panel.JOBS: _jobs,
+    Panel.ACCESS: _access,
     Panel.INCIDENTS: _incidents,
     Panel.VULNERABILITIES: _vulnerabilities,
     Panel.REVIEWS: _reviews,
