@@ -4,6 +4,8 @@ show published alerts only."""
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree
 
@@ -18,6 +20,10 @@ from tests.vault.test_staff_support import make_staff, signed_in
 
 NOW = datetime(2026, 3, 20, 9, 0, tzinfo=UTC)
 ATOM = "{http://www.w3.org/2005/Atom}"
+FEED_LINK = (
+    '<link rel="alternate" type="application/atom+xml" '
+    'title="Community alerts · Open Shield Exchange" href="/alerts/feed.xml">'
+)
 
 
 @pytest.fixture
@@ -97,6 +103,48 @@ def test_the_forms_take_an_alert_to_published_and_say_what_is_wrong(desk) -> Non
     assert client.get(decide).status_code == 405
 
 
+def _said(client: Client, url: str, data: dict[str, str]) -> str:
+    """Post ``data`` to ``url``, follow the redirect, and return the page's message."""
+    answer = client.post(url, data, follow=True)
+    assert answer.status_code == 200
+    assert answer.redirect_chain, url
+    page = answer.content.decode()
+    found = re.search(r'<ul class="messages" role="status">\s*<li class="success">(.*?)</li>', page)
+    assert found, page[:2000]
+    return html.unescape(found.group(1))
+
+
+def test_each_step_is_confirmed_and_times_say_utc(desk) -> None:
+    vault, alert = desk
+    made = alert()
+    client, _ = signed_in(vault, "sam.lead", "privacy_lead")
+    at = f"/staff/alerts/{made.id}/"
+    page = client.get(at).content.decode()
+    assert "Drafted 2026-03-20 09:00 UTC." in page
+    assert '<input id="title" name="title" type="text"' in page
+    edit = {"title": "Fake login pages", "body": "A fake login page was seen in March 2026."}
+    assert _said(client, f"{at}edit/", edit) == (
+        "Text saved. It must be read and approved again before it is published."
+    )
+    decide = f"{at}decide/"
+    said = _said(client, decide, {"step": "review"})
+    assert said == "Marked as read: nothing in it identifies anyone."
+    page = client.get(at).content.decode()
+    assert "read by a person 2026-03-20 09:00 UTC" in page
+    assert '<input id="note" name="note" type="text"' in page
+    said = _said(client, decide, {"step": "approve", "note": "By email"})
+    assert said == "The partner's approval is recorded."
+    said = _said(client, decide, {"step": "publish"})
+    assert said == "Published on the public alerts page and in its feed."
+    assert "published 2026-03-20 09:00 UTC" in client.get(at).content.decode()
+    said = _said(client, decide, {"step": "withdraw"})
+    assert said == "Withdrawn: it is no longer on the public page or in the feed."
+    draft = alert(title="Another draft")
+    said = _said(client, f"/staff/alerts/{draft.id}/decide/", {"step": "withdraw"})
+    assert said == "Withdrawn: it will not be published."
+    assert CommunityAlert.objects.get(pk=draft.pk).state == "withdrawn"
+
+
 def test_the_public_page_and_feed_show_published_alerts_only(desk) -> None:
     _, alert = desk
     shown = alert("published", "Fake login pages")
@@ -106,10 +154,13 @@ def test_the_public_page_and_feed_show_published_alerts_only(desk) -> None:
     assert listing.status_code == 200
     text = listing.content.decode()
     assert "Fake login pages" in text
+    assert FEED_LINK in text.split("</head>")[0]  # feed readers find the feed from the page
     for other in hidden:
         assert other.title not in text
         assert public.get(f"/alerts/{other.id}/").status_code == 404
-    assert public.get(f"/alerts/{shown.id}/").status_code == 200
+    one = public.get(f"/alerts/{shown.id}/")
+    assert one.status_code == 200
+    assert FEED_LINK in one.content.decode().split("</head>")[0]
     feed = public.get("/alerts/feed.xml")
     assert feed["Content-Type"].startswith("application/atom+xml")
     entries = ElementTree.fromstring(feed.content).findall(f"{ATOM}entry")

@@ -5,6 +5,7 @@ authorization matrix of every page and endpoint over every staff role of the cit
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -23,6 +24,9 @@ from tests.vault.test_staff_support import body, leaked, signed_in
 __all__ = ["clock", "oversight_vault"]
 JSON = "application/json"
 REPORT = f"The search page leaks case notes to signed-out visitors; {SECRET} noticed."
+UNTYPED = re.compile(r"<input(?![^>]*\btype=)[^>]*>")
+"""An input with no type: the stylesheet styles it, but every form here says its type."""
+HIDDEN_STEP = '<span class="visually-hidden"> the step: '
 
 
 def _form(clock: ManualClock, **extra: Any) -> dict[str, Any]:
@@ -45,6 +49,14 @@ def test_an_incident_through_the_pages(oversight_vault: Vault, clock: ManualCloc
     form = handler.get("/staff/incidents/new/")
     assert form.status_code == 200
     assert "must name nobody" in body(form)
+    # The kinds in plain words, their keys the values; the time read in UTC, and said so.
+    shown_form = body(form)
+    assert '<option value="unauthorized_access">Access by someone not allowed</option>' in (
+        shown_form
+    )
+    assert ">unauthorized_access<" not in shown_form
+    assert '<label for="detected_at">Detected at <span class="hint">In UTC.</span>' in shown_form
+    assert UNTYPED.findall(shown_form) == []
     opened = handler.post("/staff/incidents/new/", _form(clock))
     assert opened.status_code == 302, body(opened)
     made = Incident.objects.get()
@@ -53,14 +65,34 @@ def test_an_incident_through_the_pages(oversight_vault: Vault, clock: ManualCloc
     text = body(shown)
     assert SECRET in text
     assert "2 days 21 hours left" in text
+    assert "<dt>Kind</dt><dd>Access by someone not allowed</dd>" in text
+    assert "<dt>Datasets</dt><dd>Service request</dd>" in text
+    detected = made.detected_at.strftime("%Y-%m-%d %H:%M")
+    assert f"<dd>{detected} UTC <span" in text
+    assert f"due {(made.detected_at + timedelta(hours=72)):%Y-%m-%d %H:%M} UTC" in text
+    assert "In UTC; leave empty for now." in text
+    assert UNTYPED.findall(text) == []
+    # Each Tick button names its step (the words after "Tick" are for screen readers).
+    steps = list(made.steps.order_by("position").values_list("text", flat=True))
+    assert text.count(f">Tick{HIDDEN_STEP}") == len(steps) > 1
+    for step in steps:
+        assert f">Tick{HIDDEN_STEP}{step}</span></button>" in text
+    assert text.count('<pre class="draft">') == 2
     assert "Draft notice to the authority" in text
     assert "Notify the authority (within 72 hours of detection)" in text
     assert '<a href="/staff/incidents/">Incidents</a>' in text
     assert handler.post(f"/staff/incidents/{made.id}/step/", {"position": "1"}).status_code == 302
+    ticked = body(handler.get(f"/staff/incidents/{made.id}/"))
+    assert '<ul class="messages" role="status">' in ticked
+    assert "Checklist updated." in ticked
+    assert f">Untick{HIDDEN_STEP}{steps[0]}</span></button>" in ticked
     assert handler.post(f"/staff/incidents/{made.id}/note/", {"text": "Locked."}).status_code == 302
     clock.advance(hours=70)
     listed = body(handler.get("/staff/incidents/"))
     assert "overdue by 1 hour" in listed
+    assert "<td>Access by someone not allowed</td>" in listed
+    assert f"<td>{detected} UTC</td>" in listed
+    assert '<caption class="visually-hidden">Incidents, overdue clocks first</caption>' in listed
     notice = handler.post(f"/staff/incidents/{made.id}/notice/", {"notice": "authority"})
     assert notice.status_code == 302
     made.refresh_from_db()
@@ -106,6 +138,9 @@ def test_the_public_report_form(oversight_vault: Vault, clock: ManualClock) -> N
     form = visitor.get("/security/report/")
     assert form.status_code == 200
     assert "sealed the moment it arrives" in body(form)
+    assert '<label for="title">Short title (optional)</label>' in body(form)
+    assert '<label for="contact">How to reach you (optional)</label>' in body(form)
+    assert UNTYPED.findall(body(form)) == []
     assert "90 days" in body(form)
     token = form.cookies["csrftoken"].value
     no_token = visitor.post("/security/report/", {"text": REPORT})
@@ -125,6 +160,43 @@ def test_the_public_report_form(oversight_vault: Vault, clock: ManualClock) -> N
     assert stored.sealed
     assert SECRET.encode() not in bytes(stored.sealed or b"")
     assert sent["Cache-Control"] == "no-store"
+
+
+def test_the_vulnerability_pages_say_their_time_zone_and_reasons_in_words(
+    oversight_vault: Vault, clock: ManualClock
+) -> None:
+    report = str(receive_report(oversight_vault, title="Leak", text=REPORT))
+    handler, _ = signed_in(oversight_vault, "ana", "privacy_officer")
+    listed = body(handler.get("/staff/vulnerabilities/"))
+    caption = '<caption class="visually-hidden">Reports, overdue and nearest dates first</caption>'
+    assert caption in listed
+    stored = VulnerabilityReport.objects.get()
+    assert stored.disclose_by is not None
+    due = f"{stored.disclose_by:%Y-%m-%d %H:%M} UTC"
+    assert f"<td>{due}</td>" in listed
+    at = f"/staff/vulnerabilities/{report}/"
+    page = body(handler.get(at))
+    assert f"<dt>Received</dt><dd>{stored.received_at:%Y-%m-%d %H:%M} UTC</dd>" in page
+    assert f"{stored.disclose_by:%-d %B %Y, %H:%M} UTC" in page
+    assert '<label for="new_date">New disclosure date <span class="hint">In UTC.</span>' in page
+    assert '<option value="fix_not_ready">The fix is not ready</option>' in page
+    assert ">fix_not_ready<" not in page
+    assert UNTYPED.findall(page) == []
+    later = (clock.now() + timedelta(days=120)).strftime("%Y-%m-%dT%H:%M")
+    moved = handler.post(
+        f"{at}clock/",
+        {
+            "new_date": later,
+            "reason": "fix_not_ready",
+            "explanation": "the fix needs another release cycle",
+        },
+    )
+    assert moved.status_code == 302, body(moved)
+    stored.refresh_from_db()
+    assert f"{stored.disclose_by:%Y-%m-%d %H:%M}" == later.replace("T", " ")  # read in UTC
+    page = body(handler.get(at))
+    assert "Disclosure date moved." in page
+    assert "(The fix is not ready): the fix needs another release cycle" in page
 
 
 def test_no_form_without_a_policy(oversight_vault: Vault) -> None:

@@ -14,6 +14,8 @@ import yaml
 from steward.policy import load_plan_text
 from steward.policy.model import Plan
 from steward.vault.rules.incident import (
+    KIND_LABELS,
+    KINDS,
     ClockState,
     IncidentState,
     checklist,
@@ -21,6 +23,7 @@ from steward.vault.rules.incident import (
     deadlines,
     decide_handle,
     decide_read,
+    kind_label,
     opening_refusal,
     reads_details,
     split_steps,
@@ -233,3 +236,14 @@ def test_transitions(
 ) -> None:
     refusal = transition_refusal(state, target, steps_open, reason)
     matches(refusal, why)
+
+
+def test_every_kind_has_a_plain_label() -> None:
+    """The staff pages name each kind in plain words, never by its stored key."""
+    assert set(KIND_LABELS) == set(KINDS)
+    for kind, label in KIND_LABELS.items():
+        assert "_" not in label, kind
+        assert label[0].isupper(), kind
+    assert len(set(KIND_LABELS.values())) == len(KINDS)
+    assert kind_label("key_exposure") == "Key or password exposed"
+    assert kind_label("retired_kind") == "retired_kind"  # a stored kind this version lacks

@@ -39,6 +39,7 @@ __all__ = [
     "DONE_BY",
     "DUE_SOON",
     "KINDS",
+    "KIND_LABELS",
     "MAX_COUNT",
     "MAX_TITLE",
     "MIN_CLOSE_REASON",
@@ -54,6 +55,7 @@ __all__ = [
     "deadlines",
     "decide_handle",
     "decide_read",
+    "kind_label",
     "opening_refusal",
     "reads_details",
     "span_of",
@@ -84,6 +86,22 @@ KINDS: Final = (
     "key_exposure",
     "other",
 )
+KIND_LABELS: Final[dict[str, str]] = {
+    "breach": "Security breach",
+    "loss": "Data or device lost",
+    "unauthorized_access": "Access by someone not allowed",
+    "misdirected_disclosure": "Data sent to the wrong recipient",
+    "malware": "Malicious software",
+    "key_exposure": "Key or password exposed",
+    "other": "Other incident",
+}
+"""How each kind is named on the staff pages (the form's options, the register, an
+incident's page); the keys stay what is stored and sent."""
+
+
+def kind_label(kind: str) -> str:
+    """The plain label of ``kind``; the key itself for a kind this version does not know."""
+    return KIND_LABELS.get(kind, kind)
 
 
 class IncidentState(StrEnum):

@@ -27,6 +27,7 @@ from steward.vault.rules.incident import (
     clock_of,
     decide_handle,
     decide_read,
+    kind_label,
     reads_details,
 )
 from steward.vault.rules.incident_notice import AUDIENCES, IncidentFacts, NoticeDraft, draft_notice
@@ -107,6 +108,11 @@ class IncidentView:
     description: str | None
     notes: tuple[NoteView, ...] | None
     records: tuple[UUID, ...] | None
+
+    @property
+    def kind_label(self) -> str:
+        """The kind in plain words (``"Key or password exposed"``)."""
+        return kind_label(self.kind)
 
     @property
     def steps_open(self) -> int:

@@ -13,10 +13,12 @@ from __future__ import annotations
 from typing import Final
 from uuid import UUID
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_GET, require_POST
 
 from steward import clock
+from steward.vault.models_response import CommunityAlert
 from steward.vault.runtime import get_vault
 from steward.vault.services.access import AccessDenied, InvalidValue, NotFound
 from steward.vault.services.actors import Actor
@@ -34,6 +36,11 @@ from steward.vault.views.staff_common import page, staff_page
 
 LIST: Final = "steward/staff/alerts.html"
 ONE: Final = "steward/staff/alert.html"
+DONE: Final = {
+    "review": "Marked as read: nothing in it identifies anyone.",
+    "approve": "The partner's approval is recorded.",
+    "publish": "Published on the public alerts page and in its feed.",
+}
 
 
 @require_POST
@@ -44,6 +51,7 @@ def alert_from_incident(request: HttpRequest, actor: Actor, incident_id: UUID) -
         alert = draft_from_incident(get_vault(), actor, incident_id, clock.now())
     except (AccessDenied, NotFound, AuditUnavailable) as error:
         return service_error(request, error, actor)
+    messages.success(request, "Alert drafted. Read it before it is published.")
     return HttpResponseRedirect(f"/staff/alerts/{alert.id}/")
 
 
@@ -93,7 +101,18 @@ def alert_edit(request: HttpRequest, actor: Actor, alert_id: UUID) -> HttpRespon
         return _one(request, actor, alert_id, error=str(error), title=title, body=body)
     except (AccessDenied, NotFound, AuditUnavailable) as error:
         return service_error(request, error, actor)
+    again = "read and approved" if _partner_approval() else "read"
+    messages.success(request, f"Text saved. It must be {again} again before it is published.")
     return HttpResponseRedirect(f"/staff/alerts/{alert_id}/")
+
+
+def _done(step: str, alert: CommunityAlert) -> str:
+    """What the step did, in plain words."""
+    if step == "withdraw":
+        if alert.published_at is not None:
+            return "Withdrawn: it is no longer on the public page or in the feed."
+        return "Withdrawn: it will not be published."
+    return DONE[step]
 
 
 @require_POST
@@ -103,9 +122,10 @@ def alert_decide(request: HttpRequest, actor: Actor, alert_id: UUID) -> HttpResp
     step = request.POST.get("step", "")
     note = request.POST.get("note", "")
     try:
-        alert_step(get_vault(), actor, alert_id, step, note)
+        moved = alert_step(get_vault(), actor, alert_id, step, note)
     except InvalidValue as error:
         return _one(request, actor, alert_id, error=str(error), note=note)
     except (AccessDenied, NotFound, AuditUnavailable) as error:
         return service_error(request, error, actor)
+    messages.success(request, _done(step, moved))
     return HttpResponseRedirect(f"/staff/alerts/{alert_id}/")

@@ -17,7 +17,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from steward import clock
-from steward.vault.rules.incident import KINDS, decide_handle, reads_details
+from steward.policy.model import Plan
+from steward.vault.rules.incident import KINDS, decide_handle, kind_label, reads_details
 from steward.vault.runtime import get_vault
 from steward.vault.services.access import AccessDenied, InvalidValue, NotFound
 from steward.vault.services.actors import Actor
@@ -63,7 +64,19 @@ def incident_list(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 
 def _form_context(posted: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"kinds": KINDS, "datasets": get_vault().plan.datasets, "posted": posted or {}}
+    kinds = [(kind, kind_label(kind)) for kind in KINDS]
+    return {"kinds": kinds, "datasets": get_vault().plan.datasets, "posted": posted or {}}
+
+
+def _dataset_labels(plan: Plan, ids: tuple[str, ...]) -> list[str]:
+    """The plan's labels of the datasets ``ids`` (the id of one the plan no longer has)."""
+    labels = []
+    for dataset_id in ids:
+        try:
+            labels.append(plan.dataset(dataset_id).label or dataset_id)
+        except KeyError:
+            labels.append(dataset_id)
+    return labels
 
 
 @require_http_methods(["GET", "POST"])
@@ -109,7 +122,13 @@ def _show(
         drafts = notice_drafts(vault, actor, incident_id) if view.details else []
     except FAILURES as error_:
         return service_error(request, error_, actor)
-    context = {"i": view, "drafts": drafts, "error": error, "datasets": vault.plan.datasets}
+    context = {
+        "i": view,
+        "dataset_labels": _dataset_labels(vault.plan, view.datasets),
+        "drafts": drafts,
+        "error": error,
+        "datasets": vault.plan.datasets,
+    }
     return page(request, "steward/staff/incident.html", context, status=status, actor=actor)
 
 

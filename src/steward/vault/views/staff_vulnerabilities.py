@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from steward import clock
 from steward.vault.rules.vulnerability_clock import (
+    REASON_LABELS,
     REASONS,
     VulnerabilityAct,
     decide_vulnerability,
@@ -59,7 +60,7 @@ def _show(
     context = {
         "r": view,
         "error": error,
-        "reasons": REASONS,
+        "reasons": [(reason, REASON_LABELS.get(reason, reason)) for reason in REASONS],
         "severities": SEVERITIES,
         "discloses": decide_vulnerability(
             get_vault().plan, standing_of(actor), VulnerabilityAct.DISCLOSE
