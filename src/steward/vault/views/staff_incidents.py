@@ -36,9 +36,9 @@ from steward.vault.services.incidents import (
 from steward.vault.views.staff import service_error
 from steward.vault.views.staff_common import page, staff_page
 from steward.vault.views.staff_forms_time import parse_moment
+from steward.vault.views.staff_steps import FAILURES, run_step
 
 LIST_URL: Final = "/staff/incidents/"
-FAILURES: Final = (AccessDenied, NotFound, AuditUnavailable)
 
 
 def _count(text: str | None, what: str) -> int | None:
@@ -143,15 +143,15 @@ def incident_page(request: HttpRequest, actor: Actor, incident_id: UUID) -> Http
 def _act(
     request: HttpRequest, actor: Actor, incident_id: UUID, done: str, step: Any
 ) -> HttpResponse:
-    """Run ``step``; on bad input show the page again with the message (400)."""
-    try:
-        step()
-    except InvalidValue as error:
-        return _show(request, actor, incident_id, f"Not done: {error}.", 400)
-    except FAILURES as error:
-        return service_error(request, error, actor)
-    messages.success(request, done)
-    return HttpResponseRedirect(f"{LIST_URL}{incident_id}/")
+    """Run ``step`` (see :func:`run_step`), back to the page of ``incident_id``."""
+    return run_step(
+        request,
+        actor,
+        step,
+        done=done,
+        back=f"{LIST_URL}{incident_id}/",
+        again=lambda message, status: _show(request, actor, incident_id, message, status),
+    )
 
 
 @require_POST

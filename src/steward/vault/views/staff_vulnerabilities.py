@@ -8,8 +8,7 @@ from __future__ import annotations
 from typing import Any, Final
 from uuid import UUID
 
-from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET, require_POST
 
 from steward import clock
@@ -20,9 +19,7 @@ from steward.vault.rules.vulnerability_clock import (
     decide_vulnerability,
 )
 from steward.vault.runtime import get_vault
-from steward.vault.services.access import AccessDenied, InvalidValue, NotFound
 from steward.vault.services.actors import Actor
-from steward.vault.services.auditing import AuditUnavailable
 from steward.vault.services.disclosures import standing_of
 from steward.vault.services.vulnerabilities import (
     SEVERITIES,
@@ -34,9 +31,9 @@ from steward.vault.services.vulnerability_register import get_report, list_repor
 from steward.vault.views.staff import service_error
 from steward.vault.views.staff_common import page, staff_page
 from steward.vault.views.staff_forms_time import parse_moment
+from steward.vault.views.staff_steps import FAILURES, run_step
 
 LIST_URL: Final = "/staff/vulnerabilities/"
-FAILURES: Final = (AccessDenied, NotFound, AuditUnavailable)
 
 
 @require_GET
@@ -77,14 +74,15 @@ def report_page(request: HttpRequest, actor: Actor, report_id: UUID) -> HttpResp
 
 
 def _act(request: HttpRequest, actor: Actor, report_id: UUID, done: str, step: Any) -> HttpResponse:
-    try:
-        step()
-    except InvalidValue as error:
-        return _show(request, actor, report_id, f"Not done: {error}.", 400)
-    except FAILURES as error:
-        return service_error(request, error, actor)
-    messages.success(request, done)
-    return HttpResponseRedirect(f"{LIST_URL}{report_id}/")
+    """Run ``step`` (see :func:`run_step`), back to the page of ``report_id``."""
+    return run_step(
+        request,
+        actor,
+        step,
+        done=done,
+        back=f"{LIST_URL}{report_id}/",
+        again=lambda message, status: _show(request, actor, report_id, message, status),
+    )
 
 
 @require_POST
