@@ -77,8 +77,8 @@ SURFACES: dict[str, str] = {
         ColumnReport DEFAULT_SAMPLE KindFinding Role ScanReport masked_examples scan_column
         scan_file scan_frame to_json to_table
     """,
-    "steward.deid.search": "Anonymization CodedHierarchy METRICS MetricName Settings anonymize "
-    "find_hierarchies from_rows",
+    "steward.deid.search": "Anonymization CodedHierarchy METRICS MetricName Settings "
+    "UsedHierarchy anonymize find_hierarchies from_rows hierarchies_for write_hierarchies",
     "steward.deid.transforms": """
         Applied DeidKeys LoadedRecipe RecipeError add_noise apply_recipe derive_keys drop
         load_keys load_recipe manifest_path mask

@@ -21,8 +21,10 @@ from steward.deid.search import (
     Anonymization,
     MetricName,
     Settings,
+    UsedHierarchy,
     anonymize,
-    find_hierarchies,
+    hierarchies_for,
+    write_hierarchies,
 )
 
 stdout = Console(highlight=False, soft_wrap=True)
@@ -49,7 +51,8 @@ def anonymize_command(
         Path | None,
         typer.Option(
             "--hierarchies",
-            help="Folder of ARX hierarchies (C.csv or *_hierarchy_C.csv) [default: FILE's folder].",
+            help="Folder of ARX hierarchies (C.csv, C_hierarchy.csv or *_hierarchy_C.csv); "
+            "columns without one get a built-in [default: FILE's folder].",
         ),
     ] = None,
     max_suppression: Annotated[
@@ -66,7 +69,8 @@ def anonymize_command(
     encoding: Encoding = None,
 ) -> None:
     """Generalize (and suppress) quasi-identifiers with the least information loss that
-    meets k-anonymity (and l-diversity / t-closeness)."""
+    meets k-anonymity (and l-diversity / t-closeness). The hierarchies used are written
+    beside --out as ARX files (C_hierarchy.csv), to review and pass back."""
     with user_errors():
         columns = tuple(c.strip() for c in qi.split(",") if c.strip())
         if metric not in METRICS:
@@ -85,15 +89,17 @@ def anonymize_command(
         frame = read_table(file, delimiter=delimiter, encoding=encoding)
         settings.check(list(frame.collect_schema().names()))
         folder = hierarchies if hierarchies is not None else file.parent
-        coded = find_hierarchies(folder, columns)
-        with stderr.status(f"reading and encoding {file.name}"):
+        with stderr.status(f"reading {file.name} and choosing hierarchies"):
             table = collect(frame, file)
+            used = hierarchies_for(table, columns, folder)
+        coded = {column: chosen.hierarchy for column, chosen in used.items()}
         with counter("searching the generalization lattice (nodes)") as update:
             result = anonymize(table, settings, coded, progress=update)
         _write(result.table, out)
+        written = write_hierarchies(used, out.parent)
         if report is not None:
             write_report(report, result, settings, file.name)
-        _print(result)
+        _print(result, used, written)
 
 
 def _check_out(out: Path, source: Path) -> None:
@@ -114,7 +120,13 @@ def _write(table: pl.DataFrame, out: Path) -> None:
         raise DataFileError(f"{out}: cannot be written ({error.strerror})") from None
 
 
-def _print(result: Anonymization) -> None:
+def _print(result: Anonymization, used: dict[str, UsedHierarchy], written: dict[str, Path]) -> None:
+    stdout.print("hierarchies used:")
+    for name, chosen in used.items():
+        stdout.print(f"  {escape(name)}: {escape(chosen.describe())}")
+    folders = sorted({str(path.parent) for path in written.values()})
+    names = ", ".join(path.name for path in written.values())
+    stdout.print(f"hierarchies written to {escape(', '.join(folders))}: {escape(names)}")
     levels = Table(title="Generalization chosen")
     levels.add_column("quasi-identifier")
     levels.add_column("level", justify="right")

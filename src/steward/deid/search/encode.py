@@ -2,8 +2,9 @@
 generalized table back.
 
 Each quasi-identifier is coded by its hierarchy's leaves (a value's code is its row in
-the hierarchy file); a sensitive column is coded by its distinct values. Everything after
-coding is NumPy on :class:`~steward.deid.search.groups.Groups`, whatever engine coded it.
+the hierarchy file; a missing value is the empty leaf, as in ARX's files); a sensitive
+column is coded by its distinct values. Everything after coding is NumPy on
+:class:`~steward.deid.search.groups.Groups`, whatever engine coded it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from steward.deid.search.groups import (
     failing,
     roll_up,
 )
-from steward.deid.search.hierarchies import CodedHierarchy
+from steward.deid.search.hierarchies import MISSING, CodedHierarchy
 
 SUPPRESSED = "*"
 
@@ -53,7 +54,7 @@ def encode(
     """
     codes: list[IntArray] = []
     for column, hierarchy in zip(qi, hierarchies, strict=True):
-        values = table.get_column(column).cast(pl.String)
+        values = table.get_column(column).cast(pl.String).fill_null(MISSING)
         coded = values.replace_strict(
             list(hierarchy.leaves),
             list(range(hierarchy.domain_size)),
@@ -65,8 +66,9 @@ def encode(
             records = int(unknown.sum())
             distinct = values.filter(unknown).n_unique()
             raise DeidError(
-                f"column {column!r}: {records} records ({distinct} distinct values, nulls "
-                "included) are not in its hierarchy; add them to the hierarchy file"
+                f"column {column!r}: {records} records ({distinct} distinct values, missing "
+                "ones included) are not in its hierarchy; add them to the hierarchy file "
+                "(a missing value is an empty first cell)"
             )
         codes.append(coded.to_numpy().astype(np.int64, copy=False))
     count = table.height
@@ -110,13 +112,15 @@ def generalize(
     suppressed: BoolArray,
 ) -> pl.DataFrame:
     """``table`` with each quasi-identifier replaced by its label at ``node`` and the
-    quasi-identifiers of ``suppressed`` records replaced by ``*``."""
+    quasi-identifiers of ``suppressed`` records replaced by ``*``; the empty label
+    (:data:`~steward.deid.search.hierarchies.MISSING`) is written as a missing value."""
     mask = pl.Series("__suppressed", suppressed)
     columns = []
     for column, hierarchy, codes, level in zip(
         qi, hierarchies, coded.rows.codes, node, strict=True
     ):
-        labels = pl.Series(column, list(hierarchy.labels[level]), dtype=pl.String)
+        named = [None if label == MISSING else label for label in hierarchy.labels[level]]
+        labels = pl.Series(column, named, dtype=pl.String)
         generalized = labels.gather(pl.Series(hierarchy.maps[level][codes]))
         columns.append(
             pl.select(

@@ -1,24 +1,32 @@
 """Generalization hierarchies in the ARX CSV format, as integer code tables.
 
 An ARX hierarchy file has no header; each row is ``value;level1;...;top``: a value of the
-attribute followed by its generalization at each level. :class:`CodedHierarchy` turns it
-into what the search needs: a code for each leaf (level 0), and for each level an array
-mapping a leaf code to the code of its generalization at that level.
+attribute followed by its generalization at each level (the text rules are in
+:mod:`~steward.deid.search.arx_csv`; a missing value is the empty leaf :data:`MISSING`).
+:class:`CodedHierarchy` turns it into what the search needs: a code for each leaf
+(level 0), and for each level an array mapping a leaf code to the code of its
+generalization at that level.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
 
 from steward.deid.errors import DeidError
+from steward.deid.search.arx_csv import decode, parse, sniff_delimiter
 
 IntArray = npt.NDArray[np.int64]
+MISSING: Final = ""
+"""The leaf a missing value (a null, or an empty CSV cell) has, as in ARX's files."""
+WRITTEN_SUFFIX: Final = "_hierarchy.csv"
+"""``anonymize`` writes the hierarchy of column ``C`` as ``C_hierarchy.csv``."""
+MAX_HIERARCHY_BYTES: Final = 200 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -53,24 +61,60 @@ class CodedHierarchy:
         """A dictionary from each leaf value to its code."""
         return {value: code for code, value in enumerate(self.leaves)}
 
+    def rows(self) -> list[list[str]]:
+        """The hierarchy as ARX rows, ``value, level1, ..., top``, one per leaf in order.
 
-def from_rows(name: str, rows: Sequence[Sequence[str]], source: str = "") -> CodedHierarchy:
+        :func:`from_rows` of these rows gives back an equal hierarchy.
+        """
+        columns = [
+            np.asarray(self.labels[level], dtype=object)[self.maps[level]].tolist()
+            for level in range(self.height)
+        ]
+        return [list(row) for row in zip(*columns, strict=True)]
+
+
+def from_rows(
+    name: str,
+    rows: Sequence[Sequence[str]],
+    source: str = "",
+    lines: Sequence[int] | None = None,
+) -> CodedHierarchy:
     """Build a coded hierarchy from rows ``value, level1, ..., top``.
+
+    ``lines`` gives each row's line in ``source``, for the messages; without it a row
+    is named by its position. Messages never show a value.
 
     Raises:
         DeidError: no rows, rows of different lengths, a leaf listed twice, or a label
             that generalizes to two different labels at the next level (not a tree).
     """
     where = source or name
+
+    def at(index: int) -> str:
+        return f"{where}:{lines[index]}" if lines is not None else f"{where} (row {index + 1})"
+
+    def line_of(index: int) -> str:
+        return f"line {lines[index]}" if lines is not None else f"row {index + 1}"
+
     if not rows:
         raise DeidError(f"hierarchy {where}: has no rows")
     height = len(rows[0])
-    if height < 1 or any(len(row) != height for row in rows):
-        lengths = sorted({len(row) for row in rows})
-        raise DeidError(f"hierarchy {where}: rows have different lengths ({lengths})")
+    ragged = next((i for i, row in enumerate(rows) if len(row) != height), None)
+    if height < 1 or ragged is not None:
+        bad = ragged or 0
+        raise DeidError(
+            f"hierarchy {at(bad)}: rows have different lengths ({len(rows[bad])} "
+            f"levels here, {height} on {line_of(0)}); every row needs the same number"
+        )
     leaves = [row[0] for row in rows]
-    if len(set(leaves)) != len(leaves):
-        raise DeidError(f"hierarchy {where}: a value is listed twice in the first column")
+    first: dict[str, int] = {}
+    for i, leaf in enumerate(leaves):
+        seen = first.setdefault(leaf, i)
+        if seen != i:
+            raise DeidError(
+                f"hierarchy {at(i)}: a value is listed twice in the first column "
+                f"(first on {line_of(seen)})"
+            )
     labels: list[tuple[str, ...]] = []
     maps: list[IntArray] = []
     counts: list[IntArray] = []
@@ -84,40 +128,72 @@ def from_rows(name: str, rows: Sequence[Sequence[str]], source: str = "") -> Cod
         counts.append(np.bincount(codes, minlength=len(index)).astype(np.int64))
     for level in range(height - 1):
         parent = np.full(len(labels[level]), -1, dtype=np.int64)
-        parent[maps[level]] = maps[level + 1]
-        if np.any(parent[maps[level]] != maps[level + 1]):
+        parent[maps[level][::-1]] = maps[level + 1][::-1]
+        wrong = np.flatnonzero(parent[maps[level]] != maps[level + 1])
+        if wrong.size:
+            first_wrong = int(wrong[0])
+            label = maps[level][first_wrong]
+            earlier = int(np.flatnonzero(maps[level] == label)[0])
             raise DeidError(
-                f"hierarchy {where}: a label at level {level} generalizes to two different "
-                f"labels at level {level + 1}; a hierarchy must be a tree"
+                f"hierarchy {at(first_wrong)}: its label at level {level} generalizes to a "
+                f"different label at level {level + 1} than on {line_of(earlier)}; a "
+                "hierarchy must be a tree"
             )
     return CodedHierarchy(name, tuple(leaves), tuple(labels), tuple(maps), tuple(counts))
 
 
 def read_hierarchy(path: str | Path, name: str | None = None) -> CodedHierarchy:
-    """Read one ARX CSV hierarchy file (``;``-separated unless the file uses ``,``).
+    """Read one ARX hierarchy file as ARX does (see :mod:`.arx_csv`): ``;``-separated
+    unless the first lines hold none (then a tab or ``,``), quotes, blank lines skipped,
+    a trailing separator on every line dropped, UTF-8 or Latin-1 text.
 
     Raises:
-        DeidError: the file cannot be read or is not a valid hierarchy.
+        DeidError: the file cannot be read or is not a valid hierarchy; the message
+            names the file and the line.
     """
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise DeidError(f"hierarchy {file}: cannot be read ({error})") from None
-    lines = [line for line in text.splitlines() if line.strip()]
-    delimiter = ";" if any(";" in line for line in lines[:5]) else ","
-    rows = [list(row) for row in csv.reader(lines, delimiter=delimiter)]
-    return from_rows(name or file.stem, rows, str(file))
+        if file.stat().st_size > MAX_HIERARCHY_BYTES:
+            raise DeidError(f"hierarchy {file}: too large for a hierarchy file")
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        raise DeidError(f"hierarchy {file}: no such file") from None
+    except OSError as error:
+        raise DeidError(f"hierarchy {file}: cannot be read ({error.strerror})") from None
+    text = decode(raw)
+    records = parse(text, sniff_delimiter(text), str(file))
+    if records and all(r.trailing_empty for r in records):
+        records = [replace(r, cells=r.cells[:-1]) for r in records]
+    rows = [r.cells for r in records]
+    return from_rows(name or file.stem, rows, str(file), [r.line for r in records])
 
 
-def find_hierarchies(folder: str | Path, columns: Sequence[str]) -> dict[str, CodedHierarchy]:
-    """Load the hierarchy of each column from ``folder``.
+def hierarchy_file(folder: str | Path, column: str) -> Path | None:
+    """The hierarchy file of ``column`` in ``folder``, if there is one.
 
-    A column ``C`` is read from ``C.csv`` or, as in the ARX examples,
-    ``<anything>_hierarchy_C.csv``.
+    Looked for, in order: ``C.csv``, ``C_hierarchy.csv`` (as ``anonymize`` writes them)
+    and, as in the ARX examples, ``<anything>_hierarchy_C.csv`` (the first by name).
+    """
+    base = Path(folder)
+    suffix = f"_hierarchy_{column}.csv"
+    named = [base / f"{column}.csv", base / f"{column}{WRITTEN_SUFFIX}"]
+    try:
+        others = sorted(p for p in base.iterdir() if p.name.endswith(suffix))
+    except OSError:
+        others = []
+    return next((p for p in (*named, *others) if p.is_file()), None)
+
+
+def find_hierarchies(
+    folder: str | Path, columns: Sequence[str], *, required: bool = True
+) -> dict[str, CodedHierarchy]:
+    """Load the hierarchy of each column from ``folder`` (see :func:`hierarchy_file`).
+
+    With ``required=False`` a column without a file is left out of the result.
 
     Raises:
-        DeidError: the folder does not exist, or a column has no hierarchy file.
+        DeidError: the folder does not exist, a file is not a valid hierarchy, or
+            (when required) a column has no hierarchy file.
     """
     base = Path(folder)
     if not base.is_dir():
@@ -125,16 +201,15 @@ def find_hierarchies(folder: str | Path, columns: Sequence[str]) -> dict[str, Co
     found: dict[str, CodedHierarchy] = {}
     missing = []
     for column in columns:
-        candidates = [base / f"{column}.csv", *sorted(base.glob(f"*_hierarchy_{column}.csv"))]
-        path = next((c for c in candidates if c.is_file()), None)
+        path = hierarchy_file(base, column)
         if path is None:
             missing.append(column)
             continue
         found[column] = read_hierarchy(path, column)
-    if missing:
+    if missing and required:
         raise DeidError(
             f"{base}: no hierarchy for {', '.join(repr(m) for m in missing)}; expected "
-            f"{missing[0]}.csv or *_hierarchy_{missing[0]}.csv"
+            f"{missing[0]}.csv, {missing[0]}{WRITTEN_SUFFIX} or *_hierarchy_{missing[0]}.csv"
         )
     return found
 
