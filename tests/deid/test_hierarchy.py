@@ -122,13 +122,26 @@ def test_malformed_files_name_file_and_line(tmp_path: Path, text: str, message: 
         load_hierarchy(write(tmp_path, text))
 
 
-def test_missing_file_and_non_utf8(tmp_path: Path) -> None:
+def test_a_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(HierarchyError, match="no such hierarchy file"):
         load_hierarchy(tmp_path / "nope.csv")
-    bad = tmp_path / "bad.csv"
-    bad.write_bytes(b"caf\xe9;x;*\n")
-    with pytest.raises(HierarchyError, match="not UTF-8"):
-        load_hierarchy(bad)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"caf\xe9;x;*\nthe;y;*\n",  # Latin-1, as ARX and `deid anonymize` read it
+        "café;x;*\nthe;y;*\n".encode("utf-16"),
+        b"caf\xc3\xa9;x;*;\nthe;y;*;\n",  # a separator ending every line adds no level
+        b'"caf\xc3\xa9" ; x ;*\r\n\r\nthe;"y";*\r\n',  # quotes, spaces, CR LF, a blank line
+    ],
+)
+def test_recipes_read_hierarchy_files_as_anonymize_does(tmp_path: Path, raw: bytes) -> None:
+    path = tmp_path / "word.csv"
+    path.write_bytes(raw)
+    hierarchy = load_hierarchy(path)
+    assert hierarchy.levels == 3
+    assert hierarchy.generalize(pl.Series(["café", "the"]), 1).to_list() == ["x", "y"]
 
 
 def test_hierarchy_error_is_a_deid_error() -> None:

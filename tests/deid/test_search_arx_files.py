@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from steward.deid.arx_csv import format_row, parse
 from steward.deid.errors import DeidError
 from steward.deid.io import collect, read_table
-from steward.deid.search.arx_csv import format_row, parse
 from steward.deid.search.hierarchies import MISSING, CodedHierarchy, from_rows, read_hierarchy
 from tests.deid.paths import ADULT_DIR
 

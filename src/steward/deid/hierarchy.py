@@ -14,16 +14,17 @@ hierarchy also gives its :meth:`TableHierarchy.mapping` per level, for joins.
 
 from __future__ import annotations
 
-import csv
 import itertools
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Final, Literal, overload
 
 import numpy.typing as npt
 import polars as pl
 
+from steward.deid.arx_csv import decode, parse
 from steward.deid.errors import DeidError
 
 ROOT: Final = "*"
@@ -321,13 +322,11 @@ def load_hierarchy(path: str | Path, *, missing: Missing = "error") -> TableHier
     try:
         if file.stat().st_size > MAX_HIERARCHY_BYTES:
             raise HierarchyError(f"{file}: too large for a hierarchy file")
-        text = file.read_bytes().decode("utf-8-sig")
+        text = decode(file.read_bytes())
     except FileNotFoundError:
         raise HierarchyError(f"{file}: no such hierarchy file") from None
     except IsADirectoryError:
         raise HierarchyError(f"{file}: is a folder, not a hierarchy file") from None
-    except UnicodeDecodeError as error:
-        raise HierarchyError(f"{file}: not UTF-8 text (byte {error.start})") from None
     except OSError as error:
         raise HierarchyError(f"{file}: cannot be read ({error.strerror})") from None
     rows = _parse_rows(file, text)
@@ -335,12 +334,18 @@ def load_hierarchy(path: str | Path, *, missing: Missing = "error") -> TableHier
 
 
 def _parse_rows(file: Path, text: str) -> list[tuple[int, list[str]]]:
+    """The rows of a hierarchy file read as ARX reads it (:mod:`steward.deid.arx_csv`:
+    ``;``, quotes, trimmed cells, blank lines skipped, a trailing separator on every
+    line dropped), each with its line; every row the same depth, no cell empty."""
+    try:
+        records = parse(text, ";", str(file))
+    except DeidError as error:
+        raise HierarchyError(str(error)) from None
+    if records and all(r.trailing_empty for r in records):
+        records = [replace(r, cells=r.cells[:-1]) for r in records]
     rows: list[tuple[int, list[str]]] = []
-    lines = text.splitlines()
-    for number, cells in enumerate(csv.reader(lines, delimiter=";"), start=1):
-        if not any(cell.strip() for cell in cells):
-            continue
-        cells = [cell.strip() for cell in cells]
+    for record in records:
+        number, cells = record.line, record.cells
         if rows and len(cells) != len(rows[0][1]):
             raise HierarchyError(
                 f"{file}:{number}: {len(cells)} levels, but line {rows[0][0]} has "

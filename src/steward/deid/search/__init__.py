@@ -5,8 +5,9 @@ an :class:`Anonymization`), with the hierarchy reader :func:`find_hierarchies`, 
 choice of each quasi-identifier's hierarchy (:func:`hierarchies_for`: its ARX file, or a
 built-in) with :func:`write_hierarchies` to record them as ARX files, and the names of
 the information-loss metrics (:data:`METRICS`). The pieces are the hierarchy reader
-(``hierarchies``, ``arx_csv``), the built-ins (``builtin_hierarchies``, ``sources``),
-the lattice (``lattice``), the integer-coded class evaluation
+(``hierarchies``, with :mod:`steward.deid.arx_csv`), the built-ins
+(``builtin_hierarchies``, ``sources``), the lattice (``lattice``), the integer-coded
+class evaluation
 (``groups``, ``keyed``, ``evaluator``), the information-loss metrics (``loss``), the
 Flash-style search (``flash``) and the Polars encoding of a table (``encode``).
 """

@@ -2,7 +2,7 @@
 
 An ARX hierarchy file has no header; each row is ``value;level1;...;top``: a value of the
 attribute followed by its generalization at each level (the text rules are in
-:mod:`~steward.deid.search.arx_csv`; a missing value is the empty leaf :data:`MISSING`).
+:mod:`~steward.deid.arx_csv`; a missing value is the empty leaf :data:`MISSING`).
 :class:`CodedHierarchy` turns it into what the search needs: a code for each leaf
 (level 0), and for each level an array mapping a leaf code to the code of its
 generalization at that level.
@@ -18,8 +18,8 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from steward.deid.arx_csv import decode, parse, sniff_delimiter
 from steward.deid.errors import DeidError
-from steward.deid.search.arx_csv import decode, parse, sniff_delimiter
 
 IntArray = npt.NDArray[np.int64]
 MISSING: Final = ""
@@ -143,7 +143,7 @@ def from_rows(
 
 
 def read_hierarchy(path: str | Path, name: str | None = None) -> CodedHierarchy:
-    """Read one ARX hierarchy file as ARX does (see :mod:`.arx_csv`): ``;``-separated
+    """Read one ARX hierarchy file as ARX does (see :mod:`steward.deid.arx_csv`): ``;``-separated
     unless the first lines hold none (then a tab or ``,``), quotes, blank lines skipped,
     a trailing separator on every line dropped, UTF-8 or Latin-1 text.
 

@@ -16,8 +16,8 @@ from typing import Final, Literal
 
 import polars as pl
 
+from steward.deid.arx_csv import format_row
 from steward.deid.errors import DataFileError, DeidError
-from steward.deid.search.arx_csv import format_row
 from steward.deid.search.builtin_hierarchies import FINDINGS, builtin_hierarchy
 from steward.deid.search.hierarchies import (
     WRITTEN_SUFFIX,
