@@ -242,3 +242,16 @@ def test_table_hierarchy_from_rows() -> None:
     assert hierarchy.levels == 2
     with pytest.raises(HierarchyError, match="level -1"):
         hierarchy.generalize(np.array(["a"], dtype=object), -1)
+
+
+def test_decimal_values_get_half_open_labels_and_edges_stay_in_their_band() -> None:
+    bins = NumericBins(width=5)
+    assert bins.generalize(pl.Series([24, 20, None]), 1).to_list() == ["20-24", "20-24", None]
+    assert bins.generalize(pl.Series([24.5, 20.0]), 1).to_list() == ["20.0-<25.0"] * 2
+    assert AgeBands().generalize(pl.Series([34.5]), 1).to_list() == ["30.0-<35.0"]
+    tenths = NumericBins(width=0.1)
+    assert tenths.generalize(pl.Series([3.0, 0.3, 0.7]), 1).to_list() == [
+        "3.0-<3.1",
+        "0.3-<0.4",
+        "0.7-<0.8",
+    ]

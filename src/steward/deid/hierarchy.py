@@ -404,12 +404,18 @@ def _as_number(expr: pl.Expr) -> pl.Expr:
 
 
 def _width_bins(number: pl.Expr, width: float) -> pl.Expr:
-    low = (number / width).floor() * width
+    """Bins ``[low, low + width)`` labelled ``"20-24"`` when the width and every value of
+    the column are whole numbers, else ``"20-<25"`` (so 24.5 is never shown as 20-24).
+    The step is rounded before the floor, so 3.0 in bins of 0.1 lands in 3.0-<3.1, not
+    in the bin below through a floating-point remainder."""
+    low = (number / width).round(9).floor() * width
     high = low + width
-    if float(width).is_integer():
-        upper = (high - 1).cast(pl.Int64).cast(pl.String)
-        return pl.concat_str([low.cast(pl.Int64).cast(pl.String), pl.lit("-"), upper])
-    return pl.concat_str([_num_text(low), pl.lit("-<"), _num_text(high)])
+    decimal = pl.concat_str([_num_text(low), pl.lit("-<"), _num_text(high)])
+    if not float(width).is_integer():
+        return decimal
+    upper = (high - 1).cast(pl.Int64).cast(pl.String)
+    whole = pl.concat_str([low.cast(pl.Int64).cast(pl.String), pl.lit("-"), upper])
+    return pl.when((number.floor() == number).all()).then(whole).otherwise(decimal)
 
 
 def _edge_bins(number: pl.Expr, edges: list[float]) -> pl.Expr:
