@@ -58,14 +58,17 @@ SURFACES: dict[str, str] = {
         seal seal_submission unseal unseal_batch write_private_file
     """,
     "steward.deid": """
-        ClassTable DataFileError DeidError PolarsEngine collect column_names read_table
-        require_columns
+        AnonymizeRequest ApplyRequest ClassTable DEFAULT_SAMPLE DataFileError DeidError
+        PolarsEngine RedactRequest RiskRequest RiskResult ScanRequest ScanResult collect
+        column_names read_table require_columns run_anonymize run_apply run_redact run_risk
+        run_scan
     """,
     "steward.deid.redact": """
         FileRedaction RedactedText Span check_region find_spans redact_expr redact_file
         redact_series redact_text resolve_kinds
     """,
     "steward.deid.report": "write",
+    "steward.deid.requests": "",
     "steward.deid.risk": """
         AttackerRisk CellSize RiskReport SensitiveDomain SensitiveRisk SizeBucket SmallCells
         classes_below distinct_l distinct_per_class emd_per_class entropy_l entropy_per_class

@@ -238,6 +238,27 @@ def test_a_recipe_is_applied_and_measured(
         assert extract.withheld
 
 
+def test_a_recipe_that_leaves_only_sensitive_attributes_is_withheld(
+    city_vault: Vault, clock: ManualClock, tmp_path: Path
+) -> None:
+    """No quasi-identifier is left to measure the risk over: withheld, with the reason."""
+    vault = city_vault
+    bulk_records(vault, "service_request", city_rows(60))
+    recipe = tmp_path / "only-sensitive.recipe.yaml"
+    recipe.write_text(
+        "steward_recipe: 1\nsensitive: [district, request_type]\nunlisted: drop\n"
+        "columns:\n  district: {keep: true}\n  request_type: {keep: true}\n"
+    )
+    officer = staff(vault, "privacy_officer", "dana.ortiz")
+    extract = make_extract(
+        vault, officer, dataset="service_request", recipient="civic_data_lab", role=None,
+        recipe=recipe,
+    )  # fmt: skip
+    assert extract.state == Extract.State.WITHHELD
+    assert "no quasi-identifier to measure the risk over" in extract.withheld
+    assert extract.rows == 0
+
+
 @pytest.mark.parametrize("role", ["caseworker", "supervisor", "analyst"])
 def test_only_a_role_with_an_export_grant_makes_extracts(
     city_vault: Vault, clock: ManualClock, role: str

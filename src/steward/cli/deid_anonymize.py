@@ -1,34 +1,27 @@
-"""``steward deid anonymize``: the optimal full-domain generalization of a data file."""
+"""``steward deid anonymize``: the optimal full-domain generalization of a data file.
+
+The command parses its options into an :class:`~steward.deid.AnonymizeRequest`, has
+:func:`~steward.deid.run_anonymize` carry it out, and prints what was chosen.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import polars as pl
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from steward.cli.deid_options import Delimiter, Encoding
-from steward.cli.errors import stderr, user_errors
-from steward.cli.progress import counter
-from steward.deid import DataFileError, DeidError, collect, read_table
-from steward.deid.report import write as write_report
-from steward.deid.search import (
-    METRICS,
-    Anonymization,
-    MetricName,
-    Settings,
-    UsedHierarchy,
-    anonymize,
-    hierarchies_for,
-    write_hierarchies,
-)
+from steward.cli.deid_options import Delimiter, Encoding, names
+from steward.cli.errors import user_errors
+from steward.cli.progress import activity
+
+if TYPE_CHECKING:
+    from steward.deid.search import Anonymization
 
 stdout = Console(highlight=False, soft_wrap=True)
-OUTPUT_SUFFIXES = (".csv", ".tsv", ".parquet", ".pq")
 
 
 def anonymize_command(
@@ -51,8 +44,7 @@ def anonymize_command(
         Path | None,
         typer.Option(
             "--hierarchies",
-            help="Folder of ARX hierarchies (C.csv, C_hierarchy.csv or *_hierarchy_C.csv); "
-            "columns without one get a built-in [default: FILE's folder].",
+            help="Folder of ARX hierarchies (C.csv or *_hierarchy_C.csv) [default: FILE's folder].",
         ),
     ] = None,
     max_suppression: Annotated[
@@ -69,64 +61,31 @@ def anonymize_command(
     encoding: Encoding = None,
 ) -> None:
     """Generalize (and suppress) quasi-identifiers with the least information loss that
-    meets k-anonymity (and l-diversity / t-closeness). The hierarchies used are written
-    beside --out as ARX files (C_hierarchy.csv), to review and pass back."""
+    meets k-anonymity (and l-diversity / t-closeness)."""
+    from steward.deid import AnonymizeRequest, run_anonymize  # the engine loads only now
+
+    request = AnonymizeRequest(
+        file,
+        qi=names(qi),
+        out=out,
+        k=k,
+        l=l_diversity,
+        sensitive=sensitive,
+        t=t_closeness,
+        hierarchies=hierarchies,
+        max_suppression=max_suppression,
+        metric=metric,
+        report=report,
+        delimiter=delimiter,
+        encoding=encoding,
+    )
     with user_errors():
-        columns = tuple(c.strip() for c in qi.split(",") if c.strip())
-        if metric not in METRICS:
-            raise DeidError(f"unknown --metric {metric!r}; use one of {', '.join(METRICS)}")
-        chosen: MetricName = metric  # type: ignore[assignment]
-        settings = Settings(
-            qi=columns,
-            k=k,
-            max_suppression=max_suppression,
-            sensitive=sensitive,
-            l=l_diversity,
-            t=t_closeness,
-            metric=chosen,
-        )
-        _check_out(out, file)
-        frame = read_table(file, delimiter=delimiter, encoding=encoding)
-        settings.check(list(frame.collect_schema().names()))
-        folder = hierarchies if hierarchies is not None else file.parent
-        with stderr.status(f"reading {file.name} and choosing hierarchies"):
-            table = collect(frame, file)
-            used = hierarchies_for(table, columns, folder)
-        coded = {column: chosen.hierarchy for column, chosen in used.items()}
-        with counter("searching the generalization lattice (nodes)") as update:
-            result = anonymize(table, settings, coded, progress=update)
-        _write(result.table, out)
-        written = write_hierarchies(used, out.parent)
-        if report is not None:
-            write_report(report, result, settings, file.name)
-        _print(result, used, written)
+        with activity() as (stage, count):
+            result = run_anonymize(request, stage=stage, progress=count)
+        _print(result)
 
 
-def _check_out(out: Path, source: Path) -> None:
-    if out.suffix.lower() not in OUTPUT_SUFFIXES:
-        raise DeidError(f"{out}: write the result as .csv, .tsv or .parquet")
-    if out.exists() and source.exists() and out.resolve() == source.resolve():
-        raise DeidError(f"{out}: will not overwrite the input file")
-
-
-def _write(table: pl.DataFrame, out: Path) -> None:
-    try:
-        suffix = out.suffix.lower()
-        if suffix in (".parquet", ".pq"):
-            table.write_parquet(out)
-        else:
-            table.write_csv(out, separator="\t" if suffix == ".tsv" else ",")
-    except OSError as error:
-        raise DataFileError(f"{out}: cannot be written ({error.strerror})") from None
-
-
-def _print(result: Anonymization, used: dict[str, UsedHierarchy], written: dict[str, Path]) -> None:
-    stdout.print("hierarchies used:")
-    for name, chosen in used.items():
-        stdout.print(f"  {escape(name)}: {escape(chosen.describe())}")
-    folders = sorted({str(path.parent) for path in written.values()})
-    names = ", ".join(path.name for path in written.values())
-    stdout.print(f"hierarchies written to {escape(', '.join(folders))}: {escape(names)}")
+def _print(result: Anonymization) -> None:
     levels = Table(title="Generalization chosen")
     levels.add_column("quasi-identifier")
     levels.add_column("level", justify="right")
@@ -134,6 +93,14 @@ def _print(result: Anonymization, used: dict[str, UsedHierarchy], written: dict[
     for name, level in result.levels.items():
         levels.add_row(escape(name), str(level), f"{result.attribute_loss[name]:.4f}")
     stdout.print(levels)
+    if result.hierarchies:
+        stdout.print("hierarchies used:")
+        for name, chosen in result.hierarchies.items():
+            stdout.print(f"  {escape(name)}: {escape(chosen.describe())}")
+    if result.hierarchy_files:
+        folders = sorted({str(path.parent) for path in result.hierarchy_files.values()})
+        files = ", ".join(path.name for path in result.hierarchy_files.values())
+        stdout.print(f"hierarchies written to {escape(', '.join(folders))}: {escape(files)}")
     search = result.search
     share = result.suppressed / result.records if result.records else 0.0
     stdout.print(

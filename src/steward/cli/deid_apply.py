@@ -1,4 +1,8 @@
-"""``steward deid apply``: run a de-identification recipe and write its manifest."""
+"""``steward deid apply``: run a de-identification recipe and write its manifest.
+
+The command parses its options into an :class:`~steward.deid.ApplyRequest`, has
+:func:`~steward.deid.run_apply` carry it out, and prints what was written.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,6 @@ from steward.cli.deid_options import Delimiter, Encoding
 from steward.cli.errors import user_errors
 from steward.cli.keys import DEFAULT_KEYS_DIR, KeysDir
 from steward.cli.progress import stages
-from steward.deid.transforms import manifest_path, run_recipe
 
 stdout = Console(highlight=False, soft_wrap=True)
 
@@ -38,17 +41,20 @@ def apply(
     encoding: Encoding = None,
 ) -> None:
     """Apply RECIPE to FILE; write OUT and OUT.manifest.json (what was done, risk before/after)."""
+    from steward.deid import ApplyRequest, run_apply  # the engine loads only when a command runs
+    from steward.deid.transforms import manifest_path
+
+    request = ApplyRequest(
+        file,
+        recipe,
+        out,
+        keys_dir=keys_dir,
+        key_file=key_file,
+        delimiter=delimiter,
+        encoding=encoding,
+    )
     with user_errors(), stages(4) as stage:
-        manifest = run_recipe(
-            file,
-            recipe,
-            out,
-            keys_dir=keys_dir,
-            key_file=key_file,
-            delimiter=delimiter,
-            encoding=encoding,
-            progress=stage,
-        )
+        manifest = run_apply(request, stage=stage)
     rows_in, rows_out = manifest["input"]["rows"], manifest["output"]["rows"]
     stdout.print(f"wrote {escape(str(out))}: {rows_out} rows (input {rows_in})")
     stdout.print(

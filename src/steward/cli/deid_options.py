@@ -1,4 +1,4 @@
-"""Options every ``steward deid`` command that reads a table shares."""
+"""Options every ``steward deid`` command that reads a table shares, and their parsing."""
 
 from __future__ import annotations
 
@@ -12,3 +12,8 @@ Delimiter = Annotated[
 Encoding = Annotated[
     str | None, typer.Option("--encoding", help="CSV encoding [default: detected].")
 ]
+
+
+def names(text: str) -> tuple[str, ...]:
+    """The column names of a comma-separated option, stripped, without blanks."""
+    return tuple(name.strip() for name in text.split(",") if name.strip())

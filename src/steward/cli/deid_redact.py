@@ -1,4 +1,8 @@
-"""``steward deid redact``: replace personal data inside text columns with placeholders."""
+"""``steward deid redact``: replace personal data inside text columns with placeholders.
+
+The command parses its options into a :class:`~steward.deid.RedactRequest`, has
+:func:`~steward.deid.run_redact` carry it out, and prints the counts.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,6 @@ import typer
 
 from steward.cli.deid_options import Delimiter, Encoding
 from steward.cli.errors import plain_console, user_errors
-from steward.deid.redact import redact_file
 
 stdout = plain_console()
 
@@ -48,16 +51,19 @@ def redact(
     Every other column is written unchanged, in the same row order.
     Only counts are printed, never the values found.
     """
+    from steward.deid import RedactRequest, run_redact  # the engine loads only when a command runs
+
+    request = RedactRequest(
+        file,
+        out,
+        tuple(columns.split(",")),
+        kinds=tuple(kinds.split(",")) if kinds is not None else None,
+        region=region,
+        delimiter=delimiter,
+        encoding=encoding,
+    )
     with user_errors():
-        result = redact_file(
-            file,
-            out,
-            columns.split(","),
-            kinds=kinds.split(",") if kinds is not None else None,
-            region=region,
-            delimiter=delimiter,
-            encoding=encoding,
-        )
+        result = run_redact(request)
     stdout.print(f"wrote {out}: {result.rows} rows, {result.total} spans redacted")
     for column, per_kind in result.spans.items():
         found = ", ".join(f"{kind} {count}" for kind, count in sorted(per_kind.items()))

@@ -1,33 +1,27 @@
-"""``steward deid risk``: measure the re-identification risk of a data file."""
+"""``steward deid risk``: measure the re-identification risk of a data file.
+
+The command parses its options into a :class:`~steward.deid.RiskRequest`, has
+:func:`~steward.deid.run_risk` carry it out, and prints the report.
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import polars as pl
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from steward.cli.deid_options import Delimiter, Encoding
-from steward.cli.errors import stderr, user_errors
-from steward.deid import (
-    ClassTable,
-    DataFileError,
-    DeidError,
-    PolarsEngine,
-    column_names,
-    read_table,
-    require_columns,
-)
-from steward.deid.risk import RiskReport, measure_risk
+from steward.cli.deid_options import Delimiter, Encoding, names
+from steward.cli.errors import user_errors
+from steward.cli.progress import spinner
 
-RISK_COLUMN = "reid_risk"
-_SIZE_COLUMN = "__steward_class_size"
+if TYPE_CHECKING:
+    from steward.deid.risk import RiskReport
 
 stdout = Console(highlight=False, soft_wrap=True)
 
@@ -78,142 +72,29 @@ def risk(
     ] = RiskFormat.TABLE,
 ) -> None:
     """Measure k-anonymity, l-diversity, t-closeness, uniqueness and re-identification risk."""
-    with user_errors():
-        report = _measure(
-            file,
-            qi=_columns(qi),
-            sensitive=_columns(sensitive),
-            k=k,
-            population=population,
-            population_file=population_file,
-            threshold=threshold,
-            numeric=_columns(numeric),
-            categorical=_columns(categorical),
-            show_values=show_values,
-            per_record=per_record,
-            delimiter=delimiter,
-            encoding=encoding,
-        )
+    from steward.deid import RiskRequest, run_risk  # the engine loads only when a command runs
+
+    request = RiskRequest(
+        file,
+        qi=names(qi),
+        sensitive=names(sensitive),
+        k=k,
+        population=population,
+        population_file=population_file,
+        threshold=threshold,
+        numeric=names(numeric),
+        categorical=names(categorical),
+        show_values=show_values,
+        per_record=per_record,
+        delimiter=delimiter,
+        encoding=encoding,
+    )
+    with user_errors(), spinner() as stage:
+        report = run_risk(request, stage=stage).report
     if output_format is RiskFormat.JSON:
         typer.echo(report.to_json())
     else:
         print_report(report, stdout)
-
-
-def _columns(text: str) -> list[str]:
-    return [name.strip() for name in text.split(",") if name.strip()]
-
-
-def _measure(
-    file: Path,
-    *,
-    qi: list[str],
-    sensitive: list[str],
-    k: int,
-    population: int | None,
-    population_file: Path | None,
-    threshold: float | None,
-    numeric: list[str],
-    categorical: list[str],
-    show_values: bool,
-    per_record: Path | None,
-    delimiter: str | None,
-    encoding: str | None,
-) -> RiskReport:
-    if not qi:
-        raise DeidError("give at least one quasi-identifier with --qi")
-    if population is not None and population_file is not None:
-        raise DeidError("give --population or --population-file, not both")
-    if population is not None and population < 1:
-        raise DeidError("--population must be a positive number of people")
-    overlap = set(qi) & set(sensitive)
-    if overlap:
-        raise DeidError(f"{', '.join(sorted(overlap))}: both a quasi-identifier and sensitive")
-    for name in (*numeric, *categorical):
-        if name not in sensitive:
-            raise DeidError(f"--numeric/--categorical name {name!r}, which is not --sensitive")
-    if set(numeric) & set(categorical):
-        raise DeidError("a column cannot be both --numeric and --categorical")
-    if per_record is not None:
-        _check_output(file, per_record)
-    table = read_table(file, delimiter=delimiter, encoding=encoding)
-    require_columns(table, [*qi, *sensitive], file)
-    engine = PolarsEngine()
-    population_classes = None
-    if population_file is not None:
-        people = read_table(population_file, delimiter=delimiter, encoding=encoding)
-        require_columns(people, qi, population_file)
-        # Compare values as text, so a CSV sample matches a typed Parquet population.
-        table = table.with_columns(pl.col(qi).cast(pl.String))
-        population_classes = _classes(
-            engine, people.with_columns(pl.col(qi).cast(pl.String)), qi, [], population_file, True
-        )
-    # Class values are needed only to match a population or to print small cells.
-    keep_values = show_values or population_file is not None
-    classes = _classes(engine, table, qi, sensitive, file, keep_values)
-    ordered = dict.fromkeys(numeric, True) | dict.fromkeys(categorical, False)
-    report = measure_risk(
-        classes,
-        k=k,
-        population=population_classes if population_classes is not None else population,
-        threshold=threshold,
-        ordered=ordered,
-        show_values=show_values,
-    )
-    if per_record is not None:
-        _write_per_record(
-            engine, read_table(file, delimiter=delimiter, encoding=encoding), qi, file, per_record
-        )
-    return report
-
-
-def _classes(
-    engine: PolarsEngine,
-    table: pl.LazyFrame,
-    qi: list[str],
-    sensitive: list[str],
-    file: Path,
-    keep_values: bool,
-) -> ClassTable:
-    with stderr.status(f"Grouping {file.name} by {len(qi)} quasi-identifiers..."):
-        try:
-            return engine.classes(table, qi, sensitive, keep_values=keep_values)
-        except (pl.exceptions.PolarsError, OSError) as error:
-            raise DataFileError(f"{file}: cannot be read: {_first_line(error)}") from None
-
-
-def _check_output(source: Path, out: Path) -> None:
-    if out.suffix.lower() not in (".csv", ".parquet"):
-        raise DeidError(f"{out}: --per-record writes .csv or .parquet files")
-    if out.resolve() == source.resolve():
-        raise DeidError(f"{out}: --per-record would overwrite the input file")
-    if not out.parent.exists():
-        raise DeidError(f"{out.parent}: no such folder")
-
-
-def _write_per_record(
-    engine: PolarsEngine, table: pl.LazyFrame, qi: list[str], source: Path, out: Path
-) -> None:
-    if RISK_COLUMN in column_names(table):
-        raise DeidError(f"{source}: already has a column named {RISK_COLUMN!r}")
-    with_risk = (
-        engine.with_class_size(table, qi, _SIZE_COLUMN)
-        .with_columns((1.0 / pl.col(_SIZE_COLUMN)).alias(RISK_COLUMN))
-        .drop(_SIZE_COLUMN)
-    )
-    with stderr.status(f"Writing per-record risk to {out.name}..."):
-        try:
-            if out.suffix.lower() == ".parquet":
-                with_risk.sink_parquet(out)
-            else:
-                with_risk.sink_csv(out)
-        except (pl.exceptions.PolarsError, OSError) as error:
-            raise DataFileError(f"{out}: cannot be written: {_first_line(error)}") from None
-
-
-def _first_line(error: BaseException) -> str:
-    lines = str(error).strip().splitlines()
-    return lines[0][:200] if lines else type(error).__name__
 
 
 def _share(value: float | None) -> str:

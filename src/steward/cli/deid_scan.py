@@ -1,4 +1,8 @@
-"""``steward deid scan``: find the personal data in a data file, column by column."""
+"""``steward deid scan``: find the personal data in a data file, column by column.
+
+The command parses its options into a :class:`~steward.deid.ScanRequest`, has
+:func:`~steward.deid.run_scan` carry it out, and prints the report.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import phonenumbers
 import typer
 from rich.console import Console
 
 from steward.cli.deid_options import Delimiter, Encoding
 from steward.cli.errors import user_errors
-from steward.deid import DeidError, collect, read_table
-from steward.deid.scan import DEFAULT_SAMPLE, masked_examples, scan_file, to_json, to_table
+from steward.deid import DEFAULT_SAMPLE
 
 stdout = Console(highlight=False, soft_wrap=True, markup=False)
 
@@ -48,18 +50,20 @@ def scan(
 
     Only counts are printed; values never are, unless --show-examples asks for masked ones.
     """
+    from steward.deid import ScanRequest, run_scan  # the engine loads only when a command runs
+    from steward.deid.scan import to_json, to_table
+
+    request = ScanRequest(
+        file,
+        sample=sample,
+        region=region,
+        show_examples=show_examples,
+        delimiter=delimiter,
+        encoding=encoding,
+    )
     with user_errors():
-        region = region.upper()
-        if region not in phonenumbers.SUPPORTED_REGIONS:
-            raise DeidError(f"unknown phone region {region!r}; use a code such as US, GB, IN")
-        report = scan_file(
-            file, sample=sample, delimiter=delimiter, encoding=encoding, region=region
-        )
-        examples = None
-        if show_examples:
-            head = collect(read_table(file, delimiter=delimiter, encoding=encoding).head(50), file)
-            examples = masked_examples(head, report)
+        result = run_scan(request)
     if output_format is ScanFormat.JSON:
-        typer.echo(json.dumps(to_json(report, examples), indent=2))
+        typer.echo(json.dumps(to_json(result.report, result.examples), indent=2))
     else:
-        stdout.print(to_table(report, examples))
+        stdout.print(to_table(result.report, result.examples))

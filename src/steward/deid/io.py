@@ -206,7 +206,7 @@ def _csv_problem(message: str) -> str:
 
 
 def _polars_problem(error: BaseException) -> str:
-    message = _first_line(error)
+    message = first_line(error)
     if "more fields than defined" in message:
         return "a row has more fields than the header"
     if "malformed" in message.lower() or "could not parse" in message:
@@ -226,7 +226,7 @@ def collect(frame: pl.LazyFrame, source: str | Path) -> pl.DataFrame:
     try:
         return frame.collect()
     except (pl.exceptions.PolarsError, OSError) as error:
-        message = _first_line(error)
+        message = first_line(error)
         if "more fields than defined" in message:
             message = "a row has more fields than the header"
         raise DataFileError(f"{source}: cannot be read: {message}") from None
@@ -317,7 +317,7 @@ def _checked(path: Path, frame: pl.LazyFrame) -> pl.LazyFrame:
     try:
         names = column_names(frame)
     except (pl.exceptions.PolarsError, OSError, ValueError) as error:
-        raise DataFileError(f"{path}: cannot be read as a table: {_first_line(error)}") from None
+        raise DataFileError(f"{path}: cannot be read as a table: {first_line(error)}") from None
     _check_names(path, names)
     return frame
 
@@ -335,6 +335,8 @@ def _check_names(path: Path, names: list[str]) -> None:
         seen.add(name)
 
 
-def _first_line(error: BaseException) -> str:
+def first_line(error: BaseException) -> str:
+    """The first line of ``error``'s message, at most 200 characters (engines' messages
+    run long), or the error's type when it has none."""
     text = str(error).strip().splitlines()
     return text[0][:200] if text else type(error).__name__

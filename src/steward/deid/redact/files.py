@@ -13,22 +13,13 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
 
 import polars as pl
 
-from steward.deid.errors import DataFileError, DeidError
-from steward.deid.io import (
-    CSV_SUFFIXES,
-    JSONL_SUFFIXES,
-    PARQUET_SUFFIXES,
-    collect,
-    read_table,
-    require_columns,
-)
+from steward.deid.errors import DataFileError
+from steward.deid.io import JSONL_SUFFIXES, PARQUET_SUFFIXES, collect, read_table, require_columns
 from steward.deid.redact.text import check_region, redact_series, resolve_kinds
-
-OUTPUT_SUFFIXES: Final = CSV_SUFFIXES | PARQUET_SUFFIXES | JSONL_SUFFIXES
+from steward.deid.requests.transforming import RedactRequest
 
 
 @dataclass(frozen=True)
@@ -56,24 +47,41 @@ def redact_file(
     delimiter: str | None = None,
     encoding: str | None = None,
 ) -> FileRedaction:
-    """Redact ``columns`` of ``source`` (CSV, Parquet or JSON Lines) and write ``out``.
+    """:func:`run_redact` of the :class:`~steward.deid.requests.transforming.RedactRequest`
+    these arguments make.
 
-    ``out``'s suffix chooses its format (.csv/.tsv, .parquet, .jsonl).
+    Raises:
+        The errors of :func:`run_redact`.
+    """
+    request = RedactRequest(
+        Path(source),
+        Path(out),
+        tuple(columns),
+        kinds=None if kinds is None else tuple(kinds),
+        region=region,
+        delimiter=delimiter,
+        encoding=encoding,
+    )
+    return run_redact(request)
+
+
+def run_redact(request: RedactRequest) -> FileRedaction:
+    """Redact the request's columns of its source (CSV, Parquet or JSON Lines) and write
+    its output, whose suffix chooses the format (.csv/.tsv, .parquet, .jsonl).
 
     Raises:
         DataFileError: the input cannot be read, a column does not exist, or the output
             cannot be written.
-        DeidError: no column is given, a column is not text, an unknown kind or region,
-            an unknown output format, a missing output folder, or the output would
-            overwrite the input.
+        DeidError: the request is invalid (:meth:`RedactRequest.validate`: no column, an
+            unknown kind or region, an unknown output format, a missing output folder,
+            or the output would overwrite the input), or a column is not text.
     """
-    names = [c.strip() for c in columns if c.strip()]
-    if not names:
-        raise DeidError("name the text columns to redact with --columns")
-    wanted = resolve_kinds(kinds)
-    region = check_region(region)
-    _check_out(out, source)
-    frame = read_table(source, delimiter=delimiter, encoding=encoding)
+    request.validate()
+    names = request.column_names
+    wanted = resolve_kinds(request.kinds)
+    region = check_region(request.region)
+    source, out = request.source, request.out
+    frame = read_table(source, delimiter=request.delimiter, encoding=request.encoding)
     require_columns(frame, names, source)
     table = collect(frame, source)
     spans: dict[str, dict[str, int]] = {}
@@ -85,19 +93,6 @@ def redact_file(
     result = table.with_columns(redacted)
     _write_atomically(result, out)
     return FileRedaction(out, result.height, wanted, spans)
-
-
-def _check_out(out: Path, source: Path) -> None:
-    suffix = out.suffix.lower()
-    if suffix not in OUTPUT_SUFFIXES:
-        raise DeidError(
-            f"{out}: write CSV (.csv, .tsv), Parquet (.parquet) or JSON Lines (.jsonl); "
-            f"not '{suffix}'"
-        )
-    if not out.parent.is_dir():
-        raise DeidError(f"{out.parent}: no such folder for the output")
-    if out.exists() and source.exists() and out.resolve() == source.resolve():
-        raise DeidError(f"{out}: the output would overwrite the input")
 
 
 def _write_atomically(table: pl.DataFrame, out: Path) -> None:

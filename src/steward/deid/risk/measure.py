@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from steward.deid.classes import ClassTable
 from steward.deid.errors import DeidError
+from steward.deid.limits import risk_limit
 from steward.deid.risk.cells import small_cells
 from steward.deid.risk.closeness import sensitive_domain, t_closeness
 from steward.deid.risk.metrics import (
@@ -59,11 +60,7 @@ def measure_risk(
             smaller than the sample or has other quasi-identifiers, or a column forced
             to be ordered holds non-numbers.
     """
-    if k < 1:
-        raise DeidError(f"k must be at least 1, not {k}")
-    limit = 1.0 / k if threshold is None else threshold
-    if not 0.0 <= limit <= 1.0:
-        raise DeidError(f"the risk threshold must be between 0 and 1, not {threshold}")
+    limit = risk_limit(k, threshold)
     sizes = classes.sizes
     notes: list[str] = []
     population_sizes = None

@@ -9,9 +9,9 @@ imported when first used (:mod:`steward._lazy`), because the table needs Rich.
 from typing import TYPE_CHECKING
 
 from steward._lazy import lazy_exports
+from steward.deid.limits import DEFAULT_SAMPLE
 from steward.deid.scan.roles import Role
 from steward.deid.scan.scan import (
-    DEFAULT_SAMPLE,
     ColumnReport,
     KindFinding,
     ScanReport,

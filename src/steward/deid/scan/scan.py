@@ -11,8 +11,8 @@ from typing import Final
 
 import polars as pl
 
-from steward.deid.errors import DeidError
 from steward.deid.io import collect, read_table
+from steward.deid.limits import DEFAULT_SAMPLE, check_sample
 from steward.deid.scan.categorical import categorical_evidence
 from steward.deid.scan.detectors import structured_evidence
 from steward.deid.scan.evidence import Evidence
@@ -28,7 +28,6 @@ from steward.deid.scan.roles import (
 )
 from steward.deid.scan.text import embedded_evidence, is_free_text
 
-DEFAULT_SAMPLE: Final = 2000
 READ_FACTOR: Final = 5
 """Rows read from the top of the file: ``READ_FACTOR`` times the sample (at least 10,000)."""
 
@@ -85,11 +84,19 @@ def scan_file(
         DataFileError: the file cannot be read as a table.
         DeidError: ``sample`` is not positive.
     """
-    if sample < 1:
-        raise DeidError(f"the sample size must be at least 1, not {sample}")
-    frame = read_table(path, delimiter=delimiter, encoding=encoding)
-    head = collect(frame.head(max(sample * READ_FACTOR, 10_000)), path)
+    check_sample(sample)
+    head = read_head(read_table(path, delimiter=delimiter, encoding=encoding), path, sample)
     return scan_frame(head, source=str(path), sample=sample, region=region, seed=seed)
+
+
+def read_head(frame: pl.LazyFrame, source: str | Path, sample: int) -> pl.DataFrame:
+    """The rows a scan of ``sample`` values per column reads: the first ``READ_FACTOR``
+    times ``sample`` rows (at least 10,000).
+
+    Raises:
+        DataFileError: a row cannot be parsed.
+    """
+    return collect(frame.head(max(sample * READ_FACTOR, 10_000)), source)
 
 
 def scan_frame(

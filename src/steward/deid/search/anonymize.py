@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
@@ -16,6 +18,9 @@ from steward.deid.search.flash import SearchResult, search
 from steward.deid.search.groups import FloatArray, IntArray, Privacy
 from steward.deid.search.hierarchies import CodedHierarchy, check_all
 from steward.deid.search.loss import METRICS, MetricName, prepare
+
+if TYPE_CHECKING:
+    from steward.deid.search.sources import UsedHierarchy
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,9 @@ class Anonymization:
         score: the value of the metric that was minimized.
         sizes_before / sizes_after: each class's size before and after (kept classes).
         encode_seconds: time to code and aggregate the table.
+        hierarchies: where each quasi-identifier's hierarchy came from (an ARX file or a
+            built-in), when the caller chose them (:func:`~steward.deid.run_anonymize`).
+        hierarchy_files: the ARX file each hierarchy was written to, when it was.
     """
 
     table: pl.DataFrame
@@ -103,6 +111,8 @@ class Anonymization:
     sizes_before: IntArray
     sizes_after: IntArray
     encode_seconds: float
+    hierarchies: Mapping[str, UsedHierarchy] = field(default_factory=dict)
+    hierarchy_files: Mapping[str, Path] = field(default_factory=dict)
 
 
 def anonymize(

@@ -50,7 +50,10 @@ class UsedHierarchy:
 
     def describe(self) -> str:
         """One line for people: ``built-in age bands, 5 levels`` or ``file P, 3 levels``."""
-        source = f"file {self.path}" if self.path is not None else f"built-in {self.kind}"
+        if self.path is not None:
+            source = f"file {self.path}"
+        else:
+            source = "given" if self.origin == "file" else f"built-in {self.kind}"
         return f"{source}, {self.hierarchy.height} levels"
 
 

@@ -21,8 +21,9 @@ import polars as pl
 
 from steward.deid.engine import PolarsEngine
 from steward.deid.errors import DeidError
-from steward.deid.io import CSV_SUFFIXES, PARQUET_SUFFIXES, column_names, read_table
+from steward.deid.io import PARQUET_SUFFIXES, column_names, read_table
 from steward.deid.recipe import LoadedRecipe, load_recipe
+from steward.deid.requests.transforming import ApplyRequest
 from steward.deid.transforms.keys import load_keys
 from steward.deid.transforms.pipeline import apply_recipe
 
@@ -46,32 +47,51 @@ def run_recipe(
     encoding: str | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
-    """Apply the recipe to ``source``, write ``out`` and its manifest; return the manifest.
+    """:func:`run_apply` of the :class:`~steward.deid.requests.transforming.ApplyRequest` these
+    arguments make; ``progress`` is its ``stage``.
 
-    ``progress`` is told the name of each stage as it starts (for a progress display).
+    Raises:
+        The errors of :func:`run_apply`.
+    """
+    request = ApplyRequest(
+        Path(source),
+        Path(recipe_path),
+        Path(out),
+        keys_dir=keys_dir,
+        key_file=key_file,
+        delimiter=delimiter,
+        encoding=encoding,
+    )
+    return run_apply(request, stage=progress)
+
+
+def run_apply(
+    request: ApplyRequest, *, stage: Callable[[str], None] | None = None
+) -> dict[str, Any]:
+    """Apply the recipe to the source, write the output and its manifest; return the
+    manifest.
+
+    ``stage`` is told the name of each stage as it starts (for a progress display).
 
     Raises:
         RecipeError: the recipe is invalid or does not fit the data (with lines).
         DataFileError: the input cannot be read.
-        DeidError: the output format is unknown, the output would overwrite the input, or
+        DeidError: the request is invalid (:meth:`ApplyRequest.validate`: an unknown
+            output format, a missing folder, the output would overwrite the input), or
             a needed key is missing.
         KeyStoreError: the managed key file is missing, malformed or unsafe.
     """
+    request.validate()
+    source, recipe_path, out = request.source, request.recipe, request.out
     suffix = out.suffix.lower()
-    if suffix not in CSV_SUFFIXES | PARQUET_SUFFIXES:
-        raise DeidError(f"{out}: write CSV (.csv, .tsv) or Parquet (.parquet); not '{suffix}'")
-    if not out.parent.is_dir():
-        raise DeidError(f"{out.parent}: no such folder for the output")
-    if out.exists() and source.exists() and out.resolve() == source.resolve():
-        raise DeidError(f"{out}: the output would overwrite the input")
-    step = progress or (lambda stage: None)
+    step = stage or (lambda stage: None)
     step("reading the recipe and the data")
     loaded = load_recipe(recipe_path)
-    frame = read_table(source, delimiter=delimiter, encoding=encoding)
+    frame = read_table(source, delimiter=request.delimiter, encoding=request.encoding)
     recipe = loaded.recipe
     keys = None
     if recipe.needs_key():
-        keys = load_keys(keys_dir=keys_dir, key_file=key_file, name=recipe.key)
+        keys = load_keys(keys_dir=request.keys_dir, key_file=request.key_file, name=recipe.key)
     applied = apply_recipe(frame, loaded, keys)
     token = secrets.token_hex(4)
     temp_out = out.with_name(f".{out.stem}.{token}.tmp{out.suffix}")
@@ -98,7 +118,10 @@ def run_recipe(
                 "rows": _rows(written),
                 "columns": column_names(written),
             },
-            "key": {"name": keys.name, "source": "key file" if key_file else "keys folder"}
+            "key": {
+                "name": keys.name,
+                "source": "key file" if request.key_file else "keys folder",
+            }
             if keys
             else None,
             "operations": applied.operations,

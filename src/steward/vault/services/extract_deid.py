@@ -5,19 +5,21 @@ Two ways, both through :mod:`steward.deid`:
 * a **recipe** file (``steward deid apply`` format), applied to the table; its keyed
   steps (pseudonyms, date shifts, noise) use keys derived from the vault's own root key
   under the recipe's key name;
-* otherwise the engine's **optimal anonymization** (:func:`steward.deid.search.anonymize`)
-  to the k target, with at most :data:`~steward.vault.rules.extract_release.MAX_SUPPRESSION`
-  of the records suppressed, over hierarchies built from the plan's fields
-  (:func:`builtin_hierarchy`): a choice generalizes to adjacent pairs of its choices,
-  then ``*``; a number to bands of 5 and 20, then ``*``; a date to its month and year,
-  then ``*``; other text loses its last characters one by one (a postal code: ``0213*``,
-  ``021**``, ``02***``), then ``*``.
+* otherwise the engine's **optimal anonymization** (:func:`steward.deid.run_anonymize`,
+  as ``steward deid anonymize`` runs it) to the k target, with at most
+  :data:`~steward.vault.rules.extract_release.MAX_SUPPRESSION` of the records
+  suppressed, over hierarchies built from the plan's fields (:func:`builtin_hierarchy`):
+  a choice generalizes to adjacent pairs of its choices, then ``*``; a number to bands
+  of 5 and 20, then ``*``; a date to its month and year, then ``*``; other text loses
+  its last characters one by one (a postal code: ``0213*``, ``021**``, ``02***``), then
+  ``*``.
 
 Suppressed records are left out of the output (their quasi-identifiers would all be
 ``*``, a group of its own that may be small). Every column that is not a sensitive
 attribute (a field the plan marks ``identifier: sensitive``) is a quasi-identifier: an
 attacker may know any of them. The risk is then measured on the output itself, over
-the same quasi-identifiers. Plain Python and Polars: no database.
+the same quasi-identifiers (:func:`steward.deid.run_risk`, as ``steward deid risk``
+measures it). Plain Python and Polars: no database.
 """
 
 from __future__ import annotations
@@ -29,9 +31,8 @@ from typing import Any, Final
 
 import polars as pl
 
-from steward.deid import DeidError, PolarsEngine
-from steward.deid.risk import distinct_l, measure_risk
-from steward.deid.search import CodedHierarchy, Settings, anonymize, from_rows
+from steward.deid import AnonymizeRequest, DeidError, RiskRequest, run_anonymize, run_risk
+from steward.deid.search import CodedHierarchy, from_rows
 from steward.deid.transforms import LoadedRecipe, apply_recipe, derive_keys
 from steward.policy.model import FieldSpec, IdentifierRole, InputKind
 from steward.vault.rules.extract_release import MAX_SUPPRESSION, Measured
@@ -121,8 +122,15 @@ def anonymize_builtin(table: pl.DataFrame, fields: Sequence[FieldSpec], k: int) 
     filled = table.with_columns([pl.col(c).fill_null(NONE_LABEL) for c in qi])
     by_name = {f.name: f for f in fields}
     hierarchies = {c: builtin_hierarchy(by_name[c], filled[c].unique().to_list()) for c in qi}
-    settings = Settings(qi=tuple(qi), k=k, max_suppression=MAX_SUPPRESSION, metric="loss")
-    result = anonymize(filled, settings, hierarchies)
+    request = AnonymizeRequest(
+        filled.lazy(),
+        qi=tuple(qi),
+        k=k,
+        hierarchies=hierarchies,
+        max_suppression=MAX_SUPPRESSION,
+        metric="loss",
+    )
+    result = run_anonymize(request)
     out = result.table
     if any(result.levels[q] < hierarchies[q].height - 1 for q in qi):
         out = out.filter(~pl.all_horizontal([pl.col(q) == ROOT for q in qi]))
@@ -146,7 +154,8 @@ def apply_recipe_to(
     Raises:
         RecipeError: the recipe names a column the extract does not hold, or a value its
             step cannot take.
-        DeidError: the recipe cannot be carried out.
+        DeidError: the recipe cannot be carried out, or leaves no quasi-identifier to
+            measure the risk over.
     """
     recipe = loaded.recipe
     keys = derive_keys(root, recipe.key) if recipe.needs_key() else None
@@ -158,6 +167,8 @@ def apply_recipe_to(
     qi, sensitive = quasi_and_sensitive(fields, out.columns)
     sensitive = sorted(set(sensitive) | {c for c in recipe.sensitive if c in out.columns})
     qi = [c for c in qi if c not in sensitive]
+    if not qi:
+        raise DeidError("the recipe leaves no quasi-identifier to measure the risk over")
     method = {
         "kind": "recipe",
         "recipe_sha256": loaded.digest,
@@ -177,9 +188,9 @@ def _measured(
     k: int,
     method: dict[str, Any],
 ) -> Deidentified:
-    classes = PolarsEngine().classes(out.lazy(), qi, sensitive, keep_values=False)
-    report = measure_risk(classes, k=k)
-    l_values = [distinct_l(classes.sensitive[s], classes.classes) for s in sensitive]
+    request = RiskRequest(out.lazy(), qi=tuple(qi), sensitive=tuple(sensitive), k=k)
+    report = run_risk(request).report
+    l_values = [item.distinct_l for item in report.sensitive]
     measured = Measured(
         records=out.height,
         k=report.k,

@@ -1,0 +1,42 @@
+"""``run_scan``: carry out a :class:`~steward.deid.requests.measuring.ScanRequest`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from steward.deid.io import read_table
+from steward.deid.requests.measuring import ScanRequest
+from steward.deid.scan import ScanReport, masked_examples, scan_frame
+from steward.deid.scan.scan import read_head
+
+EXAMPLE_ROWS: Final = 50
+"""Masked examples are taken from the file's first rows only."""
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """What a scan request produced: the report, and masked examples if asked."""
+
+    report: ScanReport
+    examples: dict[str, list[str]] | None = None
+
+
+def run_scan(request: ScanRequest) -> ScanResult:
+    """Scan the request's file: the kinds of personal data in each column, with evidence
+    and a suggested role; with ``show_examples``, up to 3 masked values per flagged
+    column. The file's first rows are read once, for both.
+
+    Raises:
+        DeidError: the request is invalid (:meth:`ScanRequest.validate`).
+        DataFileError: the file cannot be read as a table.
+    """
+    request.validate()
+    frame = read_table(request.source, delimiter=request.delimiter, encoding=request.encoding)
+    head = read_head(frame, request.source, request.sample)
+    report = scan_frame(
+        head, source=str(request.source), sample=request.sample, region=request.region_code
+    )
+    if not request.show_examples:
+        return ScanResult(report)
+    return ScanResult(report, masked_examples(head.head(EXAMPLE_ROWS), report))

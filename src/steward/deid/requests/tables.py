@@ -1,0 +1,47 @@
+"""The tables of a request: opening its source and writing its output, with Polars."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from steward.deid.errors import DataFileError
+from steward.deid.io import PARQUET_SUFFIXES, read_table
+
+if TYPE_CHECKING:
+    from steward.deid.requests.sources import Source
+
+
+def open_source(
+    source: Source | str, *, delimiter: str | None = None, encoding: str | None = None
+) -> pl.LazyFrame:
+    """``source`` as a lazy table: a file opened by :func:`~steward.deid.io.read_table`
+    (a CSV file is checked whole, nothing else is read yet), or the table as it is.
+
+    The table is meant to be opened once per request and its scan reused by every pass.
+
+    Raises:
+        DataFileError: the file is missing, of an unknown format, or malformed.
+    """
+    if isinstance(source, pl.LazyFrame):
+        return source
+    return read_table(source, delimiter=delimiter, encoding=encoding)
+
+
+def write_table(table: pl.DataFrame, out: Path) -> None:
+    """Write ``table`` to ``out``: Parquet for .parquet/.pq, tab-separated for .tsv,
+    else comma-separated.
+
+    Raises:
+        DataFileError: the file cannot be written (no folder, no permission, no room).
+    """
+    try:
+        suffix = out.suffix.lower()
+        if suffix in PARQUET_SUFFIXES:
+            table.write_parquet(out)
+        else:
+            table.write_csv(out, separator="\t" if suffix == ".tsv" else ",")
+    except OSError as error:
+        raise DataFileError(f"{out}: cannot be written ({error.strerror})") from None
