@@ -367,3 +367,15 @@ def test_redact_request_and_redact_file_agree(tmp_path: Path) -> None:
     via_function = redact_file(SERVICE_REQUESTS, tmp_path / "b.csv", ["details", " full_name"])
     assert via_request.spans == via_function.spans
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+
+
+def test_a_bracketed_name_is_a_file_and_a_missing_output_folder_is_made(
+    people: Path, tmp_path: Path
+) -> None:
+    bracketed = tmp_path / "people[1].csv"
+    bracketed.write_bytes(people.read_bytes())
+    out = tmp_path / "new" / "folder" / "people-k2.csv"
+    result = run_anonymize(AnonymizeRequest(bracketed, qi=("age",), k=2, out=out))
+    assert out.exists()
+    assert result.hierarchy_files["age"] == out.parent / "age_hierarchy.csv"
+    assert result.hierarchies["age"].origin == "built-in"

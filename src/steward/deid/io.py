@@ -291,6 +291,7 @@ def _polars_csv(path: Path, dialect: CsvDialect, *, infer_types: bool) -> pl.Laz
         infer_schema=infer_types,
         encoding="utf8",
         truncate_ragged_lines=False,
+        glob=False,  # a name is a name: "x[1].csv" is that file, not a pattern
     )
 
 
@@ -305,7 +306,7 @@ def _utf8_bytes(path: Path, dialect: CsvDialect) -> bytes:
 
 
 def _scan_parquet(path: Path) -> pl.LazyFrame:
-    return pl.scan_parquet(path)
+    return pl.scan_parquet(path, glob=False)
 
 
 def _scan_jsonl(path: Path) -> pl.LazyFrame:

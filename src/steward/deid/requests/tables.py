@@ -32,12 +32,14 @@ def open_source(
 
 def write_table(table: pl.DataFrame, out: Path) -> None:
     """Write ``table`` to ``out``: Parquet for .parquet/.pq, tab-separated for .tsv,
-    else comma-separated.
+    else comma-separated. A missing folder of ``out`` is made first.
 
     Raises:
-        DataFileError: the file cannot be written (no folder, no permission, no room).
+        DataFileError: the file cannot be written (no permission, no room, a file where
+            a folder should be).
     """
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
         suffix = out.suffix.lower()
         if suffix in PARQUET_SUFFIXES:
             table.write_parquet(out)
