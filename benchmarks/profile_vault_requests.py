@@ -112,7 +112,7 @@ def profile(engine: str, repeat: int, top: int) -> None:
     token = create_token(get_vault(), "profile", "privacy_officer", days=1, actor="cli/tokens")
     auth = {"Authorization": f"Bearer {token.token}"}
     client = Client()
-    bodies = iter(intake_bodies(40 + 3 * repeat))
+    bodies = iter(intake_bodies(40 + 2 * repeat + 10))
     records = []
     for _ in range(40):
         answer = client.post(INTAKE_PATH, next(bodies), content_type="application/json")
