@@ -123,9 +123,11 @@ def test_the_path_is_the_pattern_never_the_request(route: str | None, label: str
         ("/staff/records/x/", True),
         ("/api/docs", True),
         ("/static/steward/steward.css", False),
+        ("/healthz", False),
+        ("/healthz/", True),
     ],
 )
-def test_static_files_are_not_visits(path: str, logged: bool) -> None:
+def test_static_files_and_the_health_check_are_not_visits(path: str, logged: bool) -> None:
     assert logs_request(path, "/static/") is logged
 
 

@@ -138,6 +138,9 @@ CSRF_COOKIE_SECURE = CONFIG.secure_cookies
 # Transport and headers. Behind a TLS proxy in production; the embedded demo is plain
 # HTTP on 127.0.0.1, where browsers treat the origin as secure anyway.
 SECURE_SSL_REDIRECT = CONFIG.secure_cookies and not DEBUG
+# The health check answers over plain HTTP too, so a service manager or load balancer
+# can poll the process on its own port (steward.server.health).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = 31536000 if CONFIG.secure_cookies else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # "preload" only allows the host to be submitted to browsers' preload list; a vault

@@ -1,7 +1,9 @@
-"""URL map of the vault: public intake, staff pages, a person's own space and the HTTP API."""
+"""URL map of the vault: public intake, staff pages, a person's own space, the HTTP API and
+the process's health check."""
 
 from django.urls import include, path
 
+from steward.server.health import healthz
 from steward.vault.api import api
 
 urlpatterns = [
@@ -14,6 +16,7 @@ urlpatterns = [
     path("security/", include("steward.vault.views.security_urls")),
     path("alerts/", include("steward.vault.views.alerts_urls")),
     path("api/", api.urls),
+    path("healthz", healthz, name="healthz"),
 ]
 
 handler500 = "steward.server.errors.server_error"

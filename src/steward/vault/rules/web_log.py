@@ -133,9 +133,16 @@ def web_log_text(entry: dict[str, LineValue]) -> str:
     return json.dumps(entry, separators=(",", ":"), ensure_ascii=True) + "\n"
 
 
+HEALTH_CHECK_PATH: Final = "/healthz"
+"""The process's health check (:mod:`steward.server.health`), polled by proxies and
+service managers: not a visit."""
+
+
 def logs_request(path: str, static_prefix: str) -> bool:
     """Whether a request for ``path`` belongs in the web log: pages and the API do, the
-    style sheets and scripts under ``static_prefix`` do not."""
+    style sheets and scripts under ``static_prefix`` and the health check do not."""
+    if path == HEALTH_CHECK_PATH:
+        return False
     return not (static_prefix and path.startswith(static_prefix))
 
 
