@@ -53,8 +53,8 @@ from steward.vault.models_response import (
 from steward.vault.runtime import Vault
 from steward.vault.services import open_sealed, open_sealed_reports
 from steward.vault.services.jobs import JobContext
-from steward.vault.services.jobs_catalogue import OVERSIGHT_REVIEW
 from steward.vault.services.jobs_runner import run_job
+from steward.vault.services.oversight_review import OVERSIGHT_REVIEW
 from tests.vault.test_staff_support import body, signed_in
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client, override_settings
@@ -18,6 +19,9 @@ from steward.vault.runtime import Vault
 from tests.vault.disclosure_support import clock
 from tests.vault.incident_support import oversight_vault
 from tests.vault.test_staff_support import body
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 __all__ = ["clock", "oversight_vault"]
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -58,7 +62,7 @@ def test_a_limit_must_let_something_through(reports: int, window: timedelta) -> 
         ReportLimit(reports, window)
 
 
-def _form(client: Client, text: str = REPORT) -> object:
+def _form(client: Client, text: str = REPORT) -> Response:
     return client.post("/security/report/", {"title": "Leak", "text": text})
 
 
@@ -100,6 +104,7 @@ def test_the_api_receipt_and_its_limit(oversight_vault: Vault, clock: ManualCloc
     stored = VulnerabilityReport.objects.get()
     assert receipt["reference"] == str(stored.id)
     assert receipt["sealed"] is True
+    assert stored.disclose_by is not None
     assert receipt["disclose_by"].startswith(str(stored.disclose_by.date()))
     assert REPORT.encode() not in bytes(stored.sealed or b"")
     assert client.post(API, {"text": REPORT}, content_type=JSON).status_code == 201
