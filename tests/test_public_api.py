@@ -58,8 +58,8 @@ SURFACES: dict[str, str] = {
         seal seal_submission unseal unseal_batch write_private_file
     """,
     "steward.deid": """
-        ClassTable DataFileError DeidError PolarsEngine collect column_names read_table
-        require_columns
+        ClassTable DataFileError DeidError PolarsEngine SparkEngine collect column_names
+        read_table read_table_spark require_columns spark_session
     """,
     "steward.deid.redact": """
         FileRedaction RedactedText Span check_region find_spans redact_expr redact_file

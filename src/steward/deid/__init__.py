@@ -2,8 +2,9 @@
 transform by a reviewable recipe, and search for the optimal anonymization.
 
 Plain Python. The engine-neutral core works on aggregated equivalence classes
-(:class:`ClassTable`); an engine (:class:`PolarsEngine` by default, Spark later) reads
-data and produces those aggregates. The parts are the packages :mod:`~steward.deid.scan`,
+(:class:`ClassTable`); an engine (:class:`PolarsEngine` by default, or
+:class:`SparkEngine` with the ``steward[spark]`` extra) reads data and produces those
+aggregates. The parts are the packages :mod:`~steward.deid.scan`,
 :mod:`~steward.deid.risk`, :mod:`~steward.deid.transforms`, :mod:`~steward.deid.search`
 and :mod:`~steward.deid.report`; here are the errors, the engine and table reading.
 
@@ -19,14 +20,18 @@ from steward.deid.errors import DataFileError, DeidError
 if TYPE_CHECKING:
     from steward.deid.classes import ClassTable
     from steward.deid.engine import PolarsEngine
+    from steward.deid.engine_spark import SparkEngine, spark_session
     from steward.deid.io import collect, column_names, read_table, require_columns
+    from steward.deid.io_spark import read_table_spark
 else:
     __getattr__, __dir__ = lazy_exports(
         __name__,
         {
             "classes": ["ClassTable"],
             "engine": ["PolarsEngine"],
+            "engine_spark": ["SparkEngine", "spark_session"],
             "io": ["collect", "column_names", "read_table", "require_columns"],
+            "io_spark": ["read_table_spark"],
         },
     )
 
@@ -35,8 +40,11 @@ __all__ = [
     "DataFileError",
     "DeidError",
     "PolarsEngine",
+    "SparkEngine",
     "collect",
     "column_names",
     "read_table",
+    "read_table_spark",
     "require_columns",
+    "spark_session",
 ]
