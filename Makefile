@@ -13,7 +13,7 @@ PG_CHECK = $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)', connec
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
 	# pycanon (an independent k/l/t implementation the tests compare with) pins old
 	# versions of everything; its anonymity module needs only numpy and pandas.
 	$(BIN)/pip install --quiet --no-deps 'pycanon>=1.3'

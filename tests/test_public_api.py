@@ -59,9 +59,9 @@ SURFACES: dict[str, str] = {
     """,
     "steward.deid": """
         AnonymizeRequest ApplyRequest ClassTable DEFAULT_SAMPLE DataFileError DeidError
-        PolarsEngine RedactRequest RiskRequest RiskResult ScanRequest ScanResult collect
-        column_names read_table require_columns run_anonymize run_apply run_redact run_risk
-        run_scan
+        PolarsEngine RedactRequest RiskRequest RiskResult ScanRequest ScanResult SparkEngine
+        collect column_names read_table read_table_spark require_columns run_anonymize
+        run_apply run_redact run_risk run_scan spark_session
     """,
     "steward.deid.redact": """
         FileRedaction RedactedText Span check_region find_spans redact_expr redact_file

@@ -2,8 +2,9 @@
 transform by a reviewable recipe, and search for the optimal anonymization.
 
 Plain Python. The engine-neutral core works on aggregated equivalence classes
-(:class:`ClassTable`); an engine (:class:`PolarsEngine` by default, Spark later) reads
-data and produces those aggregates. The parts are the packages :mod:`~steward.deid.scan`,
+(:class:`ClassTable`); an engine (:class:`PolarsEngine` by default, or
+:class:`SparkEngine` with the ``steward[spark]`` extra) reads data and produces those
+aggregates. The parts are the packages :mod:`~steward.deid.scan`,
 :mod:`~steward.deid.risk`, :mod:`~steward.deid.transforms`, :mod:`~steward.deid.search`
 and :mod:`~steward.deid.report`; here are the errors, the engine, table reading, and the
 requests (:mod:`~steward.deid.requests`): each command is a request object and one
@@ -29,7 +30,9 @@ from steward.deid.errors import DataFileError, DeidError
 if TYPE_CHECKING:
     from steward.deid.classes import ClassTable
     from steward.deid.engine import PolarsEngine
+    from steward.deid.engine_spark import SparkEngine, spark_session
     from steward.deid.io import collect, column_names, read_table, require_columns
+    from steward.deid.io_spark import read_table_spark
     from steward.deid.limits import DEFAULT_SAMPLE
     from steward.deid.redact.files import run_redact
     from steward.deid.requests.anonymize import run_anonymize
@@ -44,6 +47,7 @@ else:
         {
             "classes": ["ClassTable"],
             "engine": ["PolarsEngine"],
+            "engine_spark": ["SparkEngine", "spark_session"],
             "io": ["collect", "column_names", "read_table", "require_columns"],
             "limits": ["DEFAULT_SAMPLE"],
             "requests.measuring": ["RiskRequest", "ScanRequest"],
@@ -53,6 +57,7 @@ else:
             "requests.scan": ["ScanResult", "run_scan"],
             "transforms.run": ["run_apply"],
             "redact.files": ["run_redact"],
+            "io_spark": ["read_table_spark"],
         },
     )
 
@@ -69,13 +74,16 @@ __all__ = [
     "RiskResult",
     "ScanRequest",
     "ScanResult",
+    "SparkEngine",
     "collect",
     "column_names",
     "read_table",
+    "read_table_spark",
     "require_columns",
     "run_anonymize",
     "run_apply",
     "run_redact",
     "run_risk",
     "run_scan",
+    "spark_session",
 ]

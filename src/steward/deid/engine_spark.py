@@ -1,0 +1,243 @@
+"""The Spark engine: equivalence classes aggregated on a Spark cluster (or local mode).
+
+Only the aggregation runs in Spark: a group-by over the quasi-identifiers (and, for each
+sensitive column, over the quasi-identifiers and that column). The aggregated classes
+come to the driver, where they are typed, ordered and indexed by the same Polars code
+as :class:`~steward.deid.engine.PolarsEngine`'s, so both engines return the same
+:class:`~steward.deid.classes.ClassTable` for the same records.
+
+A table is a Spark DataFrame (see :func:`steward.deid.io_spark.read_table_spark`).
+PySpark is an optional extra (``steward[spark]``) and needs Java 17; it is imported only
+when a Spark engine or session is first used, so importing :mod:`steward.deid` never
+imports it. Before collecting, the engine counts what it would bring to the driver and
+refuses, with a clear :class:`~steward.deid.errors.DeidError`, anything above its limit.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any, Final
+
+import numpy as np
+import polars as pl
+
+from steward.deid.classes import ClassTable, SensitiveCounts
+from steward.deid.engine import CLASS_INDEX, CLASS_SIZE, _objects
+from steward.deid.errors import DeidError
+
+DEFAULT_MAX_CLASSES: Final = 5_000_000
+"""How many aggregated rows (classes, or class and sensitive value pairs) the engine
+brings to the driver at most, by default."""
+
+INSTALL_HINT: Final = "install steward[spark] and Java 17"
+SESSION_DEFAULTS: Final[Mapping[str, str]] = {
+    "spark.ui.showConsoleProgress": "false",
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.caseSensitive": "true",
+}
+
+_POLARS_TYPES: Final[Mapping[str, pl.DataType]] = {
+    "long": pl.Int64(),
+    "integer": pl.Int32(),
+    "short": pl.Int16(),
+    "byte": pl.Int8(),
+    "double": pl.Float64(),
+    "float": pl.Float32(),
+    "string": pl.String(),
+    "boolean": pl.Boolean(),
+    "date": pl.Date(),
+    "timestamp": pl.Datetime("us"),
+    "timestamp_ntz": pl.Datetime("us"),
+    "binary": pl.Binary(),
+}
+
+
+def require_pyspark() -> Any:
+    """The ``pyspark.sql`` module.
+
+    Raises:
+        DeidError: PySpark is not installed.
+    """
+    try:
+        import pyspark.sql  # the optional extra, imported when first used
+    except ImportError:
+        raise DeidError(f"the Spark engine needs PySpark: {INSTALL_HINT}") from None
+    return pyspark.sql
+
+
+def spark_session(master: str | None = None, config: Mapping[str, str] | None = None) -> Any:
+    """A Spark session on ``master`` (``local[*]`` when not given), created or reused.
+
+    ``config`` adds Spark settings (for example ``spark.sql.shuffle.partitions``); the
+    console progress bar is off, times are read in UTC and column names are
+    case-sensitive (as in Polars) unless ``config`` says
+    otherwise.
+
+    Raises:
+        DeidError: PySpark is not installed, or Spark cannot start (Java missing or not
+            the right version, the master not reachable).
+    """
+    sql = require_pyspark()
+    builder = sql.SparkSession.builder.appName("steward").master(master or "local[*]")
+    for key, value in {**SESSION_DEFAULTS, **(config or {})}.items():
+        builder = builder.config(key, value)
+    try:
+        return builder.getOrCreate()
+    except Exception as error:  # PySpark raises several kinds when Java is missing
+        if shutil.which("java") is None:
+            raise DeidError(f"Spark cannot start: no Java found; {INSTALL_HINT}") from None
+        raise DeidError(
+            f"Spark cannot start on {master or 'local[*]'}: {_first_line(error)} "
+            f"(Spark needs Java 17; {INSTALL_HINT})"
+        ) from None
+
+
+class SparkEngine:
+    """Aggregates a Spark DataFrame into equivalence classes.
+
+    Args:
+        max_classes: the most aggregated rows brought to the driver in one step; more is
+            a :class:`DeidError` naming the count, not an out-of-memory crash.
+    """
+
+    name = "spark"
+
+    def __init__(self, *, max_classes: int = DEFAULT_MAX_CLASSES) -> None:
+        if max_classes < 1:
+            raise DeidError(f"max_classes must be at least 1, not {max_classes}")
+        self.max_classes = max_classes
+
+    def classes(
+        self,
+        table: Any,
+        qi: Sequence[str],
+        sensitive: Sequence[str] = (),
+        *,
+        keep_values: bool = True,
+    ) -> ClassTable:
+        """Group ``table`` by ``qi`` in Spark; nulls form their own values.
+
+        The result equals :meth:`PolarsEngine.classes` on the same records: with
+        ``keep_values`` the classes are ordered by their values (nulls first) and carry
+        them; without, their order is unspecified.
+
+        Raises:
+            DeidError: more aggregated rows than ``max_classes`` would reach the driver.
+        """
+        functions = require_pyspark().functions
+        keys = list(qi)
+        if not keys:
+            total = int(table.count())
+            return ClassTable((), np.array([total] if total else [], dtype=np.int64))
+        size = functions.count(functions.lit(1)).alias(CLASS_SIZE)
+        grouped = self._collect(table.groupBy(*map(_column, keys)).agg(size), "classes")
+        if keep_values:
+            grouped = grouped.sort(keys, nulls_last=False)
+        grouped = grouped.with_row_index(CLASS_INDEX)
+        sizes = grouped[CLASS_SIZE].to_numpy().astype(np.int64)
+        values = {name: _objects(grouped[name]) for name in keys} if keep_values else {}
+        index = grouped.select([CLASS_INDEX, *keys])
+        distributions: dict[str, SensitiveCounts] = {}
+        for column in sensitive:
+            pairs = table.groupBy(*map(_column, [*keys, column])).agg(size)
+            long = (
+                self._collect(pairs, f"class and '{column}' value pairs")
+                .join(index, on=keys, how="inner", nulls_equal=True)
+                .select([CLASS_INDEX, column, CLASS_SIZE])
+            )
+            if keep_values:
+                long = long.sort([CLASS_INDEX, column], nulls_last=False)
+            distributions[column] = SensitiveCounts(
+                long[CLASS_INDEX].to_numpy().astype(np.int64),
+                _objects(long[column]),
+                long[CLASS_SIZE].to_numpy().astype(np.int64),
+            )
+        return ClassTable(tuple(keys), sizes, values, distributions)
+
+    def with_class_size(self, table: Any, qi: Sequence[str], column: str) -> Any:
+        """``table`` with each record's class size in ``column`` (a lazy Spark plan)."""
+        functions = require_pyspark().functions
+        size = functions.count(functions.lit(1))
+        if not qi:
+            return table.crossJoin(table.agg(size.alias(column)))
+        window = require_pyspark().Window.partitionBy(*map(_column, qi))
+        return table.withColumn(column, size.over(window))
+
+    def _collect(self, frame: Any, what: str) -> pl.DataFrame:
+        """``frame`` (aggregated) on the driver as a Polars table, after checking its size.
+
+        Raises:
+            DeidError: it has more rows than ``max_classes``, or Spark's own limit on
+                what the driver receives is reached.
+        """
+        with _persisted(frame) as cached:
+            count = int(cached.count())
+            if count > self.max_classes:
+                raise DeidError(
+                    f"{count:,} {what} would be brought to the Spark driver, more than "
+                    f"the limit of {self.max_classes:,}; use fewer or coarser "
+                    "quasi-identifiers, or raise the limit (max_classes) on a driver with "
+                    "the memory for it"
+                )
+            try:
+                return _to_polars(cached)
+            except Exception as error:
+                if "maxResultSize" in str(error):
+                    raise DeidError(
+                        f"the {count:,} {what} are larger than the Spark driver may receive "
+                        "(spark.driver.maxResultSize); raise it, or use fewer or coarser "
+                        "quasi-identifiers"
+                    ) from None
+                raise
+
+
+@contextmanager
+def _persisted(frame: Any) -> Iterator[Any]:
+    """``frame`` cached while the block runs, so counting then collecting aggregates once."""
+    cached = frame.persist()
+    try:
+        yield cached
+    finally:
+        cached.unpersist()
+
+
+def _to_polars(frame: Any) -> pl.DataFrame:
+    """A small Spark DataFrame collected as a Polars table with the matching types.
+
+    Timestamps (instants) travel as microseconds since the epoch, so their values do not
+    depend on the driver's time zone; they arrive as Polars datetimes in UTC.
+    """
+    functions = require_pyspark().functions
+    fields = list(frame.schema.fields)
+    exprs = [
+        functions.unix_micros(_column(field.name)).alias(field.name)
+        if field.dataType.typeName() == "timestamp"
+        else _column(field.name)
+        for field in fields
+    ]
+    rows = frame.select(*exprs).collect()
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in fields]
+    series = []
+    for field, values in zip(fields, columns, strict=True):
+        kind = field.dataType.typeName()
+        if kind == "timestamp":
+            series.append(pl.Series(field.name, values, dtype=pl.Int64).cast(pl.Datetime("us")))
+            continue
+        dtype = _POLARS_TYPES.get(kind)
+        if kind == "decimal":
+            dtype = pl.Decimal(field.dataType.precision, field.dataType.scale)
+        series.append(pl.Series(field.name, list(values), dtype=dtype, strict=False))
+    return pl.DataFrame(series)
+
+
+def _column(name: str) -> Any:
+    """The column ``name`` as Spark reads it literally (dots and backticks included)."""
+    functions = require_pyspark().functions
+    return functions.col("`" + name.replace("`", "``") + "`")
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0][:200] if text else type(error).__name__

@@ -1,0 +1,149 @@
+"""Reading tables through Spark: CSV, Parquet and JSON Lines, typed as Polars reads them.
+
+:func:`read_table_spark` follows :func:`steward.deid.io.read_table`'s rules where Spark
+allows it, so both engines see the same records:
+
+* the format comes from the suffix (``format`` names it for a folder of part files or a
+  path without a suffix);
+* every CSV column is text; an empty unquoted field is a null and a quoted empty field
+  (``""``) an empty text; quotes inside quoted values are doubled;
+* for a local CSV file, the delimiter and the encoding are detected from its first
+  64 KiB and its header is checked, as ``read_table`` does; on a cluster path
+  (``hdfs://``, ``s3a://`` and the like) give ``delimiter`` (default ``,``) and
+  ``encoding`` (default UTF-8);
+* a record with more or fewer fields than the header, or a JSON line that is not an
+  object, fails the Spark job that reads it (Spark's ``FAILFAST`` mode), rather than being
+  padded or skipped;
+* JSON Lines columns keep the order of the first record's keys (Spark would sort them).
+
+Values spanning lines inside quotes need ``multiline=True``, which Spark cannot split
+across tasks; it is off by default so large files are read in parallel.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Final
+
+from steward.deid.engine_spark import _column, _first_line, spark_session
+from steward.deid.errors import DataFileError
+from steward.deid.io import (
+    CSV_SUFFIXES,
+    JSONL_SUFFIXES,
+    PARQUET_SUFFIXES,
+    _check_names,
+    sniff_csv,
+)
+
+NULL_MARK: Final = "\x00"
+"""What Spark is told a null looks like: no text field can hold a NUL, so only an empty
+unquoted field (which Spark reports as this mark) becomes a null."""
+
+JAVA_ENCODINGS: Final = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8",
+    "latin-1": "ISO-8859-1",
+    "cp1252": "windows-1252",
+    "utf-16": "UTF-16",
+}
+FORMATS: Final = ("csv", "parquet", "jsonl")
+
+
+def read_table_spark(
+    path: str | Path,
+    *,
+    session: Any = None,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+    format: str | None = None,
+    multiline: bool = False,
+) -> Any:
+    """Open ``path`` as a Spark DataFrame (lazily: Spark reads it when a job runs).
+
+    Args:
+        path: a local file or folder, or a path Spark reads (``hdfs://…``, ``s3a://…``).
+        session: the Spark session; a local one (:func:`spark_session`) when not given.
+        delimiter: the CSV delimiter; detected for a local file when not given.
+        encoding: the CSV encoding; detected for a local file when not given.
+        format: ``csv``, ``parquet`` or ``jsonl``; from the suffix when not given.
+        multiline: CSV values may span lines inside quotes.
+
+    Raises:
+        DataFileError: the local file is missing, of an unknown format, or its header or
+            encoding is wrong; or Spark cannot open the path.
+    """
+    text = str(path)
+    remote = "://" in text and not text.startswith("file://")
+    file = Path(text.removeprefix("file://"))
+    kind = _format(file, format)
+    if not remote and not file.exists():
+        raise DataFileError(f"{file}: no such file")
+    spark = session if session is not None else spark_session()
+    reader = spark.read
+    try:
+        if kind == "parquet":
+            frame = reader.parquet(text)
+        elif kind == "jsonl":
+            frame = _ordered(reader.options(mode="FAILFAST").json(text), file, remote)
+        else:
+            if not remote and file.is_file():
+                dialect = sniff_csv(file, delimiter=delimiter, encoding=encoding)
+                delimiter, encoding = dialect.delimiter, dialect.encoding
+            frame = reader.options(**_csv_options(delimiter, encoding, multiline)).csv(text)
+    except DataFileError:
+        raise
+    except Exception as error:
+        raise DataFileError(f"{text}: cannot be read as a table: {_first_line(error)}") from None
+    _check_names(file, list(frame.columns))
+    return frame
+
+
+def _format(file: Path, given: str | None) -> str:
+    if given is not None:
+        if given not in FORMATS:
+            raise DataFileError(f"unknown format {given!r}; use one of {', '.join(FORMATS)}")
+        return given
+    suffix = file.suffix.lower()
+    if suffix in PARQUET_SUFFIXES:
+        return "parquet"
+    if suffix in JSONL_SUFFIXES:
+        return "jsonl"
+    if suffix in CSV_SUFFIXES or suffix == "":
+        return "csv"
+    raise DataFileError(
+        f"{file}: unknown format '{suffix}'; use CSV (.csv, .tsv), Parquet (.parquet) "
+        "or JSON Lines (.jsonl)"
+    )
+
+
+def _csv_options(delimiter: str | None, encoding: str | None, multiline: bool) -> dict[str, str]:
+    """Spark's CSV options for ``read_table``'s reading rules."""
+    charset = JAVA_ENCODINGS.get((encoding or "utf-8").lower(), encoding or "UTF-8")
+    return {
+        "header": "true",
+        "inferSchema": "false",
+        "sep": delimiter or ",",
+        "quote": '"',
+        "escape": '"',
+        "nullValue": NULL_MARK,
+        "emptyValue": "",
+        "mode": "FAILFAST",
+        "encoding": charset,
+        "multiLine": "true" if multiline or charset == "UTF-16" else "false",
+    }
+
+
+def _ordered(frame: Any, file: Path, remote: bool) -> Any:
+    """A JSON Lines frame with its columns in the first record's order, as Polars has them."""
+    if remote or not file.is_file():
+        return frame
+    with file.open(encoding="utf-8") as handle:
+        first = next((line for line in handle if line.strip()), "")
+    try:
+        keys = list(json.loads(first)) if first else []
+    except (json.JSONDecodeError, TypeError):
+        return frame
+    order = [name for name in keys if name in frame.columns]
+    order += [name for name in frame.columns if name not in order]
+    return frame.select(*map(_column, order))

@@ -1,0 +1,129 @@
+"""The Spark engine's own promises: a clear error instead of an out-of-memory crash, a
+clear error without PySpark or Java, PySpark imported only when used, and tables read
+through Spark by ``read_table``'s rules."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import types
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from steward.deid import engine_spark
+from steward.deid.engine_spark import INSTALL_HINT, SparkEngine, require_pyspark, spark_session
+from steward.deid.errors import DataFileError, DeidError
+from steward.deid.io import read_table
+from steward.deid.io_spark import read_table_spark
+from tests.deid.paths import REPO
+
+REQUESTS = REPO / "examples" / "deid" / "service-requests.csv"
+
+
+def test_importing_the_engine_does_not_import_pyspark() -> None:
+    code = (
+        "import sys, steward.deid, steward.deid.risk, steward.deid.engine_spark, "
+        "steward.deid.io_spark\n"
+        "steward.deid.SparkEngine\n"
+        "sys.exit('pyspark' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_without_pyspark_the_error_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)
+    with pytest.raises(DeidError, match=r"install steward\[spark\] and Java 17"):
+        require_pyspark()
+
+
+def test_without_java_the_error_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Builder:
+        def appName(self, name: str) -> Builder:
+            return self
+
+        def master(self, url: str) -> Builder:
+            return self
+
+        def config(self, key: str, value: str) -> Builder:
+            return self
+
+        def getOrCreate(self) -> Any:
+            raise RuntimeError("[JAVA_GATEWAY_EXITED] Java gateway process exited")
+
+    fake = types.SimpleNamespace(SparkSession=types.SimpleNamespace(builder=Builder()))
+    monkeypatch.setattr(engine_spark, "require_pyspark", lambda: fake)
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    with pytest.raises(DeidError, match="no Java found") as caught:
+        spark_session()
+    assert INSTALL_HINT in str(caught.value)
+
+
+def test_the_limit_must_be_positive() -> None:
+    with pytest.raises(DeidError, match="at least 1"):
+        SparkEngine(max_classes=0)
+
+
+def test_more_classes_than_the_driver_may_hold_is_a_clear_error(spark: Any) -> None:
+    table = read_table_spark(REQUESTS, session=spark)
+    with pytest.raises(DeidError, match=r"classes would be brought to the Spark driver") as caught:
+        SparkEngine(max_classes=10).classes(table, ["postal_code", "age"])
+    assert "limit of 10" in str(caught.value)
+    with pytest.raises(DeidError, match=r"'request_type' value pairs"):
+        SparkEngine(max_classes=20).classes(table, ["district"], ["request_type"])
+
+
+def test_csv_is_read_as_read_table_reads_it(spark: Any, tmp_path: Path) -> None:
+    source = tmp_path / "people.csv"
+    source.write_text(
+        'name;zip;note\n"Ann";"02139";""\n;"00501";\n"B, ""Bo""";"10001";"x"\n',
+        encoding="utf-8",
+    )
+    frame = read_table_spark(source, session=spark)
+    expected = read_table(source).collect()
+    assert frame.columns == expected.columns
+    assert {field.dataType.typeName() for field in frame.schema.fields} == {"string"}
+    assert [tuple(row) for row in frame.collect()] == expected.rows()
+
+
+def test_latin1_csv_is_decoded(spark: Any, tmp_path: Path) -> None:
+    source = tmp_path / "latin.csv"
+    source.write_bytes("city,n\nJosé,1\nGöteborg,2\n".encode("latin-1"))
+    rows = read_table_spark(source, session=spark).collect()
+    assert [tuple(row) for row in rows] == read_table(source).collect().rows()
+
+
+def test_ragged_rows_fail_the_read(spark: Any, tmp_path: Path) -> None:
+    source = tmp_path / "ragged.csv"
+    source.write_text("a,b\n1,2\n3\n", encoding="utf-8")
+    with pytest.raises(Exception, match="MALFORMED"):
+        read_table_spark(source, session=spark).collect()
+
+
+def test_json_lines_keep_their_column_order(spark: Any, tmp_path: Path) -> None:
+    source = tmp_path / "rows.jsonl"
+    source.write_text('{"zeta": 1, "alpha": "a"}\n{"zeta": 2, "alpha": null}\n', encoding="utf-8")
+    frame = read_table_spark(source, session=spark)
+    assert frame.columns == ["zeta", "alpha"]
+    assert [tuple(row) for row in frame.collect()] == read_table(source).collect().rows()
+
+
+def test_reading_problems_are_data_file_errors(spark: Any, tmp_path: Path) -> None:
+    with pytest.raises(DataFileError, match="no such file"):
+        read_table_spark(tmp_path / "missing.csv", session=spark)
+    (tmp_path / "table.xlsx").write_text("x", encoding="utf-8")
+    with pytest.raises(DataFileError, match="unknown format"):
+        read_table_spark(tmp_path / "table.xlsx", session=spark)
+    (tmp_path / "twice.csv").write_text("a,a\n1,2\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="appears twice"):
+        read_table_spark(tmp_path / "twice.csv", session=spark)
+
+
+def test_a_folder_of_parquet_parts_is_one_table(spark: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "parts"
+    read_table_spark(REQUESTS, session=spark).repartition(3).write.parquet(str(folder))
+    frame = read_table_spark(folder, session=spark, format="parquet")
+    classes = SparkEngine().classes(frame, ["district"])
+    assert classes.records == read_table(REQUESTS).collect().height
