@@ -4,6 +4,7 @@ piece, on the example data and on Adult."""
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import replace
 from pathlib import Path
@@ -379,3 +380,11 @@ def test_a_bracketed_name_is_a_file_and_a_missing_output_folder_is_made(
     assert out.exists()
     assert result.hierarchy_files["age"] == out.parent / "age_hierarchy.csv"
     assert result.hierarchies["age"].origin == "built-in"
+
+
+def test_a_small_cell_with_a_null_number_reports_as_json(tmp_path: Path) -> None:
+    path = tmp_path / "ages.parquet"
+    pl.DataFrame({"age": [30, 30, None], "zip": ["a", "a", "b"]}).write_parquet(path)
+    report = run_risk(RiskRequest(path, qi=("age", "zip"), k=2, show_values=True)).report
+    shown = json.loads(report.to_json())  # NaN would not be JSON
+    assert shown["small_cells"]["values"] == [{"age": None, "zip": "b", "size": 1}]

@@ -50,6 +50,10 @@ def _objects(series: pl.Series) -> ObjectArray:
         if codes.null_count():
             result[codes.is_null().to_numpy()] = None
         return result
+    if series.null_count():
+        # to_numpy would make an integer column with a null float, and the null NaN:
+        # each value keeps its own type and a null stays None, as ClassTable promises.
+        return np.array([*series.to_list(), None], dtype=object)[:-1]
     return series.to_numpy(allow_copy=True).astype(object)
 
 
