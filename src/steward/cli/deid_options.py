@@ -13,6 +13,17 @@ Encoding = Annotated[
     str | None, typer.Option("--encoding", help="CSV encoding [default: detected].")
 ]
 
+EngineName = Annotated[
+    str,
+    typer.Option(
+        "--engine", help="polars (one machine) or spark (the steward[spark] extra, Java 17)."
+    ),
+]
+Master = Annotated[
+    str | None,
+    typer.Option("--master", help="The Spark master URL (spark://host:7077) [default: local]."),
+]
+
 
 def names(text: str) -> tuple[str, ...]:
     """The column names of a comma-separated option, stripped, without blanks."""

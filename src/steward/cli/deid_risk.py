@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from steward.cli.deid_options import Delimiter, Encoding, names
+from steward.cli.deid_options import Delimiter, Encoding, EngineName, Master, names
 from steward.cli.errors import user_errors
 from steward.cli.progress import spinner
 
@@ -67,6 +67,8 @@ def risk(
     ] = None,
     delimiter: Delimiter = None,
     encoding: Encoding = None,
+    engine: EngineName = "polars",
+    master: Master = None,
     output_format: Annotated[
         RiskFormat, typer.Option("--format", help="table for people, json for tools.")
     ] = RiskFormat.TABLE,
@@ -88,6 +90,8 @@ def risk(
         per_record=per_record,
         delimiter=delimiter,
         encoding=encoding,
+        engine=engine,
+        master=master,
     )
     with user_errors(), spinner() as stage:
         report = run_risk(request, stage=stage).report

@@ -46,6 +46,9 @@ class RiskRequest:
         show_values: put the small cells' values (personal data) in the report.
         per_record: also write the input plus a ``reid_risk`` column here (.csv, .parquet).
         delimiter / encoding: of CSV files (detected when ``None``).
+        engine: ``polars`` (one machine) or ``spark`` (the classes aggregated by Spark,
+            the ``steward[spark]`` extra); ``master``: the Spark master URL
+            (``local[*]`` when not given).
     """
 
     source: Source
@@ -61,6 +64,8 @@ class RiskRequest:
     per_record: Path | None = None
     delimiter: str | None = None
     encoding: str | None = None
+    engine: str = "polars"
+    master: str | None = None
 
     def validate(self) -> None:
         """Raise unless the options make sense together.
@@ -70,10 +75,18 @@ class RiskRequest:
                 below 1; a column both quasi-identifier and sensitive; a ``numeric`` or
                 ``categorical`` column that is not sensitive, or both; a ``per_record``
                 file that is not .csv/.parquet, is the input, or has no folder; ``k``
-                below 1 or a threshold outside 0..1.
+                below 1 or a threshold outside 0..1; an unknown engine, a ``master``
+                without the Spark engine, or on Spark a source that is not a file or
+                an option the Spark engine does not take yet.
         """
         if not self.qi:
             raise DeidError("give at least one quasi-identifier with --qi")
+        check_engine(self.engine, self.master, self.source)
+        if self.engine == SPARK and (self.per_record or self.population_file):
+            raise DeidError(
+                "--per-record and --population-file are not available with --engine spark "
+                "yet; use the polars engine for them"
+            )
         if self.population is not None and self.population_file is not None:
             raise DeidError("give --population or --population-file, not both")
         if self.population is not None and self.population < 1:
@@ -95,6 +108,25 @@ class RiskRequest:
             if not out.parent.exists():
                 raise DeidError(f"{out.parent}: no such folder")
         risk_limit(self.k, self.threshold)
+
+
+ENGINES: Final = ("polars", "spark")
+SPARK: Final = "spark"
+
+
+def check_engine(engine: str, master: str | None, source: object) -> None:
+    """Raise unless ``engine`` is known, ``master`` goes with Spark only, and a Spark
+    source is a file (Spark reads it itself).
+
+    Raises:
+        DeidError: saying which.
+    """
+    if engine not in ENGINES:
+        raise DeidError(f"unknown --engine {engine!r}; use one of {', '.join(ENGINES)}")
+    if master is not None and engine != SPARK:
+        raise DeidError("--master goes with --engine spark")
+    if engine == SPARK and not isinstance(source, Path):
+        raise DeidError("the Spark engine reads a file (CSV, Parquet or JSON Lines) itself")
 
 
 @dataclass(frozen=True)

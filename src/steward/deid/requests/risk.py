@@ -17,7 +17,7 @@ from steward.deid.classes import ClassTable
 from steward.deid.engine import PolarsEngine
 from steward.deid.errors import DataFileError, DeidError
 from steward.deid.io import column_names, first_line, read_table, require_columns
-from steward.deid.requests.measuring import RiskRequest
+from steward.deid.requests.measuring import SPARK, RiskRequest
 from steward.deid.requests.sources import source_label, source_name
 from steward.deid.requests.tables import open_source
 from steward.deid.risk import RiskReport, measure_risk
@@ -50,6 +50,8 @@ def run_risk(request: RiskRequest, *, stage: Callable[[str], None] | None = None
     """
     request.validate()
     step = stage or _quiet
+    if request.engine == SPARK:
+        return RiskResult(_spark_report(request, step))
     qi, label = list(request.qi), source_label(request.source)
     table = open_source(request.source, delimiter=request.delimiter, encoding=request.encoding)
     require_columns(table, [*qi, *request.sensitive], label)
@@ -64,8 +66,19 @@ def run_risk(request: RiskRequest, *, stage: Callable[[str], None] | None = None
     keep_values = request.show_values or request.population_file is not None
     step(f"Grouping {source_name(request.source)} by {len(qi)} quasi-identifiers...")
     classes = _classes(engine, grouped, qi, request.sensitive, label, keep_values)
+    report = _measure(request, classes, population)
+    if request.per_record is not None:
+        step(f"Writing per-record risk to {request.per_record.name}...")
+        _write_per_record(engine, table, qi, request.per_record)
+    return RiskResult(report, request.per_record)
+
+
+def _measure(
+    request: RiskRequest, classes: ClassTable, population: ClassTable | int | None
+) -> RiskReport:
+    """The figures of ``classes`` under the request's k, threshold and orderings."""
     ordered = dict.fromkeys(request.numeric, True) | dict.fromkeys(request.categorical, False)
-    report = measure_risk(
+    return measure_risk(
         classes,
         k=request.k,
         population=population,
@@ -73,10 +86,29 @@ def run_risk(request: RiskRequest, *, stage: Callable[[str], None] | None = None
         ordered=ordered,
         show_values=request.show_values,
     )
-    if request.per_record is not None:
-        step(f"Writing per-record risk to {request.per_record.name}...")
-        _write_per_record(engine, table, qi, request.per_record)
-    return RiskResult(report, request.per_record)
+
+
+def _spark_report(request: RiskRequest, step: Callable[[str], None]) -> RiskReport:
+    """The report with the classes aggregated by Spark (on ``request.master``); the
+    measuring is the same code as on Polars, on the driver."""
+    from steward.deid.engine_spark import SparkEngine, spark_session  # the optional extra
+    from steward.deid.io_spark import read_table_spark
+
+    file = Path(str(request.source))
+    step(f"Starting Spark on {request.master or 'local[*]'}...")
+    session = spark_session(request.master)
+    frame = read_table_spark(
+        file, session=session, delimiter=request.delimiter, encoding=request.encoding
+    )
+    missing = [c for c in (*request.qi, *request.sensitive) if c not in frame.columns]
+    if missing:
+        shown = ", ".join(frame.columns)
+        raise DataFileError(f"{file}: no column {missing[0]!r}; the columns are {shown}")
+    step(f"Grouping {file.name} by {len(request.qi)} quasi-identifiers on Spark...")
+    classes = SparkEngine().classes(
+        frame, request.qi, request.sensitive, keep_values=request.show_values
+    )
+    return _measure(request, classes, request.population)
 
 
 def _quiet(stage: str) -> None:

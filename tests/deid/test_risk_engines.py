@@ -1,0 +1,69 @@
+"""``steward deid risk --engine spark``: the same report as the Polars engine, byte for
+byte, from the request and from the command line; and the engine options' refusals as
+a table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from steward.cli.main import app
+from steward.deid import DeidError, RiskRequest, run_risk
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "deid" / "service-requests.csv"
+
+
+@pytest.mark.parametrize(
+    ("options", "show_values"),
+    [
+        ({"qi": ("age", "postal_code"), "sensitive": ("request_type",)}, False),
+        ({"qi": ("district", "age"), "k": 3, "population": 5000}, True),
+    ],
+)
+def test_spark_gives_the_polars_report(
+    spark: Any, options: dict[str, Any], show_values: bool
+) -> None:
+    polars = run_risk(RiskRequest(EXAMPLE, show_values=show_values, **options))
+    on_spark = run_risk(RiskRequest(EXAMPLE, show_values=show_values, engine="spark", **options))
+    assert on_spark.report.to_json() == polars.report.to_json()
+
+
+def test_the_command_line_takes_the_engine(spark: Any) -> None:
+    runner = CliRunner()
+    args = ["deid", "risk", str(EXAMPLE), "--qi", "age,postal_code", "--format", "json"]
+    polars = runner.invoke(app, args)
+    on_spark = runner.invoke(app, [*args, "--engine", "spark"])
+    assert polars.exit_code == on_spark.exit_code == 0, on_spark.output
+    assert on_spark.stdout == polars.stdout
+    missing = runner.invoke(app, [*args[:4], "age,height", "--engine", "spark"])
+    assert missing.exit_code != 0
+    assert "no column 'height'" in missing.output
+    assert "Traceback" not in missing.output
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"engine": "dask"}, "unknown --engine 'dask'; use one of polars, spark"),
+        ({"master": "spark://h:7077"}, "--master goes with --engine spark"),
+        ({"engine": "spark", "per_record": Path("r.csv")}, "not available with --engine spark"),
+        (
+            {"engine": "spark", "population_file": Path("p.csv")},
+            "not available with --engine spark",
+        ),
+        (
+            {"engine": "spark", "source": pl.LazyFrame({"age": [1]})},
+            "the Spark engine reads a file",
+        ),
+    ],
+)
+def test_engine_options_are_checked_before_anything_runs(
+    options: dict[str, Any], message: str
+) -> None:
+    fields = {"source": EXAMPLE, "qi": ("age",), **options}
+    with pytest.raises(DeidError, match=message):
+        RiskRequest(**fields).validate()
