@@ -15,7 +15,7 @@ from rich.markup import escape
 
 from steward.cli.deid_options import Delimiter, Encoding
 from steward.cli.errors import user_errors
-from steward.cli.keys import DEFAULT_KEYS_DIR, KeysDir
+from steward.cli.key_options import DEFAULT_KEYS_DIR, KeysDir
 from steward.cli.progress import stages
 
 stdout = Console(highlight=False, soft_wrap=True)

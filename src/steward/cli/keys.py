@@ -19,6 +19,8 @@ from steward.audit import save_private_key as save_signing_key
 from steward.audit import save_public_key as save_verifier_key
 from steward.cli.django_setup import DEFAULT_BACKUP_DIR, BackupDir
 from steward.cli.errors import EXIT_FINDINGS, print_error, stderr, user_errors
+from steward.cli.key_options import DEFAULT_KEYS_DIR as DEFAULT_KEYS_DIR  # re-exported
+from steward.cli.key_options import KeysDir as KeysDir
 from steward.crypto import KEK_FILE as KEK_FILE  # re-exported for the other commands
 from steward.crypto import SUBJECT_KEYS_FILE as SUBJECT_KEYS_FILE
 from steward.crypto import (
@@ -49,16 +51,6 @@ SIGNING_KEY_FILE: Final = "audit-signing.key"
 VERIFIER_KEY_FILE: Final = "audit-signing.pub"
 DEFAULT_ORIGIN: Final = "steward-audit"
 PASSPHRASE_VARIABLE: Final = "STEWARD_INTAKE_PASSPHRASE"  # noqa: S105 - a variable name
-
-KeysDir = Annotated[
-    Path,
-    typer.Option(
-        "--keys-dir",
-        envvar="STEWARD_KEYS_DIR",
-        help="Folder holding the key file and the subject key store (never in the repo).",
-    ),
-]
-DEFAULT_KEYS_DIR = Path("steward-keys")
 
 
 def create_signing_key(keys_dir: Path, origin: str = DEFAULT_ORIGIN) -> VerifierKey:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.text import Text
 
 from steward.cli.errors import EXIT_FINDINGS, EXIT_OK, plain_console, stderr, user_errors
-from steward.policy import load_plan, plan_json_schema
-from steward.policy.checks import CheckReport, Severity, run_checks
+
+if TYPE_CHECKING:
+    from steward.policy.checks import CheckReport
 
 app = typer.Typer(
     help="Check a data management plan, export its schema, write its documents.",
@@ -30,7 +31,8 @@ class OutputFormat(StrEnum):
 
 PlanArgument = Annotated[Path, typer.Argument(help="The plan file (YAML).", show_default=False)]
 
-_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+"""How each severity is shown, by its value (the checks load the plan's models)."""
 
 
 @app.command()
@@ -44,6 +46,9 @@ def check(
 
     Exit 0: no errors; 1: errors; 2: the file cannot be read or is not YAML.
     """
+    from steward.policy import load_plan  # the plan's models load only now
+    from steward.policy.checks import run_checks  # the plan's models load only now
+
     with user_errors():
         report = run_checks(load_plan(plan))
     if output_format is OutputFormat.JSON:
@@ -60,6 +65,8 @@ def schema(
     ] = None,
 ) -> None:
     """Print the JSON Schema of plan files, for editors and validators."""
+    from steward.policy import plan_json_schema  # the plan's models load only now
+
     text = json.dumps(plan_json_schema(), indent=2) + "\n"
     if out is None:
         typer.echo(text, nl=False)
@@ -83,9 +90,12 @@ def docs(
     A plan that fails checks gets no documents (exit 1) unless --draft is given; then
     every document says it is a draft.
     """
+    from steward.policy import load_plan  # the plan's models load only now
     from steward.policy.documents import write_documents
 
     with user_errors():
+        from steward.policy.checks import Severity, run_checks
+
         loaded = load_plan(plan)
         failing = run_checks(loaded).count(Severity.ERROR)
         if failing and not draft:
@@ -115,7 +125,7 @@ def diff(
     Exit 0 whether or not anything changed; 1: a file is not a valid plan; 2: a file
     cannot be read or is not YAML.
     """
-    from steward.policy import diff_plans
+    from steward.policy import diff_plans, load_plan  # the plan's models load only now
 
     with user_errors():
         before = load_plan(old).plan
@@ -133,11 +143,13 @@ def diff(
 
 def _print_report(report: CheckReport) -> None:
     """Print the report; every text from the plan or its file name is printed as it is."""
+    from steward.policy.checks import Severity
+
     classification = report.classification
     stdout.print(Text.assemble((report.source, "bold"), f": tier {classification.describe()}"))
     for finding in report.findings:
         where = f"{finding.file}:{finding.line}:{finding.column}"
-        severity = (finding.severity.value, _STYLE[finding.severity])
+        severity = (finding.severity.value, _STYLE[finding.severity.value])
         stdout.print(Text.assemble(f"{where}: ", severity, f" {finding.rule} {finding.message}"))
         stdout.print(Text.assemble("    ", ("fix:", "dim"), f" {finding.hint}"))
     errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)

@@ -13,46 +13,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from steward.errors import StewardError
+from steward.policy.errors import PlanLoadError, PlanSyntaxError, PlanUnreadableError, Problem
 from steward.policy.model.plan import Location, Plan
 from steward.policy.positions import Position, PositionMap, parse_yaml
 
 MAX_PLAN_BYTES = 5 * 1024 * 1024
 """Plan files larger than this are refused as unreadable."""
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a plan file, and where it is."""
-
-    file: str
-    line: int
-    column: int
-    message: str
-    path: str = ""
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
-
-
-class PlanUnreadableError(StewardError):
-    """The plan file cannot be read at all (missing, unreadable, not UTF-8 text, too big)."""
-
-
-class PlanLoadError(StewardError):
-    """The plan file was read but is not a valid plan; ``problems`` lists every issue."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = tuple(problems)
-        count = len(problems)
-        summary = f"the plan has {count} problem{'s' if count != 1 else ''}"
-        super().__init__(summary + ":\n" + "\n".join(str(p) for p in problems))
-
-
-class PlanSyntaxError(PlanLoadError):
-    """The plan file is not usable YAML (a syntax error, an empty file, several documents,
-    a duplicated or non-text key, a tag); ``problems`` lists every issue with its spot."""
 
 
 @dataclass(frozen=True)

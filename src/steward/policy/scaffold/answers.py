@@ -21,7 +21,8 @@ from pydantic import (
 )
 
 from steward.errors import StewardError
-from steward.policy.loader import Problem, format_location
+from steward.policy.errors import Problem
+from steward.policy.loader import format_location
 from steward.policy.model import (
     HostedBy,
     Jurisdiction,
