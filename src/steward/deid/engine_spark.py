@@ -16,6 +16,7 @@ refuses, with a clear :class:`~steward.deid.errors.DeidError`, anything above it
 from __future__ import annotations
 
 import shutil
+import socket
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Final
@@ -76,10 +77,13 @@ def spark_session(master: str | None = None, config: Mapping[str, str] | None = 
     otherwise.
 
     Raises:
-        DeidError: PySpark is not installed, or Spark cannot start (Java missing or not
-            the right version, the master not reachable).
+        DeidError: PySpark is not installed, the master does not answer
+            (:func:`check_master`), or Spark cannot start (Java missing or not the right
+            version).
     """
     sql = require_pyspark()
+    if master is not None:
+        check_master(master)
     builder = sql.SparkSession.builder.appName("steward").master(master or "local[*]")
     for key, value in {**SESSION_DEFAULTS, **(config or {})}.items():
         builder = builder.config(key, value)
@@ -92,6 +96,36 @@ def spark_session(master: str | None = None, config: Mapping[str, str] | None = 
             f"Spark cannot start on {master or 'local[*]'}: {_first_line(error)} "
             f"(Spark needs Java 17; {INSTALL_HINT})"
         ) from None
+
+
+MASTER_TIMEOUT: Final = 5.0
+"""Seconds to wait for a standalone master to answer before giving up."""
+
+
+def check_master(master: str) -> None:
+    """Return if a standalone master (``spark://host:port``, or several comma-separated)
+    answers on at least one address, or if ``master`` is not a standalone URL (``local``,
+    ``yarn``...: Spark checks those itself). Without this, Spark retries for about a
+    minute before it reports an unreachable master.
+
+    Raises:
+        DeidError: the URL is malformed, or no address answers within
+            :data:`MASTER_TIMEOUT` seconds.
+    """
+    if not master.startswith("spark://"):
+        return
+    addresses = [part.strip() for part in master.removeprefix("spark://").split(",")]
+    reasons = []
+    for address in addresses:
+        host, _, port = address.rpartition(":")
+        if not host or not port.isdigit():
+            raise DeidError(f"--master {master!r}: give spark://host:port")
+        try:
+            with socket.create_connection((host, int(port)), timeout=MASTER_TIMEOUT):
+                return
+        except OSError as error:
+            reasons.append(f"{address}: {error.strerror or type(error).__name__}")
+    raise DeidError(f"cannot reach the Spark master ({'; '.join(reasons)})")
 
 
 class SparkEngine:
