@@ -54,6 +54,13 @@ def anonymize_command(
     metric: Annotated[
         str, typer.Option("--metric", help="loss (ARX default), entropy or discernibility.")
     ] = "loss",
+    search: Annotated[
+        str,
+        typer.Option(
+            "--search",
+            help="auto (optimal up to 2,000,000 lattice nodes, greedy beyond), optimal or greedy.",
+        ),
+    ] = "auto",
     report: Annotated[
         Path | None, typer.Option("--report", help="Also write a self-contained HTML report.")
     ] = None,
@@ -75,6 +82,7 @@ def anonymize_command(
         hierarchies=hierarchies,
         max_suppression=max_suppression,
         metric=metric,
+        search=search,
         report=report,
         delimiter=delimiter,
         encoding=encoding,
@@ -108,5 +116,5 @@ def _print(result: Anonymization) -> None:
         f"loss (ARX): {result.loss:.4f}  non-uniform entropy: {result.entropy:,.1f} bits  "
         f"score: {result.score:.6g}\n"
         f"lattice: {search.lattice_size} nodes, {search.checked} checked, "
-        f"{search.scored} scored, search {search.seconds * 1000:.0f} ms"
+        f"{search.scored} scored, {search.strategy} search {search.seconds * 1000:.0f} ms"
     )

@@ -80,6 +80,7 @@ def settings_of(request: AnonymizeRequest) -> Settings:
         l=request.l,
         t=request.t,
         metric=cast(MetricName, request.metric),
+        search=request.search,
     )
 
 

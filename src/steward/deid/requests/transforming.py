@@ -47,6 +47,8 @@ class AnonymizeRequest:
             or the hierarchies themselves; ``None``: the source file's folder.
         max_suppression: the largest share of records that may be suppressed (0 to 1).
         metric: the information loss to minimize: loss, entropy or discernibility.
+        search: ``auto`` (optimal up to a lattice of 2,000,000 nodes, greedy beyond),
+            ``optimal`` or ``greedy`` (:mod:`steward.deid.search.greedy`).
         report: also write a self-contained HTML report here.
         delimiter / encoding: of a CSV file (detected when ``None``).
     """
@@ -61,6 +63,7 @@ class AnonymizeRequest:
     hierarchies: Path | Mapping[str, CodedHierarchy] | None = None
     max_suppression: float = 0.0
     metric: str = "loss"
+    search: str = "auto"
     report: Path | None = None
     delimiter: str | None = None
     encoding: str | None = None
@@ -77,9 +80,12 @@ class AnonymizeRequest:
                 is the input file; hierarchies that are neither given nor beside a file.
         """
         from steward.deid.search import METRICS
+        from steward.deid.search.anonymize import SEARCHES
 
         if self.metric not in METRICS:
             raise DeidError(f"unknown --metric {self.metric!r}; use one of {', '.join(METRICS)}")
+        if self.search not in SEARCHES:
+            raise DeidError(f"unknown --search {self.search!r}; use one of {', '.join(SEARCHES)}")
         out = self.out
         if out is not None:
             if out.suffix.lower() not in ANONYMIZED_SUFFIXES:

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import polars as pl
@@ -15,12 +15,19 @@ import polars as pl
 from steward.deid.errors import DeidError
 from steward.deid.search.encode import Coded, encode, generalize, suppressed_rows
 from steward.deid.search.flash import SearchResult, search
-from steward.deid.search.groups import FloatArray, IntArray, Privacy
+from steward.deid.search.greedy import greedy_search
+from steward.deid.search.groups import FloatArray, Groups, IntArray, Privacy
 from steward.deid.search.hierarchies import CodedHierarchy, check_all
-from steward.deid.search.loss import METRICS, MetricName, prepare
+from steward.deid.search.loss import METRICS, Metric, MetricName, prepare
 
 if TYPE_CHECKING:
     from steward.deid.search.sources import UsedHierarchy
+
+
+SEARCHES: Final = ("auto", "optimal", "greedy")
+OPTIMAL_LIMIT: Final = 2_000_000
+"""With ``search="auto"``, the most lattice nodes (the product of the hierarchies'
+heights) the optimal search takes on; a larger lattice is searched greedily."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,9 @@ class Settings:
         l: distinct l-diversity of ``sensitive``, if wanted.
         t: t-closeness (equal-distance EMD) of ``sensitive``, if wanted.
         metric: the information loss to minimize.
+        search: ``optimal`` (every node that can win is examined), ``greedy`` (a
+            heuristic that never builds the lattice: :mod:`.greedy`), or ``auto``:
+            optimal up to :data:`OPTIMAL_LIMIT` nodes in the lattice, greedy beyond.
     """
 
     qi: tuple[str, ...]
@@ -43,6 +53,7 @@ class Settings:
     l: int | None = None  # noqa: E741
     t: float | None = None
     metric: MetricName = "loss"
+    search: str = "auto"
 
     def check(self, columns: Sequence[str]) -> None:
         """Raise unless the settings make sense for a table with ``columns``.
@@ -76,6 +87,8 @@ class Settings:
             raise DeidError(f"t must be between 0 and 1, not {self.t}")
         if self.metric not in METRICS:
             raise DeidError(f"unknown metric {self.metric!r}; use one of {', '.join(METRICS)}")
+        if self.search not in SEARCHES:
+            raise DeidError(f"unknown search {self.search!r}; use one of {', '.join(SEARCHES)}")
 
 
 @dataclass(frozen=True)
@@ -137,7 +150,7 @@ def anonymize(
     encode_seconds = time.perf_counter() - start
     privacy = _privacy(settings, coded)
     metric = prepare(settings.metric, coded.base, chosen)
-    result = search(coded.base, chosen, privacy, metric, progress=progress)
+    result = run_search(settings.search, coded.base, chosen, privacy, metric, progress)
     if result.node is None:
         raise DeidError(
             "no generalization satisfies the privacy model within the suppression limit; "
@@ -169,6 +182,27 @@ def anonymize(
         sizes_after=kept,
         encode_seconds=encode_seconds,
     )
+
+
+def lattice_size(hierarchies: Sequence[CodedHierarchy]) -> int:
+    """The nodes of the lattice over ``hierarchies`` (without building it)."""
+    return math.prod(h.height for h in hierarchies)
+
+
+def run_search(
+    how: str,
+    base: Groups,
+    hierarchies: Sequence[CodedHierarchy],
+    privacy: Privacy,
+    metric: Metric,
+    progress: Callable[[int, int], None] | None = None,
+) -> SearchResult:
+    """The optimal or the greedy search, as ``how`` says (``auto``: by the lattice's
+    size against :data:`OPTIMAL_LIMIT`)."""
+    greedy = how == "greedy" or (how == "auto" and lattice_size(hierarchies) > OPTIMAL_LIMIT)
+    if greedy:
+        return greedy_search(base, hierarchies, privacy, metric, progress=progress)
+    return search(base, hierarchies, privacy, metric, progress=progress)
 
 
 def _privacy(settings: Settings, coded: Coded) -> Privacy:

@@ -56,6 +56,7 @@ class SearchResult:
         lattice_size: nodes in the lattice; ``checked``: nodes whose anonymity was
             computed; ``scored``: nodes whose metric was computed; ``anonymous``: nodes
             known to be anonymous; ``seconds``: time spent searching.
+        strategy: ``optimal`` (this module) or ``greedy`` (:mod:`.greedy`).
     """
 
     node: tuple[int, ...] | None
@@ -68,6 +69,7 @@ class SearchResult:
     scored: int
     anonymous: int
     seconds: float
+    strategy: str = "optimal"
 
 
 @dataclass
