@@ -55,12 +55,10 @@ def encode(
     codes: list[IntArray] = []
     for column, hierarchy in zip(qi, hierarchies, strict=True):
         values = table.get_column(column).cast(pl.String).fill_null(MISSING)
-        coded = values.replace_strict(
-            list(hierarchy.leaves),
-            list(range(hierarchy.domain_size)),
-            default=None,
-            return_dtype=pl.Int64,
-        )
+        # A value's code is its leaf's position: an enum of the leaves gives it directly
+        # (about twice as fast as a replacement table), and null for a value not listed.
+        leaves = pl.Enum(list(hierarchy.leaves))
+        coded = values.cast(leaves, strict=False).to_physical().cast(pl.Int64)
         unknown = coded.is_null()
         if unknown.any():
             records = int(unknown.sum())
