@@ -67,3 +67,21 @@ def test_engine_options_are_checked_before_anything_runs(
     fields = {"source": EXAMPLE, "qi": ("age",), **options}
     with pytest.raises(DeidError, match=message):
         RiskRequest(**fields).validate()
+
+
+def test_spark_scans_the_same_rows_to_the_same_report(spark: Any, tmp_path: Path) -> None:
+    from steward.deid import ScanRequest, run_scan
+    from steward.deid.scan import to_json
+
+    parquet = tmp_path / "requests.parquet"
+    pl.read_csv(EXAMPLE, infer_schema=False).with_columns(
+        pl.col("age").cast(pl.Int64)
+    ).write_parquet(parquet)
+    for source in (EXAMPLE, parquet):
+        polars = run_scan(ScanRequest(source, show_examples=True))
+        on_spark = run_scan(ScanRequest(source, show_examples=True, engine="spark"))
+        assert to_json(on_spark.report, on_spark.examples) == to_json(
+            polars.report, polars.examples
+        )
+    with pytest.raises(DeidError, match="--master goes with --engine spark"):
+        ScanRequest(EXAMPLE, master="spark://h:7077").validate()

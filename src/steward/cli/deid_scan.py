@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from steward.cli.deid_options import Delimiter, Encoding
+from steward.cli.deid_options import Delimiter, Encoding, EngineName, Master
 from steward.cli.errors import user_errors
 from steward.deid import DEFAULT_SAMPLE
 
@@ -45,6 +45,8 @@ def scan(
         bool,
         typer.Option("--show-examples", help="Show up to 3 masked values per flagged column."),
     ] = False,
+    engine: EngineName = "polars",
+    master: Master = None,
 ) -> None:
     """Report the kinds of personal data in each column, with evidence and a suggested role.
 
@@ -60,6 +62,8 @@ def scan(
         show_examples=show_examples,
         delimiter=delimiter,
         encoding=encoding,
+        engine=engine,
+        master=master,
     )
     with user_errors():
         result = run_scan(request)

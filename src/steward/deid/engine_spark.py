@@ -227,6 +227,18 @@ class SparkEngine:
                 raise
 
 
+def spark_head(frame: Any, rows: int) -> pl.DataFrame:
+    """The first ``rows`` rows of a Spark DataFrame, on the driver as a Polars table with
+    the matching types (what a scan of a sample reads).
+
+    Raises:
+        DeidError: ``rows`` is below 1.
+    """
+    if rows < 1:
+        raise DeidError(f"rows must be at least 1, not {rows}")
+    return _to_polars(frame.limit(rows))
+
+
 @contextmanager
 def _persisted(frame: Any) -> Iterator[Any]:
     """``frame`` cached while the block runs, so counting then collecting aggregates once."""

@@ -139,6 +139,8 @@ class ScanRequest:
         region: the phone region for numbers without a +code (any case).
         show_examples: also return up to 3 masked values per flagged column.
         delimiter / encoding: of a CSV file (detected when ``None``).
+        engine: ``polars`` or ``spark`` (Spark reads the file and brings the first rows
+            to the driver); ``master``: the Spark master URL (``local[*]`` by default).
     """
 
     source: Path
@@ -147,6 +149,8 @@ class ScanRequest:
     show_examples: bool = False
     delimiter: str | None = None
     encoding: str | None = None
+    engine: str = "polars"
+    master: str | None = None
 
     @property
     def region_code(self) -> str:
@@ -158,7 +162,7 @@ class ScanRequest:
 
         Raises:
             DeidError: the region is not one ``phonenumbers`` supports, or the sample
-                is below 1.
+                is below 1; an unknown engine, or a master without Spark.
         """
         import phonenumbers
 
@@ -167,3 +171,4 @@ class ScanRequest:
                 f"unknown phone region {self.region_code!r}; use a code such as US, GB, IN"
             )
         check_sample(self.sample)
+        check_engine(self.engine, self.master, self.source)

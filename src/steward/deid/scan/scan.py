@@ -96,7 +96,12 @@ def read_head(frame: pl.LazyFrame, source: str | Path, sample: int) -> pl.DataFr
     Raises:
         DataFileError: a row cannot be parsed.
     """
-    return collect(frame.head(max(sample * READ_FACTOR, 10_000)), source)
+    return collect(frame.head(head_rows(sample)), source)
+
+
+def head_rows(sample: int) -> int:
+    """The rows a scan of ``sample`` values per column reads from the top of a file."""
+    return max(sample * READ_FACTOR, 10_000)
 
 
 def scan_frame(
