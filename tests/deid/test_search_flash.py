@@ -145,7 +145,9 @@ def _metric(
     return sum(per)
 
 
-def _run(case: Case) -> float | None:
+def _run(case: Case, search: str = "optimal") -> float | None:
+    """The score the search (``optimal`` or ``greedy``) finds for ``case``, after checking
+    its output meets the model; ``None`` when it finds no anonymous node."""
     names = [f"q{i}" for i in range(len(case.hierarchies))]
     table = pl.DataFrame(
         {name: [row[i] for row in case.rows] for i, name in enumerate(names)}
@@ -162,6 +164,7 @@ def _run(case: Case) -> float | None:
         l=case.l,
         t=case.t,
         metric=case.metric,  # type: ignore[arg-type]
+        search=search,
     )
     try:
         result = anonymize(table, chosen, coded)

@@ -7,7 +7,6 @@ lattice has billions of nodes, is anonymized without building it."""
 from __future__ import annotations
 
 import importlib
-import math
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from steward.deid.errors import DeidError
 from steward.deid.io import collect, read_table
 from steward.deid.search.anonymize import Settings, anonymize, lattice_size
 from steward.deid.search.hierarchies import CodedHierarchy, find_hierarchies, from_rows
-from tests.deid.test_search_flash import Case, brute_force, cases
+from tests.deid.test_search_flash import Case, _run, brute_force, cases
 
 anonymize_module = importlib.import_module("steward.deid.search.anonymize")
 ADULT = Path(__file__).resolve().parents[3] / "shared" / "data" / "adult"
@@ -30,43 +29,11 @@ ADULT_QI = (
 )  # fmt: skip
 
 
-def _greedy(case: Case) -> float | None:
-    names = [f"q{i}" for i in range(len(case.hierarchies))]
-    table = pl.DataFrame(
-        {name: [row[i] for row in case.rows] for i, name in enumerate(names)}
-        | {"s": case.sensitive}
-    )
-    coded: dict[str, CodedHierarchy] = {
-        name: from_rows(name, rows) for name, rows in zip(names, case.hierarchies, strict=True)
-    }
-    chosen = Settings(
-        qi=tuple(names),
-        k=case.k,
-        max_suppression=case.suppression,
-        sensitive="s" if case.l or case.t else None,
-        l=case.l,
-        t=case.t,
-        metric=case.metric,  # type: ignore[arg-type]
-        search="greedy",
-    )
-    try:
-        result = anonymize(table, chosen, coded)
-    except DeidError as error:
-        if "no generalization" not in str(error):
-            raise
-        return None
-    assert result.suppressed <= math.floor(case.suppression * len(case.rows) + 1e-9)
-    kept = result.table.filter(pl.col(names[0]) != "*")
-    if kept.height:
-        assert kept.group_by(names).len()["len"].min() >= case.k  # type: ignore[operator]
-    return result.score
-
-
 @settings(max_examples=150)
 @given(cases())
 def test_greedy_meets_the_model_and_never_beats_the_optimum(case: Case) -> None:
     optimum = brute_force(case)
-    found = _greedy(case)
+    found = _run(case, "greedy")
     monotone = case.t is None or case.suppression == 0.0
     if optimum is None:
         assert found is None
