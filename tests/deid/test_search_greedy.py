@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -19,10 +18,11 @@ from steward.deid.errors import DeidError
 from steward.deid.io import collect, read_table
 from steward.deid.search.anonymize import Settings, anonymize, lattice_size
 from steward.deid.search.hierarchies import CodedHierarchy, find_hierarchies, from_rows
+from tests.deid.paths import ADULT_DIR
 from tests.deid.test_search_flash import Case, _run, brute_force, cases
 
 anonymize_module = importlib.import_module("steward.deid.search.anonymize")
-ADULT = Path(__file__).resolve().parents[3] / "shared" / "data" / "adult"
+ADULT = ADULT_DIR
 ADULT_QI = (
     "sex", "age", "race", "marital-status", "education", "native-country", "workclass",
     "occupation", "salary-class",
