@@ -65,6 +65,7 @@ from tests.audit.served_vault import (  # noqa: E402
     postgres_admin_url,
     scratch_database,
     served,
+    together,
 )
 from tests.cli.live_vault import CITY, steward  # noqa: E402
 
@@ -208,9 +209,8 @@ def drive(target: Target, servers: int, clients: int, requests: int, baseline: b
     ports = target.ports[:servers]
     answers: list[Answer] = []
     lock = threading.Lock()
-    start = threading.Barrier(clients + 1)
 
-    def work(number: int) -> None:
+    def work(number: int, start: threading.Barrier) -> None:
         client = Client(target, ports[number % len(ports)], number)
         mine = []
         start.wait()
@@ -221,14 +221,8 @@ def drive(target: Target, servers: int, clients: int, requests: int, baseline: b
         with lock:
             answers.extend(mine)
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    start.wait()
-    began = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    return Run(answers, time.perf_counter() - began)
+    seconds = together(clients, work)
+    return Run(answers, seconds)
 
 
 def make_token(folder: Path, keys: Path, database: ScratchDatabase) -> str:

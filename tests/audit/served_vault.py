@@ -16,7 +16,7 @@ import subprocess
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -239,6 +239,21 @@ class Outcome:
     seconds: float = 0.0
 
 
+def together(clients: int, work: Callable[[int, threading.Barrier], None]) -> float:
+    """Run ``work(number, start)`` in ``clients`` threads that each wait on ``start``
+    before their first request, so all begin at once; returns the seconds from that start
+    to the last thread's end."""
+    start = threading.Barrier(clients + 1)
+    threads = [threading.Thread(target=work, args=(n, start)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - began
+
+
 def hammer(
     ports: Sequence[int], clients: int, per_client: int, path: str = INTAKE_PATH
 ) -> tuple[list[Outcome], float]:
@@ -251,9 +266,8 @@ def hammer(
     bodies = intake_bodies(clients * per_client)
     outcomes: list[Outcome] = []
     lock = threading.Lock()
-    start = threading.Barrier(clients + 1)
 
-    def client(number: int) -> None:
+    def client(number: int, start: threading.Barrier) -> None:
         connection = http.client.HTTPConnection("127.0.0.1", ports[number % len(ports)], timeout=60)
         mine: list[Outcome] = []
         start.wait()
@@ -273,11 +287,5 @@ def hammer(
         with lock:
             outcomes.extend(mine)
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    start.wait()
-    began = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    return outcomes, time.perf_counter() - began
+    seconds = together(clients, client)
+    return outcomes, seconds
