@@ -85,3 +85,13 @@ def test_spark_scans_the_same_rows_to_the_same_report(spark: Any, tmp_path: Path
         )
     with pytest.raises(DeidError, match="--master goes with --engine spark"):
         ScanRequest(EXAMPLE, master="spark://h:7077").validate()
+
+
+def test_a_ragged_row_is_refused_by_line_on_spark_as_on_polars(spark: Any, tmp_path: Path) -> None:
+    from steward.deid import DataFileError
+
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("age,zip\n30,12345\n40,12345,extra\n", encoding="utf-8")
+    for engine in ("polars", "spark"):
+        with pytest.raises(DataFileError, match="line 3: 3 fields where the header has 2"):
+            run_risk(RiskRequest(ragged, qi=("age",), engine=engine))

@@ -33,6 +33,7 @@ from steward.deid.io import (
     JSONL_SUFFIXES,
     PARQUET_SUFFIXES,
     _check_names,
+    check_csv_structure,
     sniff_csv,
 )
 
@@ -89,6 +90,9 @@ def read_table_spark(
         else:
             if not remote and file.is_file():
                 dialect = sniff_csv(file, delimiter=delimiter, encoding=encoding)
+                # Spark reads only the columns a job uses, so a ragged row would pass:
+                # a local file is checked whole first, as the Polars engine checks it.
+                check_csv_structure(file, dialect)
                 delimiter, encoding = dialect.delimiter, dialect.encoding
             frame = reader.options(**_csv_options(delimiter, encoding, multiline)).csv(text)
     except DataFileError:
