@@ -16,3 +16,16 @@ ADULT_DIR = next(
     ),
     REPO.parent / "shared" / "data" / "adult",
 )
+
+ADULT_QI = (
+    "sex",
+    "age",
+    "race",
+    "marital-status",
+    "education",
+    "native-country",
+    "workclass",
+    "occupation",
+    "salary-class",
+)
+"""Adult's nine quasi-identifiers, in the order ARX's benchmark lists them."""

@@ -15,20 +15,10 @@ from steward.deid.search.encode import encode
 from steward.deid.search.flash import search
 from steward.deid.search.hierarchies import find_hierarchies
 from steward.deid.search.loss import MetricName, prepare
-from tests.deid.paths import ADULT_DIR
+from tests.deid.paths import ADULT_DIR, ADULT_QI
 
 ADULT = ADULT_DIR
-QI = (
-    "sex",
-    "age",
-    "race",
-    "marital-status",
-    "education",
-    "native-country",
-    "workclass",
-    "occupation",
-    "salary-class",
-)
+QI = ADULT_QI
 
 pytestmark = pytest.mark.skipif(not ADULT.is_dir(), reason="Adult data not available")
 

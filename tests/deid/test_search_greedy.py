@@ -18,15 +18,11 @@ from steward.deid.errors import DeidError
 from steward.deid.io import collect, read_table
 from steward.deid.search.anonymize import Settings, anonymize, lattice_size
 from steward.deid.search.hierarchies import CodedHierarchy, find_hierarchies, from_rows
-from tests.deid.paths import ADULT_DIR
+from tests.deid.paths import ADULT_DIR, ADULT_QI
 from tests.deid.test_search_flash import Case, _run, brute_force, cases
 
 anonymize_module = importlib.import_module("steward.deid.search.anonymize")
 ADULT = ADULT_DIR
-ADULT_QI = (
-    "sex", "age", "race", "marital-status", "education", "native-country", "workclass",
-    "occupation", "salary-class",
-)  # fmt: skip
 
 
 @settings(max_examples=150)

@@ -9,20 +9,9 @@ import pytest
 
 from steward.deid.errors import DeidError
 from steward.deid.search.hierarchies import find_hierarchies, from_rows, read_hierarchy
-from tests.deid.paths import ADULT_DIR
+from tests.deid.paths import ADULT_DIR, ADULT_QI
 
 ADULT = ADULT_DIR
-ADULT_QI = (
-    "sex",
-    "age",
-    "race",
-    "marital-status",
-    "education",
-    "native-country",
-    "workclass",
-    "occupation",
-    "salary-class",
-)
 LEVELS = {
     "sex": [2, 1],
     "age": [100, 20, 10, 5, 1],
