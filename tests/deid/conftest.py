@@ -37,6 +37,5 @@ def spark() -> Iterator[Any]:
     from steward.deid.engine_spark import spark_session
 
     session = spark_session("local[2]", SPARK_CONFIG)
-    session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()

@@ -129,3 +129,25 @@ def test_an_unreachable_master_is_a_clear_error() -> None:
     malformed = _risk("--engine", "spark", "--master", "spark://nohost")
     assert malformed.returncode == 2
     assert "give spark://host:port" in malformed.stderr
+
+
+def test_a_malformed_file_is_refused_without_quoting_it() -> None:
+    """Spark's own log and its parsers' messages quote the record they fail on; the
+    command says what is wrong and prints no value, on stdout or stderr."""
+    if not pyspark_installed():
+        pytest.skip(NO_PYSPARK)
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        bad = Path(folder) / "people.jsonl"
+        bad.write_text('{"age": 30}\n{"age": 40, "name": "Secretina Quill"\n', encoding="utf-8")
+        command = [
+            sys.executable, "-c", "from steward.cli.main import run; run()",
+            "deid", "risk", str(bad), "--qi", "age", "--engine", "spark",
+        ]  # fmt: skip
+        env = {**os.environ, "SPARK_LOCAL_IP": "127.0.0.1"}
+        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 2
+    assert "a malformed record" in done.stderr
+    assert "Secretina" not in done.stdout + done.stderr
+    assert "Traceback" not in done.stderr

@@ -73,8 +73,9 @@ def spark_session(master: str | None = None, config: Mapping[str, str] | None = 
 
     ``config`` adds Spark settings (for example ``spark.sql.shuffle.partitions``); the
     console progress bar is off, times are read in UTC and column names are
-    case-sensitive (as in Polars) unless ``config`` says
-    otherwise.
+    case-sensitive (as in Polars) unless ``config`` says otherwise. Spark's log is
+    turned off once the session runs: a failed task's log would quote the records it
+    choked on.
 
     Raises:
         DeidError: PySpark is not installed, the master does not answer
@@ -88,7 +89,7 @@ def spark_session(master: str | None = None, config: Mapping[str, str] | None = 
     for key, value in {**SESSION_DEFAULTS, **(config or {})}.items():
         builder = builder.config(key, value)
     try:
-        return builder.getOrCreate()
+        session = builder.getOrCreate()
     except Exception as error:  # PySpark raises several kinds when Java is missing
         if shutil.which("java") is None:
             raise DeidError(f"Spark cannot start: no Java found; {INSTALL_HINT}") from None
@@ -96,6 +97,10 @@ def spark_session(master: str | None = None, config: Mapping[str, str] | None = 
             f"Spark cannot start on {master or 'local[*]'}: {_first_line(error)} "
             f"(Spark needs Java 17; {INSTALL_HINT})"
         ) from None
+    # Spark's own log prints a failed task's exception, and a parser's exception quotes
+    # the record it choked on: personal data on stderr. Steward reports errors itself.
+    session.sparkContext.setLogLevel("OFF")
+    return session
 
 
 MASTER_TIMEOUT: Final = 5.0

@@ -23,10 +23,11 @@ across tasks; it is off by default so large files are read in parallel.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, Final
 
-from steward.deid.engine_spark import _column, _first_line, spark_session
+from steward.deid.engine_spark import _column, spark_session
 from steward.deid.errors import DataFileError
 from steward.deid.io import (
     CSV_SUFFIXES,
@@ -98,9 +99,29 @@ def read_table_spark(
     except DataFileError:
         raise
     except Exception as error:
-        raise DataFileError(f"{text}: cannot be read as a table: {_first_line(error)}") from None
+        raise DataFileError(f"{text}: cannot be read as a table: {spark_problem(error)}") from None
     _check_names(file, list(frame.columns))
     return frame
+
+
+def spark_problem(error: BaseException) -> str:
+    """What went wrong reading data in Spark, without quoting the data: Spark's messages
+    (and the parsers' beneath them) repeat the record they failed on, so only the kind
+    of failure is told.
+
+    Never raises.
+    """
+    text = str(error)
+    if "Malformed records are detected" in text or "MALFORMED_RECORD" in text:
+        return (
+            "a malformed record (a CSV row not matching its header, or a line that is not "
+            "one complete JSON object)"
+        )
+    if "FileNotFoundException" in text or "PATH_NOT_FOUND" in text:
+        return "no such file"
+    causes = re.findall(r"Caused by: ([\w.$]+)", text)
+    kind = causes[-1].rsplit(".", 1)[-1] if causes else type(error).__name__
+    return f"Spark failed reading it ({kind})"
 
 
 def _format(file: Path, given: str | None) -> str:

@@ -92,7 +92,7 @@ def _spark_report(request: RiskRequest, step: Callable[[str], None]) -> RiskRepo
     """The report with the classes aggregated by Spark (on ``request.master``); the
     measuring is the same code as on Polars, on the driver."""
     from steward.deid.engine_spark import SparkEngine, spark_session  # the optional extra
-    from steward.deid.io_spark import read_table_spark
+    from steward.deid.io_spark import read_table_spark, spark_problem
 
     file = Path(str(request.source))
     step(f"Starting Spark on {request.master or 'local[*]'}...")
@@ -105,9 +105,14 @@ def _spark_report(request: RiskRequest, step: Callable[[str], None]) -> RiskRepo
         shown = ", ".join(frame.columns)
         raise DataFileError(f"{file}: no column {missing[0]!r}; the columns are {shown}")
     step(f"Grouping {file.name} by {len(request.qi)} quasi-identifiers on Spark...")
-    classes = SparkEngine().classes(
-        frame, request.qi, request.sensitive, keep_values=request.show_values
-    )
+    try:
+        classes = SparkEngine().classes(
+            frame, request.qi, request.sensitive, keep_values=request.show_values
+        )
+    except DeidError:
+        raise
+    except Exception as error:  # the job failed on the data (a remote file in FAILFAST)
+        raise DataFileError(f"{file}: cannot be read: {spark_problem(error)}") from None
     return _measure(request, classes, request.population)
 
 

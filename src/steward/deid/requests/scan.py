@@ -7,6 +7,7 @@ from typing import Final
 
 import polars as pl
 
+from steward.deid.errors import DataFileError, DeidError
 from steward.deid.io import read_table
 from steward.deid.requests.measuring import SPARK, ScanRequest
 from steward.deid.scan import ScanReport, masked_examples, scan_frame
@@ -52,10 +53,15 @@ def _spark_head(request: ScanRequest) -> pl.DataFrame:
     """The rows a scan reads, read by Spark (on ``request.master``) and brought to the
     driver; the scan itself then runs on them as on Polars."""
     from steward.deid.engine_spark import spark_head, spark_session  # the optional extra
-    from steward.deid.io_spark import read_table_spark
+    from steward.deid.io_spark import read_table_spark, spark_problem
 
     session = spark_session(request.master)
     frame = read_table_spark(
         request.source, session=session, delimiter=request.delimiter, encoding=request.encoding
     )
-    return spark_head(frame, head_rows(request.sample))
+    try:
+        return spark_head(frame, head_rows(request.sample))
+    except DeidError:
+        raise
+    except Exception as error:  # the job failed on the data (a remote file in FAILFAST)
+        raise DataFileError(f"{request.source}: cannot be read: {spark_problem(error)}") from None
