@@ -38,6 +38,7 @@ from steward.vault.services.record_views import RecordView
 router = Router(tags=["records"])
 
 READ_ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,  # a malformed request, such as a Host header the site does not serve
     401: ErrorOut,
     403: ErrorOut,
     404: ErrorOut,
