@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from steward.cli.deid_options import Delimiter, Encoding, names
+from steward.cli.deid_options import Delimiter, Encoding, EngineName, Master, names
 from steward.cli.errors import user_errors
 from steward.cli.progress import activity
 
@@ -66,6 +66,8 @@ def anonymize_command(
     ] = None,
     delimiter: Delimiter = None,
     encoding: Encoding = None,
+    engine: EngineName = "polars",
+    master: Master = None,
 ) -> None:
     """Generalize (and suppress) quasi-identifiers with the least information loss that
     meets k-anonymity (and l-diversity / t-closeness)."""
@@ -86,6 +88,8 @@ def anonymize_command(
         report=report,
         delimiter=delimiter,
         encoding=encoding,
+        engine=engine,
+        master=master,
     )
     with user_errors():
         with activity() as (stage, count):

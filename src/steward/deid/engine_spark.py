@@ -204,6 +204,20 @@ class SparkEngine:
         window = require_pyspark().Window.partitionBy(*map(_column, qi))
         return table.withColumn(column, size.over(window))
 
+    def tuples(self, table: Any, columns: Sequence[str], count: str) -> pl.DataFrame:
+        """The distinct tuples of ``columns`` in ``table`` (nulls are values), each with
+        how many records hold it in ``count``, on the driver as a Polars table typed as
+        Polars reads the same file, ordered by their values (nulls first).
+
+        Raises:
+            DeidError: more tuples than ``max_classes`` would reach the driver.
+        """
+        functions = require_pyspark().functions
+        size = functions.count(functions.lit(1)).alias(count)
+        grouped = table.groupBy(*map(_column, columns)).agg(size)
+        collected = self._collect(grouped, "distinct quasi-identifier tuples")
+        return collected.sort(list(columns), nulls_last=False)
+
     def _collect(self, frame: Any, what: str) -> pl.DataFrame:
         """``frame`` (aggregated) on the driver as a Polars table, after checking its size.
 
@@ -221,7 +235,7 @@ class SparkEngine:
                     "the memory for it"
                 )
             try:
-                return _to_polars(cached)
+                return to_polars(cached)
             except Exception as error:
                 if "maxResultSize" in str(error):
                     raise DeidError(
@@ -241,7 +255,7 @@ def spark_head(frame: Any, rows: int) -> pl.DataFrame:
     """
     if rows < 1:
         raise DeidError(f"rows must be at least 1, not {rows}")
-    return _to_polars(frame.limit(rows))
+    return to_polars(frame.limit(rows))
 
 
 @contextmanager
@@ -254,7 +268,7 @@ def _persisted(frame: Any) -> Iterator[Any]:
         cached.unpersist()
 
 
-def _to_polars(frame: Any) -> pl.DataFrame:
+def to_polars(frame: Any) -> pl.DataFrame:
     """A small Spark DataFrame collected as a Polars table with the matching types.
 
     Timestamps (instants) travel as microseconds since the epoch, so their values do not

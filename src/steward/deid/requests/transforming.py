@@ -51,6 +51,10 @@ class AnonymizeRequest:
             ``optimal`` or ``greedy`` (:mod:`steward.deid.search.greedy`).
         report: also write a self-contained HTML report here.
         delimiter / encoding: of a CSV file (detected when ``None``).
+        engine: ``polars`` (one machine, streaming) or ``spark`` (Spark aggregates the
+            tuples and writes the output as a folder of part files; the
+            ``steward[spark]`` extra); ``master``: the Spark master URL (``local[*]``
+            when not given).
     """
 
     source: Source
@@ -67,6 +71,8 @@ class AnonymizeRequest:
     report: Path | None = None
     delimiter: str | None = None
     encoding: str | None = None
+    engine: str = "polars"
+    master: str | None = None
 
     def validate(self) -> None:
         """Raise unless the metric is known and the output can be written.
@@ -77,11 +83,15 @@ class AnonymizeRequest:
 
         Raises:
             DeidError: an unknown metric; an output that is not .csv/.tsv/.parquet or
-                is the input file; hierarchies that are neither given nor beside a file.
+                is the input file; hierarchies that are neither given nor beside a file;
+                an unknown engine, a ``master`` without Spark, or Spark on a table that
+                is not a file.
         """
+        from steward.deid.requests.measuring import check_engine
         from steward.deid.search import METRICS
         from steward.deid.search.anonymize import SEARCHES
 
+        check_engine(self.engine, self.master, self.source)
         if self.metric not in METRICS:
             raise DeidError(f"unknown --metric {self.metric!r}; use one of {', '.join(METRICS)}")
         if self.search not in SEARCHES:

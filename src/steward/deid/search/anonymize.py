@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -13,12 +13,13 @@ import numpy as np
 import polars as pl
 
 from steward.deid.errors import DeidError
-from steward.deid.search.encode import Coded, encode, generalize, suppressed_rows
+from steward.deid.search.encode import COUNT, Coded, distinct_tuples, encode, suppressed_tuples
 from steward.deid.search.flash import SearchResult, search
 from steward.deid.search.greedy import greedy_search
 from steward.deid.search.groups import FloatArray, Groups, IntArray, Privacy
 from steward.deid.search.hierarchies import CodedHierarchy, check_all
 from steward.deid.search.loss import METRICS, Metric, MetricName, prepare
+from steward.deid.search.recode import Recoding, recoding
 
 if TYPE_CHECKING:
     from steward.deid.search.sources import UsedHierarchy
@@ -96,7 +97,9 @@ class Anonymization:
     """The outcome: the generalized table and figures about it.
 
     Attributes:
-        table: the input with the chosen generalization and suppression applied.
+        table: the input with the chosen generalization and suppression applied; ``None``
+            when it was streamed to a file rather than held (``run_anonymize`` with an
+            output, or the Spark engine).
         levels: the chosen level per quasi-identifier.
         search: how the search went.
         records: records in the table; ``suppressed``: how many were suppressed.
@@ -105,13 +108,15 @@ class Anonymization:
         entropy: the non-uniform entropy of the result, in bits.
         score: the value of the metric that was minimized.
         sizes_before / sizes_after: each class's size before and after (kept classes).
-        encode_seconds: time to code and aggregate the table.
+        encode_seconds: time to aggregate the table into its distinct tuples and code
+            them.
+        recoding: the generalization as any engine writes it (:mod:`.recode`).
         hierarchies: where each quasi-identifier's hierarchy came from (an ARX file or a
             built-in), when the caller chose them (:func:`~steward.deid.run_anonymize`).
         hierarchy_files: the ARX file each hierarchy was written to, when it was.
     """
 
-    table: pl.DataFrame
+    table: pl.DataFrame | None
     levels: Mapping[str, int]
     search: SearchResult
     records: int
@@ -124,17 +129,19 @@ class Anonymization:
     sizes_before: IntArray
     sizes_after: IntArray
     encode_seconds: float
+    recoding: Recoding
     hierarchies: Mapping[str, UsedHierarchy] = field(default_factory=dict)
     hierarchy_files: Mapping[str, Path] = field(default_factory=dict)
 
 
 def anonymize(
-    table: pl.DataFrame,
+    table: pl.DataFrame | pl.LazyFrame,
     settings: Settings,
     hierarchies: Mapping[str, CodedHierarchy],
     progress: Callable[[int, int], None] | None = None,
 ) -> Anonymization:
-    """Find and apply the optimal full-domain generalization of ``table``.
+    """Find and apply the optimal full-domain generalization of ``table``, and return
+    the result in memory.
 
     ``progress`` is called with (nodes examined, nodes in the lattice) during the search.
 
@@ -142,11 +149,35 @@ def anonymize(
         DeidError: bad settings, a quasi-identifier without hierarchy or with values its
             hierarchy lacks, or no node satisfies the privacy model within the limit.
     """
-    settings.check(table.columns)
+    frame = table.lazy()
+    settings.check(frame.collect_schema().names())
+    start = time.perf_counter()
+    tuples = distinct_tuples(frame, settings.qi, settings.sensitive)
+    aggregated = time.perf_counter() - start
+    result = solve(tuples, settings, hierarchies, progress)
+    output = result.recoding.apply(frame).collect()
+    return replace(result, table=output, encode_seconds=result.encode_seconds + aggregated)
+
+
+def solve(
+    tuples: pl.DataFrame,
+    settings: Settings,
+    hierarchies: Mapping[str, CodedHierarchy],
+    progress: Callable[[int, int], None] | None = None,
+) -> Anonymization:
+    """Find the optimal full-domain generalization of the table whose distinct tuples
+    (with their record counts in :data:`~.encode.COUNT`, as
+    :func:`~.encode.distinct_tuples` makes them) are ``tuples``. The result's ``table``
+    is ``None``: its ``recoding`` writes it.
+
+    Raises:
+        DeidError: as :func:`anonymize`.
+    """
+    settings.check([c for c in tuples.columns if c != COUNT])
     check_all(hierarchies, settings.qi)
     chosen = [hierarchies[q] for q in settings.qi]
     start = time.perf_counter()
-    coded = encode(table, settings.qi, chosen, settings.sensitive)
+    coded = encode(tuples, settings.qi, chosen, settings.sensitive, weights=COUNT)
     encode_seconds = time.perf_counter() - start
     privacy = _privacy(settings, coded)
     metric = prepare(settings.metric, coded.base, chosen)
@@ -156,8 +187,7 @@ def anonymize(
             "no generalization satisfies the privacy model within the suppression limit; "
             "raise --max-suppression or lower k / l / raise t"
         )
-    rows_out = suppressed_rows(coded, result.node, chosen, privacy)
-    output = generalize(table, settings.qi, chosen, coded, result.node, rows_out)
+    tuples_out, classes, fail = suppressed_tuples(coded, result.node, chosen, privacy)
     loss_metric = prepare("loss", coded.base, chosen)
     suppressed_counts = result.counts[result.fail]
     per_attribute: FloatArray = loss_metric.attribute_losses(
@@ -168,11 +198,11 @@ def anonymize(
     )
     kept = result.counts[~result.fail]
     return Anonymization(
-        table=output,
+        table=None,
         levels=dict(zip(settings.qi, result.node, strict=True)),
         search=result,
-        records=table.height,
-        suppressed=int(rows_out.sum()),
+        records=int(coded.rows.counts.sum()),
+        suppressed=int(coded.rows.counts[tuples_out].sum()),
         k_achieved=int(kept.min()) if kept.size else 0,
         loss=loss_metric.aggregate(per_attribute),
         attribute_loss={q: float(v) for q, v in zip(settings.qi, per_attribute, strict=True)},
@@ -181,6 +211,7 @@ def anonymize(
         sizes_before=coded.base.counts,
         sizes_after=kept,
         encode_seconds=encode_seconds,
+        recoding=recoding(settings.qi, chosen, result.node, classes, fail),
     )
 
 

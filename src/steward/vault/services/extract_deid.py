@@ -132,6 +132,8 @@ def anonymize_builtin(table: pl.DataFrame, fields: Sequence[FieldSpec], k: int) 
     )
     result = run_anonymize(request)
     out = result.table
+    if out is None:  # run_anonymize returns the table when no output file is asked for
+        raise DeidError("the anonymized extract was not returned")
     if any(result.levels[q] < hierarchies[q].height - 1 for q in qi):
         out = out.filter(~pl.all_horizontal([pl.col(q) == ROOT for q in qi]))
     method = {
