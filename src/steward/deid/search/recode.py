@@ -24,6 +24,8 @@ from steward.deid.search.hierarchies import MISSING, CodedHierarchy
 SUPPRESSED: Final = "*"
 """What every quasi-identifier of a suppressed record reads."""
 KEY_LIMIT: Final = 1 << 62
+LEAF: Final = "__steward_leaf_"
+HIDDEN: Final = "__steward_suppressed"
 
 
 @dataclass(frozen=True)
@@ -61,24 +63,27 @@ class Recoding:
         Every value must be a leaf of its hierarchy (as :func:`~.encode.encode` checked
         when the tuples were coded); other columns and the row order are unchanged.
         """
-        codes = [
-            self._leaf(column, leaves) for column, leaves in zip(self.qi, self.leaves, strict=True)
-        ]
+        leaf_names = [f"{LEAF}{i}" for i in range(len(self.qi))]
+        coded = table.with_columns(
+            self._leaf(column, leaves).alias(name)
+            for column, leaves, name in zip(self.qi, self.leaves, leaf_names, strict=True)
+        )
+        codes = [pl.col(name) for name in leaf_names]
         labelled = [
             pl.lit(pl.Series(labels, dtype=pl.String)).gather(code)
             for labels, code in zip(self.labels, codes, strict=True)
         ]
-        if not self.suppresses:
-            return table.with_columns(
-                [label.alias(column) for label, column in zip(labelled, self.qi, strict=True)]
-            )
-        hidden = self._suppressed(codes)
-        return table.with_columns(
-            [
-                pl.when(hidden).then(pl.lit(SUPPRESSED)).otherwise(label).alias(column)
-                for label, column in zip(labelled, self.qi, strict=True)
+        if self.suppresses:
+            coded = coded.with_columns(self._suppressed(codes).alias(HIDDEN))
+            labelled = [
+                pl.when(pl.col(HIDDEN)).then(pl.lit(SUPPRESSED)).otherwise(label)
+                for label in labelled
             ]
+            leaf_names.append(HIDDEN)
+        generalized = coded.with_columns(
+            label.alias(column) for label, column in zip(labelled, self.qi, strict=True)
         )
+        return generalized.drop(leaf_names)
 
     @staticmethod
     def _leaf(column: str, leaves: Sequence[str]) -> pl.Expr:
