@@ -207,7 +207,7 @@ class SparkEngine:
     def tuples(self, table: Any, columns: Sequence[str], count: str) -> pl.DataFrame:
         """The distinct tuples of ``columns`` in ``table`` (nulls are values), each with
         how many records hold it in ``count``, on the driver as a Polars table typed as
-        Polars reads the same file, ordered by their values (nulls first).
+        Polars reads the same file, in no particular order.
 
         Raises:
             DeidError: more tuples than ``max_classes`` would reach the driver.
@@ -215,8 +215,7 @@ class SparkEngine:
         functions = require_pyspark().functions
         size = functions.count(functions.lit(1)).alias(count)
         grouped = table.groupBy(*map(_column, columns)).agg(size)
-        collected = self._collect(grouped, "distinct quasi-identifier tuples")
-        return collected.sort(list(columns), nulls_last=False)
+        return self._collect(grouped, "distinct quasi-identifier tuples")
 
     def _collect(self, frame: Any, what: str) -> pl.DataFrame:
         """``frame`` (aggregated) on the driver as a Polars table, after checking its size.

@@ -17,7 +17,6 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Final, Literal, overload
 
@@ -342,7 +341,7 @@ def _parse_rows(file: Path, text: str) -> list[tuple[int, list[str]]]:
     except DeidError as error:
         raise HierarchyError(str(error)) from None
     if records and all(r.trailing_empty for r in records):
-        records = [replace(r, cells=r.cells[:-1]) for r in records]
+        records = [r._replace(cells=r.cells[:-1]) for r in records]
     rows: list[tuple[int, list[str]]] = []
     for record in records:
         number, cells = record.line, record.cells

@@ -48,16 +48,15 @@ def distinct_tuples(
     table: pl.LazyFrame, qi: Sequence[str], sensitive: str | None = None
 ) -> pl.DataFrame:
     """The distinct tuples of ``qi`` (and ``sensitive``) in ``table``, typed as in the
-    table, with how many records hold each in :data:`COUNT`; nulls are values. They are
-    ordered by their values (nulls first), as the Spark engine orders them, so both
-    engines choose built-in hierarchies from the same values in the same order.
+    table, with how many records hold each in :data:`COUNT`; nulls are values. Their
+    order is unspecified: nothing computed from them depends on it.
 
     The table is read once by Polars's streaming engine, so a file larger than memory
     is aggregated in bounded memory; only the tuples are held.
     """
     keys = [*qi, *([sensitive] if sensitive is not None else [])]
     grouped = table.group_by(keys).agg(pl.len().cast(pl.Int64).alias(COUNT))
-    return grouped.sort(keys, nulls_last=False).collect(engine="streaming")
+    return grouped.collect(engine="streaming")
 
 
 def leaf_codes(values: pl.Series, hierarchy: CodedHierarchy) -> pl.Series:
@@ -66,7 +65,7 @@ def leaf_codes(values: pl.Series, hierarchy: CodedHierarchy) -> pl.Series:
     text = values.cast(pl.String).fill_null(MISSING)
     # An enum of the leaves gives a value's position directly (about twice as fast as a
     # replacement table), and null for a value not listed.
-    return text.cast(pl.Enum(list(hierarchy.leaves)), strict=False).to_physical()
+    return text.cast(hierarchy.leaf_enum, strict=False).to_physical()
 
 
 def encode(

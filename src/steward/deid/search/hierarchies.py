@@ -11,15 +11,19 @@ generalization at that level.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import numpy.typing as npt
 
 from steward.deid.arx_csv import decode, parse, sniff_delimiter
 from steward.deid.errors import DeidError
+
+if TYPE_CHECKING:
+    import polars as pl
 
 IntArray = npt.NDArray[np.int64]
 MISSING: Final = ""
@@ -56,6 +60,14 @@ class CodedHierarchy:
     def domain_size(self) -> int:
         """How many leaves (rows) the hierarchy has."""
         return len(self.leaves)
+
+    @cached_property
+    def leaf_enum(self) -> pl.Enum:
+        """The leaves as a Polars enum: a value's position in it is its leaf code (made
+        once per hierarchy; a hierarchy may have 100,000 leaves)."""
+        import polars as pl  # the hierarchy reader itself needs only NumPy
+
+        return pl.Enum(pl.Series(self.leaves, dtype=pl.String))
 
     def code_of(self) -> dict[str, int]:
         """A dictionary from each leaf value to its code."""
@@ -163,7 +175,7 @@ def read_hierarchy(path: str | Path, name: str | None = None) -> CodedHierarchy:
     text = decode(raw)
     records = parse(text, sniff_delimiter(text), str(file))
     if records and all(r.trailing_empty for r in records):
-        records = [replace(r, cells=r.cells[:-1]) for r in records]
+        records = [r._replace(cells=r.cells[:-1]) for r in records]
     rows = [r.cells for r in records]
     return from_rows(name or file.stem, rows, str(file), [r.line for r in records])
 

@@ -64,7 +64,8 @@ def hierarchies_for(
     findings: Mapping[str, str | None] | None = None,
 ) -> dict[str, UsedHierarchy]:
     """The hierarchy of each quasi-identifier: its file in ``folder`` if any, else a
-    built-in chosen from its values and ``findings`` (the scan's finding per column;
+    built-in chosen from its distinct values (their order and repetition in ``table``
+    do not matter) and ``findings`` (the scan's finding per column;
     when not given, the columns needing a built-in are scanned).
 
     Raises:
@@ -83,7 +84,9 @@ def hierarchies_for(
             coded = read_hierarchy(path, column)
             used[column] = UsedHierarchy(column, coded, "file", "ARX file", path)
             continue
-        series = table.get_column(column)
+        # Each distinct value once, in order: the same built-in whatever the row order
+        # or the engine that aggregated the table.
+        series = table.get_column(column).unique().sort(nulls_last=False)
         finding = findings.get(column) if findings is not None else scan_finding(column, series)
         built = builtin_hierarchy(column, series, finding)
         used[column] = UsedHierarchy(column, built.hierarchy, "built-in", built.kind)
