@@ -50,11 +50,6 @@ def test_the_command_line_takes_the_engine(spark: Any) -> None:
     [
         ({"engine": "dask"}, "unknown --engine 'dask'; use one of polars, spark"),
         ({"master": "spark://h:7077"}, "--master goes with --engine spark"),
-        ({"engine": "spark", "per_record": Path("r.csv")}, "not available with --engine spark"),
-        (
-            {"engine": "spark", "population_file": Path("p.csv")},
-            "not available with --engine spark",
-        ),
         (
             {"engine": "spark", "source": pl.LazyFrame({"age": [1]})},
             "the Spark engine reads a file",

@@ -63,7 +63,11 @@ def risk(
     ] = False,
     per_record: Annotated[
         Path | None,
-        typer.Option("--per-record", help="Write the input plus a reid_risk column (CSV/Parquet)."),
+        typer.Option(
+            "--per-record",
+            help="Write the input plus a reid_risk column (.csv/.parquet; with --engine "
+            "spark, a folder of part files).",
+        ),
     ] = None,
     delimiter: Delimiter = None,
     encoding: Encoding = None,

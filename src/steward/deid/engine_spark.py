@@ -37,6 +37,9 @@ SESSION_DEFAULTS: Final[Mapping[str, str]] = {
     "spark.ui.showConsoleProgress": "false",
     "spark.sql.session.timeZone": "UTC",
     "spark.sql.caseSensitive": "true",
+    # Parquet output keeps times as microseconds (as Polars reads them), not Spark's
+    # deprecated INT96.
+    "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
 }
 
 _POLARS_TYPES: Final[Mapping[str, pl.DataType]] = {
@@ -72,10 +75,10 @@ def spark_session(master: str | None = None, config: Mapping[str, str] | None = 
     """A Spark session on ``master`` (``local[*]`` when not given), created or reused.
 
     ``config`` adds Spark settings (for example ``spark.sql.shuffle.partitions``); the
-    console progress bar is off, times are read in UTC and column names are
-    case-sensitive (as in Polars) unless ``config`` says otherwise. Spark's log is
-    turned off once the session runs: a failed task's log would quote the records it
-    choked on.
+    console progress bar is off, times are read in UTC, written to Parquet as
+    microseconds, and column names are case-sensitive (as in Polars) unless ``config``
+    says otherwise. Spark's log is turned off once the session runs: a failed task's log
+    would quote the records it choked on.
 
     Raises:
         DeidError: PySpark is not installed, the master does not answer

@@ -1,4 +1,5 @@
-"""Reading tables through Spark: CSV, Parquet and JSON Lines, typed as Polars reads them.
+"""Reading and writing tables through Spark: CSV, Parquet and JSON Lines, typed as
+Polars reads them; written as a folder of part files (:func:`write_table_spark`).
 
 :func:`read_table_spark` follows :func:`steward.deid.io.read_table`'s rules where Spark
 allows it, so both engines see the same records:
@@ -24,6 +25,8 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
+import shutil
 from pathlib import Path
 from typing import Any, Final
 
@@ -50,6 +53,10 @@ JAVA_ENCODINGS: Final = {
     "utf-16": "UTF-16",
 }
 FORMATS: Final = ("csv", "parquet", "jsonl")
+OUTPUT_SEPARATORS: Final = {".csv": ",", ".tsv": "\t", ".parquet": None}
+"""What :func:`write_table_spark` writes, by the output's suffix (``None``: Parquet)."""
+DONE_MARK: Final = "_SUCCESS"
+"""The file Spark leaves in a folder it has finished writing."""
 
 
 def read_table_spark(
@@ -104,10 +111,10 @@ def read_table_spark(
     return frame
 
 
-def spark_problem(error: BaseException) -> str:
-    """What went wrong reading data in Spark, without quoting the data: Spark's messages
-    (and the parsers' beneath them) repeat the record they failed on, so only the kind
-    of failure is told.
+def spark_problem(error: BaseException, *, doing: str = "reading") -> str:
+    """What went wrong reading (or, with ``doing="writing"``, writing) data in Spark,
+    without quoting the data: Spark's messages (and the parsers' beneath them) repeat the
+    record they failed on, so only the kind of failure is told.
 
     Never raises.
     """
@@ -121,7 +128,105 @@ def spark_problem(error: BaseException) -> str:
         return "no such file"
     causes = re.findall(r"Caused by: ([\w.$]+)", text)
     kind = causes[-1].rsplit(".", 1)[-1] if causes else type(error).__name__
-    return f"Spark failed reading it ({kind})"
+    return f"Spark failed {doing} it ({kind})"
+
+
+def write_table_spark(frame: Any, out: Path) -> None:
+    """Write the Spark DataFrame ``frame`` to ``out`` as a folder of part files, whole or
+    not at all.
+
+    The suffix of ``out`` gives the format: ``.csv`` (comma-separated) or ``.tsv``
+    (tab-separated), each part UTF-8 with a header line, quotes doubled inside quoted
+    values, a null an empty field and an empty text ``""`` (as Polars writes CSV, and as
+    :func:`read_table_spark` reads it back); or ``.parquet``. The parts keep Spark's row
+    order, not the input's. Spark writes the folder under a hidden temporary name beside
+    ``out`` (``.NAME.<random>.partial``), which is renamed to ``out`` only once every part
+    is written, so ``out`` never holds a partial table; Spark's checksum files
+    (``.*.crc``) are removed. An existing ``out`` is replaced when it is a file or an
+    earlier Spark output folder (one holding ``_SUCCESS``); any other folder is refused.
+    ``out`` is a local path, or one that the driver and every Spark worker share.
+
+    Raises:
+        DataFileError: the suffix is not .csv, .tsv or .parquet, the folder ``out`` goes
+            in does not exist, ``out`` is a folder that is not Spark output, or Spark
+            cannot write it (the reason told by kind, never with a data value).
+    """
+    check_output_spark(out)
+    separator = OUTPUT_SEPARATORS[out.suffix.lower()]
+    temp = out.with_name(f".{out.name}.{secrets.token_hex(6)}.partial")
+    writer = frame.write.mode("errorifexists")
+    try:
+        if separator is None:
+            writer.parquet(str(temp))
+        else:
+            writer.options(**_csv_write_options(separator)).csv(str(temp))
+    except Exception as error:
+        shutil.rmtree(temp, ignore_errors=True)
+        problem = spark_problem(error, doing="writing")
+        raise DataFileError(f"{out}: cannot be written: {problem}") from None
+    for checksum in temp.glob(".*.crc"):
+        checksum.unlink(missing_ok=True)
+    _put_in_place(temp, out)
+
+
+def check_output_spark(out: Path) -> None:
+    """Return if :func:`write_table_spark` may write ``out`` (checked before any work).
+
+    Raises:
+        DataFileError: the suffix is not .csv, .tsv or .parquet, the folder ``out`` goes
+            in does not exist, or ``out`` is a folder that is not Spark output.
+    """
+    if out.suffix.lower() not in OUTPUT_SEPARATORS:
+        raise DataFileError(f"{out}: Spark writes .csv, .tsv or .parquet output folders")
+    if not out.parent.is_dir():
+        raise DataFileError(f"{out.parent}: no such folder")
+    if out.is_dir() and not (out / DONE_MARK).is_file():
+        raise DataFileError(
+            f"{out}: a folder that is not Spark output is there; remove it or choose another name"
+        )
+
+
+def _csv_write_options(separator: str) -> dict[str, str]:
+    """Spark's CSV options for writing what ``read_table_spark`` reads back as written."""
+    return {
+        "header": "true",
+        "sep": separator,
+        "quote": '"',
+        "escape": '"',
+        "nullValue": "",
+        "emptyValue": '""',
+        "encoding": "UTF-8",
+    }
+
+
+def _put_in_place(temp: Path, out: Path) -> None:
+    """Rename the finished folder ``temp`` to ``out``, replacing what is there.
+
+    Raises:
+        DataFileError: a rename fails (``out`` is then as it was, and ``temp`` is removed).
+    """
+    old = out.with_name(f".{out.name}.{secrets.token_hex(6)}.old")
+    replacing = out.exists() or out.is_symlink()
+    try:
+        if replacing:
+            out.rename(old)
+        temp.rename(out)
+    except OSError as error:
+        if replacing and old.exists() and not out.exists():
+            old.rename(out)
+        shutil.rmtree(temp, ignore_errors=True)
+        reason = error.strerror or type(error).__name__
+        raise DataFileError(f"{out}: cannot be written: {reason}") from None
+    if replacing:
+        _remove(old)
+
+
+def _remove(path: Path) -> None:
+    """Delete a file or a folder, ignoring what is already gone."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def _format(file: Path, given: str | None) -> str:

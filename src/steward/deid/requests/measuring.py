@@ -44,11 +44,13 @@ class RiskRequest:
         numeric / categorical: sensitive columns to treat as ordered numbers / as
             categories for t-closeness (others: numbers when every value is one).
         show_values: put the small cells' values (personal data) in the report.
-        per_record: also write the input plus a ``reid_risk`` column here (.csv, .parquet).
+        per_record: also write the input plus a ``reid_risk`` column here (.csv, .parquet):
+            a file on Polars; on Spark a folder of part files of that format, put in
+            place when complete.
         delimiter / encoding: of CSV files (detected when ``None``).
-        engine: ``polars`` (one machine) or ``spark`` (the classes aggregated by Spark,
-            the ``steward[spark]`` extra); ``master``: the Spark master URL
-            (``local[*]`` when not given).
+        engine: ``polars`` (one machine) or ``spark`` (Spark reads the files, aggregates
+            the classes and writes the per-record folder; the ``steward[spark]`` extra);
+            ``master``: the Spark master URL (``local[*]`` when not given).
     """
 
     source: Source
@@ -76,17 +78,11 @@ class RiskRequest:
                 ``categorical`` column that is not sensitive, or both; a ``per_record``
                 file that is not .csv/.parquet, is the input, or has no folder; ``k``
                 below 1 or a threshold outside 0..1; an unknown engine, a ``master``
-                without the Spark engine, or on Spark a source that is not a file or
-                an option the Spark engine does not take yet.
+                without the Spark engine, or on Spark a source that is not a file.
         """
         if not self.qi:
             raise DeidError("give at least one quasi-identifier with --qi")
         check_engine(self.engine, self.master, self.source)
-        if self.engine == SPARK and (self.per_record or self.population_file):
-            raise DeidError(
-                "--per-record and --population-file are not available with --engine spark "
-                "yet; use the polars engine for them"
-            )
         if self.population is not None and self.population_file is not None:
             raise DeidError("give --population or --population-file, not both")
         if self.population is not None and self.population < 1:

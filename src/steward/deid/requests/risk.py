@@ -2,6 +2,7 @@
 
 The source is opened once; its lazy scan is grouped into classes and, for the
 per-record output, scanned again by the same query plan (never re-opened or re-checked).
+The Spark engine's path is :mod:`steward.deid.requests.risk_spark`.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from steward.deid.risk import RiskReport, measure_risk
 
 RISK_COLUMN: Final = "reid_risk"
 """The column ``per_record`` adds: each record's prosecutor risk, ``1 / class size``."""
-_SIZE_COLUMN: Final = "__steward_class_size"
+SIZE_COLUMN: Final = "__steward_class_size"
+"""The class size column, added while ``reid_risk`` is computed and then dropped."""
 
 
 @dataclass(frozen=True)
@@ -45,13 +47,15 @@ def run_risk(request: RiskRequest, *, stage: Callable[[str], None] | None = None
         DeidError: the request is invalid (:meth:`RiskRequest.validate`), the population
             is smaller than the sample, a sensitive column forced to be ordered holds
             non-numbers, or the source already has a ``reid_risk`` column.
-        DataFileError: a file cannot be read, lacks a column, or the per-record file
-            cannot be written.
+        DataFileError: a file cannot be read, lacks a column, or the per-record output
+            cannot be written (a file on Polars; on Spark a folder of part files).
     """
     request.validate()
     step = stage or _quiet
     if request.engine == SPARK:
-        return RiskResult(_spark_report(request, step))
+        from steward.deid.requests.risk_spark import run_risk_spark  # imports PySpark
+
+        return run_risk_spark(request, step)
     qi, label = list(request.qi), source_label(request.source)
     table = open_source(request.source, delimiter=request.delimiter, encoding=request.encoding)
     require_columns(table, [*qi, *request.sensitive], label)
@@ -66,14 +70,14 @@ def run_risk(request: RiskRequest, *, stage: Callable[[str], None] | None = None
     keep_values = request.show_values or request.population_file is not None
     step(f"Grouping {source_name(request.source)} by {len(qi)} quasi-identifiers...")
     classes = _classes(engine, grouped, qi, request.sensitive, label, keep_values)
-    report = _measure(request, classes, population)
+    report = measure_request(request, classes, population)
     if request.per_record is not None:
         step(f"Writing per-record risk to {request.per_record.name}...")
         _write_per_record(engine, table, qi, request.per_record)
     return RiskResult(report, request.per_record)
 
 
-def _measure(
+def measure_request(
     request: RiskRequest, classes: ClassTable, population: ClassTable | int | None
 ) -> RiskReport:
     """The figures of ``classes`` under the request's k, threshold and orderings."""
@@ -86,34 +90,6 @@ def _measure(
         ordered=ordered,
         show_values=request.show_values,
     )
-
-
-def _spark_report(request: RiskRequest, step: Callable[[str], None]) -> RiskReport:
-    """The report with the classes aggregated by Spark (on ``request.master``); the
-    measuring is the same code as on Polars, on the driver."""
-    from steward.deid.engine_spark import SparkEngine, spark_session  # the optional extra
-    from steward.deid.io_spark import read_table_spark, spark_problem
-
-    file = Path(str(request.source))
-    step(f"Starting Spark on {request.master or 'local[*]'}...")
-    session = spark_session(request.master)
-    frame = read_table_spark(
-        file, session=session, delimiter=request.delimiter, encoding=request.encoding
-    )
-    missing = [c for c in (*request.qi, *request.sensitive) if c not in frame.columns]
-    if missing:
-        shown = ", ".join(frame.columns)
-        raise DataFileError(f"{file}: no column {missing[0]!r}; the columns are {shown}")
-    step(f"Grouping {file.name} by {len(request.qi)} quasi-identifiers on Spark...")
-    try:
-        classes = SparkEngine().classes(
-            frame, request.qi, request.sensitive, keep_values=request.show_values
-        )
-    except DeidError:
-        raise
-    except Exception as error:  # the job failed on the data (a remote file in FAILFAST)
-        raise DataFileError(f"{file}: cannot be read: {spark_problem(error)}") from None
-    return _measure(request, classes, request.population)
 
 
 def _quiet(stage: str) -> None:
@@ -151,9 +127,9 @@ def _classes(
 
 def _write_per_record(engine: PolarsEngine, table: pl.LazyFrame, qi: list[str], out: Path) -> None:
     with_risk = (
-        engine.with_class_size(table, qi, _SIZE_COLUMN)
-        .with_columns((1.0 / pl.col(_SIZE_COLUMN)).alias(RISK_COLUMN))
-        .drop(_SIZE_COLUMN)
+        engine.with_class_size(table, qi, SIZE_COLUMN)
+        .with_columns((1.0 / pl.col(SIZE_COLUMN)).alias(RISK_COLUMN))
+        .drop(SIZE_COLUMN)
     )
     try:
         if out.suffix.lower() == ".parquet":
