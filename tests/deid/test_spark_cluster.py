@@ -1,7 +1,8 @@
 """The Spark engine against a real standalone cluster: a master and two workers started
 on loopback from PySpark's own ``spark-class``, and ``steward deid risk --engine spark
 --master spark://...`` run as a separate process (its own driver), whose report must be
-the Polars engine's byte for byte.
+the Polars engine's byte for byte, and ``steward deid anonymize`` whose output rows,
+written by the workers, must be the Polars engine's.
 
 Skipped, with the reason, only when PySpark or Java is missing (CI has both).
 """
@@ -19,7 +20,9 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 
 from tests.deid.conftest import NO_PYSPARK, pyspark_installed
 
@@ -117,6 +120,47 @@ def test_risk_on_a_standalone_cluster_is_the_polars_report(cluster: str) -> None
     assert on_cluster.returncode == 0, on_cluster.stderr[-2000:]
     assert json.loads(on_cluster.stdout) == json.loads(on_polars.stdout)
     assert on_cluster.stdout == on_polars.stdout
+
+
+def _anonymize(out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    command = [
+        sys.executable, "-c", "from steward.cli.main import run; run()",
+        "deid", "anonymize", str(EXAMPLE), "--qi", "district,age,postal_code,opened_on",
+        "--k", "3", "--max-suppression", "0.05", "--out", str(out), *extra,
+    ]  # fmt: skip
+    env = {**os.environ, "SPARK_LOCAL_IP": "127.0.0.1", "PYSPARK_PYTHON": sys.executable}
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+
+
+def _sorted(table: pl.DataFrame) -> pl.DataFrame:
+    return table.sort(table.columns, nulls_last=False)
+
+
+def test_anonymize_on_a_standalone_cluster_writes_the_polars_rows(
+    cluster: str, tmp_path: Path
+) -> None:
+    """The workers run the recoding (Polars, in their own Python processes) and write
+    the parts; the rows, the levels printed and the hierarchies written are Polars's."""
+    (tmp_path / "polars").mkdir()
+    (tmp_path / "cluster").mkdir()
+    on_polars = _anonymize(tmp_path / "polars" / "out.parquet")
+    on_cluster = _anonymize(
+        tmp_path / "cluster" / "out.parquet", "--engine", "spark", "--master", cluster
+    )
+    assert on_polars.returncode == 0, on_polars.stderr[-1000:]
+    assert on_cluster.returncode == 0, on_cluster.stderr[-2000:]
+    parts = sorted((tmp_path / "cluster" / "out.parquet").glob("part-*.parquet"))
+    assert parts
+    written = pl.concat([pl.read_parquet(part) for part in parts])
+    expected = pl.read_parquet(tmp_path / "polars" / "out.parquet")
+    assert_frame_equal(_sorted(written), _sorted(expected))
+    table = on_polars.stdout.split("hierarchies used:")[0]
+    assert table == on_cluster.stdout.split("hierarchies used:")[0]
+    for name in ("district", "age", "postal_code", "opened_on"):
+        hierarchy = f"{name}_hierarchy.csv"
+        assert (tmp_path / "cluster" / hierarchy).read_bytes() == (
+            tmp_path / "polars" / hierarchy
+        ).read_bytes()
 
 
 def test_an_unreachable_master_is_a_clear_error() -> None:

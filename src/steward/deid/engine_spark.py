@@ -15,8 +15,10 @@ refuses, with a clear :class:`~steward.deid.errors.DeidError`, anything above it
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Final
@@ -89,6 +91,7 @@ def spark_session(master: str | None = None, config: Mapping[str, str] | None = 
     if master is not None:
         check_master(master)
     builder = sql.SparkSession.builder.appName("steward").master(master or "local[*]")
+    _use_this_python(master)
     for key, value in {**SESSION_DEFAULTS, **(config or {})}.items():
         builder = builder.config(key, value)
     try:
@@ -104,6 +107,15 @@ def spark_session(master: str | None = None, config: Mapping[str, str] | None = 
     # the record it choked on: personal data on stderr. Steward reports errors itself.
     session.sparkContext.setLogLevel("OFF")
     return session
+
+
+def _use_this_python(master: str | None) -> None:
+    """In local mode, have the Python workers run this very interpreter (the one
+    Steward is installed in) unless ``PYSPARK_PYTHON`` says otherwise: PySpark would
+    otherwise start whatever ``python3`` is first on the path. On a cluster the workers'
+    Python is the cluster's to set (``PYSPARK_PYTHON`` where they run)."""
+    if (master or "local").startswith("local"):
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
 
 
 MASTER_TIMEOUT: Final = 5.0

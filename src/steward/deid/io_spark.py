@@ -126,6 +126,12 @@ def spark_problem(error: BaseException, *, doing: str = "reading") -> str:
         )
     if "FileNotFoundException" in text or "PATH_NOT_FOUND" in text:
         return "no such file"
+    missing = re.search(r"ModuleNotFoundError: No module named '([\w.]+)'", text)
+    if missing:
+        return (
+            f"the Python of the Spark workers lacks the module {missing.group(1)!r}: install "
+            "steward[spark] where they run, and point PYSPARK_PYTHON at that Python"
+        )
     causes = re.findall(r"Caused by: ([\w.$]+)", text)
     kind = causes[-1].rsplit(".", 1)[-1] if causes else type(error).__name__
     return f"Spark failed {doing} it ({kind})"
