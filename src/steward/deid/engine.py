@@ -107,7 +107,14 @@ class PolarsEngine:
         return ClassTable(tuple(keys), sizes, values, distributions)
 
     def with_class_size(self, table: pl.LazyFrame, qi: Sequence[str], column: str) -> pl.LazyFrame:
-        """``table`` with each record's class size in ``column``."""
+        """``table`` with each record's class size in ``column``, in the table's order.
+
+        The sizes are a group-by joined back to the records (nulls match nulls), not a
+        window over the table: the streaming engine runs the join in bounded memory,
+        where a window would hold every record (about 2 GB for ten million rows).
+        """
         if not qi:
             return table.with_columns(pl.len().alias(column))
-        return table.with_columns(pl.len().over(list(qi)).alias(column))
+        keys = list(qi)
+        sizes = table.group_by(keys).agg(pl.len().alias(column))
+        return table.join(sizes, on=keys, how="left", nulls_equal=True, maintain_order="left")

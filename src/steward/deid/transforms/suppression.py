@@ -6,9 +6,10 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from steward.deid.engine import CLASS_SIZE, PolarsEngine
+from steward.deid.engine import CLASS_SIZE
 
 ROOT = "*"
+SMALL = "__steward_small_class"
 
 
 def suppress(
@@ -32,16 +33,25 @@ def suppress(
         raise ValueError("k must be at least 2")
     if not qi:
         raise ValueError("local suppression needs quasi-identifiers")
-    sized = PolarsEngine().with_class_size(frame, qi, CLASS_SIZE)
-    small = pl.col(CLASS_SIZE) < k
+    keys = list(qi)
+    # Only the small classes are joined back (few, whatever the table's size), so the
+    # plan streams in bounded memory.
+    small_classes = (
+        frame.group_by(keys)
+        .agg(pl.len().alias(CLASS_SIZE))
+        .filter(pl.col(CLASS_SIZE) < k)
+        .select([*keys, pl.lit(True).alias(SMALL)])
+    )
+    marked = frame.join(small_classes, on=keys, how="left", nulls_equal=True, maintain_order="left")
+    small = pl.col(SMALL).fill_null(False)
     if remove_records:
-        return sized.filter(~small).drop(CLASS_SIZE)
+        return marked.filter(~small).drop(SMALL)
     schema = frame.collect_schema()
     replaced = []
     for column in qi:
         marker = pl.lit(replace_with) if schema[column] == pl.String else pl.lit(None)
         replaced.append(pl.when(small).then(marker).otherwise(pl.col(column)).alias(column))
-    return sized.with_columns(replaced).drop(CLASS_SIZE)
+    return marked.with_columns(replaced).drop(SMALL)
 
 
 def count_small(frame: pl.LazyFrame, qi: Sequence[str], k: int) -> int:
