@@ -15,8 +15,10 @@ refuses, with a clear :class:`~steward.deid.errors.DeidError`, anything above it
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Final
@@ -75,7 +77,8 @@ def spark_session(master: str | None = None, config: Mapping[str, str] | None = 
     console progress bar is off, times are read in UTC and column names are
     case-sensitive (as in Polars) unless ``config`` says otherwise. Spark's log is
     turned off once the session runs: a failed task's log would quote the records it
-    choked on.
+    choked on. On a local master, Spark's Python workers run this Python (with Steward
+    and Polars) unless ``PYSPARK_PYTHON`` names another.
 
     Raises:
         DeidError: PySpark is not installed, the master does not answer
@@ -85,6 +88,8 @@ def spark_session(master: str | None = None, config: Mapping[str, str] | None = 
     sql = require_pyspark()
     if master is not None:
         check_master(master)
+    if (master or "local").startswith("local"):
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = sql.SparkSession.builder.appName("steward").master(master or "local[*]")
     for key, value in {**SESSION_DEFAULTS, **(config or {})}.items():
         builder = builder.config(key, value)
