@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from steward.cli.deid_options import Delimiter, Encoding
+from steward.cli.deid_options import Delimiter, Encoding, EngineName, Master
 from steward.cli.errors import user_errors
 from steward.cli.key_options import DEFAULT_KEYS_DIR, KeysDir
 from steward.cli.progress import stages
@@ -28,7 +28,12 @@ def apply(
     ],
     out: Annotated[
         Path,
-        typer.Option("--out", help="The output: .csv, .tsv or .parquet.", show_default=False),
+        typer.Option(
+            "--out",
+            help="The output: .csv, .tsv or .parquet (with --engine spark, a folder of "
+            "part files: OUT/part-*.parquet, or OUT/part-*.csv each with a header).",
+            show_default=False,
+        ),
     ],
     keys_dir: KeysDir = DEFAULT_KEYS_DIR,
     key_file: Annotated[
@@ -39,8 +44,15 @@ def apply(
     ] = None,
     delimiter: Delimiter = None,
     encoding: Encoding = None,
+    engine: EngineName = "polars",
+    master: Master = None,
 ) -> None:
-    """Apply RECIPE to FILE; write OUT and OUT.manifest.json (what was done, risk before/after)."""
+    """Apply RECIPE to FILE; write OUT and OUT.manifest.json (what was done, risk before/after).
+
+    With --engine spark, Spark reads, transforms and writes: the rows are the polars
+    engine's (in another order), OUT is a folder of part files, and a recipe with noise
+    is refused.
+    """
     from steward.deid import ApplyRequest, run_apply  # the engine loads only when a command runs
     from steward.deid.transforms import manifest_path
 
@@ -52,8 +64,10 @@ def apply(
         key_file=key_file,
         delimiter=delimiter,
         encoding=encoding,
+        engine=engine,
+        master=master,
     )
-    with user_errors(), stages(4) as stage:
+    with user_errors(), stages(4 if engine != "spark" else 6) as stage:
         manifest = run_apply(request, stage=stage)
     rows_in, rows_out = manifest["input"]["rows"], manifest["output"]["rows"]
     stdout.print(f"wrote {escape(str(out))}: {rows_out} rows (input {rows_in})")

@@ -80,7 +80,8 @@ def spark_session(master: str | None = None, config: Mapping[str, str] | None = 
     console progress bar is off, times are read in UTC, written to Parquet as
     microseconds, and column names are case-sensitive (as in Polars) unless ``config``
     says otherwise. Spark's log is turned off once the session runs: a failed task's log
-    would quote the records it choked on.
+    would quote the records it choked on. On a local master, Spark's Python workers run
+    this Python (with Steward and Polars) unless ``PYSPARK_PYTHON`` names another.
 
     Raises:
         DeidError: PySpark is not installed, the master does not answer

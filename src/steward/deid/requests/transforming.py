@@ -116,6 +116,9 @@ class ApplyRequest:
         out: the output (.csv, .tsv or .parquet); the manifest goes beside it.
         keys_dir / key_file: where the recipe's keys come from (a key file wins).
         delimiter / encoding: of a CSV input (detected when ``None``).
+        engine: ``polars`` (one machine; ``out`` is one file) or ``spark`` (Spark reads,
+            transforms and writes; ``out`` is a folder of part files, the ``steward[spark]``
+            extra); ``master``: the Spark master URL (``local[*]`` when not given).
     """
 
     source: Path
@@ -125,17 +128,25 @@ class ApplyRequest:
     key_file: Path | None = None
     delimiter: str | None = None
     encoding: str | None = None
+    engine: str = "polars"
+    master: str | None = None
 
     def validate(self) -> None:
-        """Raise unless the output can be written.
+        """Raise unless the engine is known and the output can be written.
 
         Raises:
-            DeidError: the output's format is not CSV or Parquet, its folder does not
-                exist, or it is the input file.
+            DeidError: an unknown engine or a master without Spark; the output's format
+                is not CSV or Parquet, its folder does not exist, or it is the input
+                file (on Spark: or holds the input, since the folder is replaced).
         """
         from steward.deid.io import CSV_SUFFIXES, PARQUET_SUFFIXES
+        from steward.deid.requests.measuring import SPARK, check_engine
 
+        check_engine(self.engine, self.master, self.source)
         out = self.out
+        inside = out.exists() and self.source.resolve().is_relative_to(out.resolve())
+        if self.engine == SPARK and inside:
+            raise DeidError(f"{out}: the output would replace the folder holding the input")
         suffix = out.suffix.lower()
         if suffix not in CSV_SUFFIXES | PARQUET_SUFFIXES:
             raise DeidError(f"{out}: write CSV (.csv, .tsv) or Parquet (.parquet); not '{suffix}'")

@@ -7,7 +7,8 @@ not in a hierarchy (so that a bad value is reported before any output is written
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import polars as pl
@@ -34,6 +35,22 @@ from steward.deid.transforms.suppression import count_small, suppress
 
 NUMERIC_STEPS = ("top_code", "bottom_code", "noise")
 NUMERIC_BUILTINS = ("age_band", "numeric_bins")
+
+
+@dataclass(frozen=True)
+class Parsing:
+    """Which text columns a recipe's steps parse before transforming them.
+
+    Attributes:
+        numeric: text columns parsed as numbers (top/bottom code, noise).
+        dates: text columns parsed as dates (shift_dates), with their strftime format.
+        floats: the numeric columns holding fractions, parsed as Float64 (the others
+            as Int64); decided over the whole table by :func:`decide`.
+    """
+
+    numeric: tuple[str, ...] = ()
+    dates: tuple[tuple[str, str | None], ...] = ()
+    floats: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -66,13 +83,70 @@ def apply_recipe(
             its operation cannot take (counts only, with the recipe line).
         DeidError: the recipe needs a key and none is given.
     """
+    schema = frame.collect_schema()
+    parsing = prepare(schema, loaded, keys)
+    checks = check_expressions(schema, loaded, parsing)
+    counts: dict[str, int] = {}
+    if checks:
+        row = frame.select(checks).collect(engine="streaming").row(0, named=True)
+        counts = {name: int(value or 0) for name, value in row.items()}
+    parsing = decide(parsing, counts, loaded)
+    result = transform(frame, loaded, keys, parsing)
     recipe = loaded.recipe
-    names = column_names(frame)
-    loaded.check_columns(names)
+    if recipe.suppress is not None:
+        k, qi = suppression_k(loaded), recipe.quasi_identifiers
+        result.suppression = suppression_record(loaded, count_small(result.frame, qi, k))
+        result.frame = suppress(
+            result.frame,
+            qi,
+            k,
+            replace_with=recipe.suppress.replace_with,
+            remove_records=recipe.suppress.remove_records,
+        )
+    return result
+
+
+def prepare(schema: pl.Schema, loaded: LoadedRecipe, keys: DeidKeys | None) -> Parsing:
+    """Check the recipe against a table's ``schema``; return which text columns its
+    numeric and date steps parse (before counting what cannot be parsed).
+
+    Raises:
+        RecipeError: a column the recipe names does not exist, or a redacted column is
+            not text.
+        DeidError: the recipe needs a key and none is given.
+    """
+    recipe = loaded.recipe
+    loaded.check_columns(list(schema.names()))
     if recipe.needs_key() and keys is None:
         raise DeidError("the recipe pseudonymizes, shifts dates or adds noise: it needs a key")
-    _check_text(frame, loaded)
-    frame = _typed(frame, loaded)
+    _check_text(schema, loaded)
+    numeric: list[str] = []
+    dates: list[tuple[str, str | None]] = []
+    for column, steps in recipe.columns.items():
+        if any(getattr(steps, n) is not None for n in NUMERIC_STEPS) and (
+            schema[column] == pl.String
+        ):
+            numeric.append(column)
+        if steps.shift_dates is not None and not schema[column].is_temporal():
+            dates.append((column, steps.shift_dates.format))
+    return Parsing(tuple(numeric), tuple(dates))
+
+
+def transform(
+    frame: pl.LazyFrame, loaded: LoadedRecipe, keys: DeidKeys | None, parsing: Parsing
+) -> Applied:
+    """The row-wise part of the recipe (every column step, not local suppression) on
+    ``frame``, with the text columns parsed as ``parsing`` decided.
+
+    Each output row depends only on its input row (noise aside: its stream follows the
+    row order), so the table may be transformed in batches.
+
+    Raises:
+        HierarchyError: a generalization level the hierarchy does not have.
+    """
+    recipe = loaded.recipe
+    names = column_names(frame)
+    frame = _parsed(frame, parsing)
     result = Applied(frame)
     expressions: list[pl.Expr] = []
     for column, steps in recipe.columns.items():
@@ -88,26 +162,27 @@ def apply_recipe(
     out = frame.with_columns(expressions) if expressions else frame
     if result.dropped:
         out = out.drop(result.dropped)
-    if recipe.suppress is not None:
-        k = recipe.suppress.k or recipe.k or 2
-        qi = recipe.quasi_identifiers
-        records = count_small(out, qi, k)
-        result.suppression = {
-            "k": k,
-            "quasi_identifiers": list(qi),
-            "replace_with": recipe.suppress.replace_with,
-            "remove_records": recipe.suppress.remove_records,
-            "records": records,
-        }
-        out = suppress(
-            out,
-            qi,
-            k,
-            replace_with=recipe.suppress.replace_with,
-            remove_records=recipe.suppress.remove_records,
-        )
     result.frame = out
     return result
+
+
+def suppression_k(loaded: LoadedRecipe) -> int:
+    """The class size below which local suppression acts."""
+    recipe = loaded.recipe
+    return (recipe.suppress.k if recipe.suppress else None) or recipe.k or 2
+
+
+def suppression_record(loaded: LoadedRecipe, records: int) -> dict[str, Any]:
+    """The manifest's record of local suppression, touching ``records`` records."""
+    recipe = loaded.recipe
+    assert recipe.suppress is not None  # called only for a recipe that suppresses
+    return {
+        "k": suppression_k(loaded),
+        "quasi_identifiers": list(recipe.quasi_identifiers),
+        "replace_with": recipe.suppress.replace_with,
+        "remove_records": recipe.suppress.remove_records,
+        "records": records,
+    }
 
 
 def hierarchy_for(column: str, spec: Generalize, loaded: LoadedRecipe) -> tuple[Hierarchy, int]:
@@ -190,9 +265,8 @@ def _column(
     return expr
 
 
-def _check_text(frame: pl.LazyFrame, loaded: LoadedRecipe) -> None:
+def _check_text(schema: pl.Schema, loaded: LoadedRecipe) -> None:
     """Raise unless every column the recipe redacts holds text."""
-    schema = frame.collect_schema()
     problems = [
         loaded.problem(
             ("columns", column), f"'redact' needs text; the column holds {schema[column]}", key=True
@@ -204,16 +278,16 @@ def _check_text(frame: pl.LazyFrame, loaded: LoadedRecipe) -> None:
         raise RecipeError(problems)
 
 
-def _typed(frame: pl.LazyFrame, loaded: LoadedRecipe) -> pl.LazyFrame:
-    """Text columns that numeric or date steps need, parsed; bad values reported."""
-    schema = frame.collect_schema()
+def check_expressions(schema: pl.Schema, loaded: LoadedRecipe, parsing: Parsing) -> list[pl.Expr]:
+    """The counts that check a table before it is transformed, as sums (so the counts of
+    a table's batches add up to the table's): per parsed text column, the values that
+    are not numbers or dates and (numbers) not whole numbers; per generalized column,
+    the values its hierarchy cannot place. Each is named after its column, with a NUL and
+    ``bad`` or ``float``; none when there is nothing to check."""
     checks: list[pl.Expr] = []
-    numeric: list[str] = []
-    dates: dict[str, str | None] = {}
+    dates = dict(parsing.dates)
     for column, steps in loaded.recipe.columns.items():
-        text = schema[column] == pl.String
-        if any(getattr(steps, n) is not None for n in NUMERIC_STEPS) and text:
-            numeric.append(column)
+        if column in parsing.numeric:
             value = _blank_to_null(pl.col(column))
             checks += [
                 (value.is_not_null() & value.cast(pl.Float64, strict=False).is_null())
@@ -223,26 +297,39 @@ def _typed(frame: pl.LazyFrame, loaded: LoadedRecipe) -> pl.LazyFrame:
                 .sum()
                 .alias(f"{column}\x00float"),
             ]
-        if steps.shift_dates is not None and not schema[column].is_temporal():
-            dates[column] = steps.shift_dates.format
-            parsed = as_date(pl.col(column), steps.shift_dates.format)
+        if column in dates:
+            parsed = as_date(pl.col(column), dates[column])
             checks.append(
                 (_blank_to_null(pl.col(column)).is_not_null() & parsed.is_null())
                 .sum()
                 .alias(f"{column}\x00bad")
             )
         spec = steps.generalize
-        if spec is not None and spec.missing == "error" and column not in numeric + list(dates):
+        if (
+            spec is not None
+            and spec.missing == "error"
+            and column not in parsing.numeric
+            and column not in dates
+        ):
             hierarchy, _ = hierarchy_for(column, spec, loaded)
             checks.append(hierarchy.unplaceable(pl.col(column)).sum().alias(f"{column}\x00bad"))
-    if not checks:
-        return frame
-    counts = frame.select(checks).collect(engine="streaming").row(0, named=True)
+    return checks
+
+
+def decide(parsing: Parsing, counts: Mapping[str, int], loaded: LoadedRecipe) -> Parsing:
+    """``parsing`` with the numeric columns that need Float64 (rather than Int64), from
+    the counts of :func:`check_expressions` over the whole table.
+
+    Raises:
+        RecipeError: a column holds values its operation cannot take (how many, with the
+            recipe line; never the values).
+    """
     problems = []
+    dates = dict(parsing.dates)
     for column, steps in loaded.recipe.columns.items():
         bad = int(counts.get(f"{column}\x00bad") or 0)
         if bad:
-            what = "numbers" if column in numeric else "dates" if column in dates else None
+            what = "numbers" if column in parsing.numeric else "dates" if column in dates else None
             if what is None:
                 assert steps.generalize is not None  # only generalize steps count otherwise
                 hierarchy, _ = hierarchy_for(column, steps.generalize, loaded)
@@ -253,14 +340,20 @@ def _typed(frame: pl.LazyFrame, loaded: LoadedRecipe) -> pl.LazyFrame:
             problems.append(loaded.problem(("columns", column), message, key=True))
     if problems:
         raise RecipeError(problems)
+    floats = frozenset(c for c in parsing.numeric if counts.get(f"{c}\x00float"))
+    return replace(parsing, floats=floats)
+
+
+def _parsed(frame: pl.LazyFrame, parsing: Parsing) -> pl.LazyFrame:
+    """Text columns that numeric or date steps need, parsed as ``parsing`` decided."""
     casts = [
         _blank_to_null(pl.col(c))
-        .cast(pl.Float64 if counts.get(f"{c}\x00float") else pl.Int64, strict=False)
+        .cast(pl.Float64 if c in parsing.floats else pl.Int64, strict=False)
         .alias(c)
-        for c in numeric
+        for c in parsing.numeric
     ]
-    casts += [as_date(pl.col(c), fmt).alias(c) for c, fmt in dates.items()]
-    return frame.with_columns(casts)
+    casts += [as_date(pl.col(c), fmt).alias(c) for c, fmt in parsing.dates]
+    return frame.with_columns(casts) if casts else frame
 
 
 def _blank_to_null(expr: pl.Expr) -> pl.Expr:

@@ -23,9 +23,10 @@ from steward.deid.engine import PolarsEngine
 from steward.deid.errors import DeidError
 from steward.deid.io import PARQUET_SUFFIXES, column_names, read_table
 from steward.deid.recipe import LoadedRecipe, load_recipe
+from steward.deid.requests.measuring import SPARK
 from steward.deid.requests.transforming import ApplyRequest
-from steward.deid.transforms.keys import load_keys
-from steward.deid.transforms.pipeline import apply_recipe
+from steward.deid.transforms.keys import DeidKeys, load_keys
+from steward.deid.transforms.pipeline import Applied, apply_recipe
 
 MANIFEST_SUFFIX: Final = ".manifest.json"
 DEFAULT_K: Final = 5
@@ -82,11 +83,15 @@ def run_apply(
         KeyStoreError: the managed key file is missing, malformed or unsafe.
     """
     request.validate()
-    source, recipe_path, out = request.source, request.recipe, request.out
+    if request.engine == SPARK:
+        from steward.deid.transforms.run_spark import run_apply_spark  # PySpark, when used
+
+        return run_apply_spark(request, stage=stage)
+    source, out = request.source, request.out
     suffix = out.suffix.lower()
     step = stage or (lambda stage: None)
     step("reading the recipe and the data")
-    loaded = load_recipe(recipe_path)
+    loaded = load_recipe(request.recipe)
     frame = read_table(source, delimiter=request.delimiter, encoding=request.encoding)
     recipe = loaded.recipe
     keys = None
@@ -103,33 +108,16 @@ def run_apply(
         step("measuring risk before and after")
         risk = risk_section(loaded, frame, written)
         step("writing the manifest")
-        manifest = {
-            "steward_deid_manifest": 1,
-            "created": datetime.now(UTC).isoformat(timespec="seconds"),
-            "recipe": {
-                "file": str(recipe_path),
-                "sha256": loaded.digest,
-                "content": recipe.model_dump(mode="json", exclude_defaults=True),
-            },
-            "input": {"file": str(source), "rows": _rows(frame), "columns": column_names(frame)},
-            "output": {
-                "file": str(out),
-                "format": "parquet" if suffix in PARQUET_SUFFIXES else "csv",
-                "rows": _rows(written),
-                "columns": column_names(written),
-            },
-            "key": {
-                "name": keys.name,
-                "source": "key file" if request.key_file else "keys folder",
-            }
-            if keys
-            else None,
-            "operations": applied.operations,
-            "kept": applied.kept,
-            "dropped": applied.dropped,
-            "suppression": applied.suppression,
-            "risk": risk,
-        }
+        manifest = build_manifest(
+            request,
+            loaded,
+            keys,
+            applied,
+            rows=(_rows(frame), _rows(written)),
+            columns=(column_names(frame), column_names(written)),
+            output_format="parquet" if suffix in PARQUET_SUFFIXES else "csv",
+            risk=risk,
+        )
         temp_manifest.write_text(json.dumps(manifest, indent=2, default=_json) + "\n")
         os.replace(temp_out, out)
         os.replace(temp_manifest, manifest_path(out))
@@ -141,29 +129,81 @@ def run_apply(
     return manifest
 
 
+def build_manifest(
+    request: ApplyRequest,
+    loaded: LoadedRecipe,
+    keys: DeidKeys | None,
+    applied: Applied,
+    *,
+    rows: tuple[int, int],
+    columns: tuple[list[str], list[str]],
+    output_format: str,
+    risk: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The manifest of a run: the recipe, the input and output (``rows`` and ``columns``
+    each input then output), the key's name (never its material), the operations and
+    the risk section."""
+    return {
+        "steward_deid_manifest": 1,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "recipe": {
+            "file": str(request.recipe),
+            "sha256": loaded.digest,
+            "content": loaded.recipe.model_dump(mode="json", exclude_defaults=True),
+        },
+        "input": {"file": str(request.source), "rows": rows[0], "columns": columns[0]},
+        "output": {
+            "file": str(request.out),
+            "format": output_format,
+            "rows": rows[1],
+            "columns": columns[1],
+        },
+        "key": {
+            "name": keys.name,
+            "source": "key file" if request.key_file else "keys folder",
+        }
+        if keys
+        else None,
+        "operations": applied.operations,
+        "kept": applied.kept,
+        "dropped": applied.dropped,
+        "suppression": applied.suppression,
+        "risk": risk,
+    }
+
+
 def risk_section(
-    loaded: LoadedRecipe, before: pl.LazyFrame, after: pl.LazyFrame
+    loaded: LoadedRecipe, before: Any, after: Any, engine: Any = None
 ) -> dict[str, Any] | None:
-    """Input and output risk over the recipe's quasi-identifiers (``None`` without any)."""
+    """Input and output risk over the recipe's quasi-identifiers (``None`` without any).
+
+    ``before`` and ``after`` are tables of ``engine`` (Polars LazyFrames for the default
+    :class:`~steward.deid.engine.PolarsEngine`, Spark DataFrames for a ``SparkEngine``).
+    """
     recipe = loaded.recipe
     if not recipe.quasi_identifiers:
         return None
+    engine = engine or PolarsEngine()
     k = recipe.k or (recipe.suppress.k if recipe.suppress else None) or DEFAULT_K
-    present = set(column_names(after))
+    names = column_names(after) if isinstance(after, pl.LazyFrame) else list(after.columns)
+    present = set(names)
     qi = [c for c in recipe.quasi_identifiers if c in present]
     sensitive = [c for c in recipe.sensitive if c in present]
     return {
         "quasi_identifiers": recipe.quasi_identifiers,
         "sensitive": recipe.sensitive,
         "k": k,
-        "input": measure(before, recipe.quasi_identifiers, recipe.sensitive, k),
-        "output": measure(after, qi, sensitive, k),
+        "input": measure(before, recipe.quasi_identifiers, recipe.sensitive, k, engine),
+        "output": measure(after, qi, sensitive, k, engine),
     }
 
 
-def measure(frame: pl.LazyFrame, qi: list[str], sensitive: list[str], k: int) -> dict[str, Any]:
-    """The risk report of ``frame`` (sizes and counts only, never values)."""
-    classes = PolarsEngine().classes(frame, qi, sensitive)
+def measure(
+    frame: Any, qi: list[str], sensitive: list[str], k: int, engine: Any = None
+) -> dict[str, Any]:
+    """The risk report of ``frame`` (sizes and counts only, never values), its classes
+    grouped by ``engine`` (Polars by default)."""
+    classes = (engine or PolarsEngine()).classes(frame, qi, sensitive)
     try:
         from steward.deid.risk import measure_risk
     except ImportError:  # pragma: no cover - the risk package ships with steward
