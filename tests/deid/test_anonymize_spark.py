@@ -171,3 +171,30 @@ def test_the_command_line_runs_on_spark_and_refuses_cleanly(spark: Any, tmp_path
     unknown = runner.invoke(app, [*args, "--out", str(out), "--engine", "dask"])
     assert unknown.exit_code != 0
     assert "unknown --engine 'dask'" in unknown.output
+
+
+def test_a_csv_output_holds_the_polars_text_of_typed_values(spark: Any, tmp_path: Path) -> None:
+    """Spark would write its own text for numbers, dates and times ("1.0E-4"); the parts
+    hold what the Polars engine writes, line for line."""
+    rows = 300
+    table = pl.DataFrame(
+        {
+            "age": [20 + i % 40 for i in range(rows)],
+            "ratio": [None if i % 11 == 0 else 1e-4 * i for i in range(rows)],
+            "seen": pl.datetime_range(
+                pl.datetime(2025, 3, 1), pl.datetime(2025, 3, 1) + pl.duration(hours=rows - 1),
+                interval="1h", eager=True,
+            ),
+            "note": [
+                " padded " if i % 7 == 0 else "" if i % 5 == 0 else f"n{i}" for i in range(rows)
+            ],
+        }
+    )  # fmt: skip
+    source = tmp_path / "typed.parquet"
+    table.write_parquet(source)
+    polars, on_spark = _both(tmp_path, source, ".csv", qi=("age",), k=3)
+    parts = sorted(on_spark[1].glob("part-*.csv"))
+    spark_lines = [line for part in parts for line in part.read_text().splitlines()[1:]]
+    polars_lines = polars[1].read_text().splitlines()
+    assert parts[0].read_text().splitlines()[0] == polars_lines[0]  # the header
+    assert sorted(spark_lines) == sorted(polars_lines[1:])

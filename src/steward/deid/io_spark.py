@@ -143,8 +143,9 @@ def write_table_spark(frame: Any, out: Path) -> None:
 
     The suffix of ``out`` gives the format: ``.csv`` (comma-separated) or ``.tsv``
     (tab-separated), each part UTF-8 with a header line, quotes doubled inside quoted
-    values, a null an empty field and an empty text ``""`` (as Polars writes CSV, and as
-    :func:`read_table_spark` reads it back); or ``.parquet``. The parts keep Spark's row
+    values, a null an empty field and an empty text ``""``, every value the text Polars
+    writes for it (so a CSV holds the Polars engine's text, and :func:`read_table_spark`
+    reads it back); or ``.parquet``. The parts keep Spark's row
     order, not the input's. Spark writes the folder under a hidden temporary name beside
     ``out`` (``.NAME.<random>.partial``), which is renamed to ``out`` only once every part
     is written, so ``out`` never holds a partial table; Spark's checksum files
@@ -165,7 +166,10 @@ def write_table_spark(frame: Any, out: Path) -> None:
         if separator is None:
             writer.parquet(str(temp))
         else:
-            writer.options(**_csv_write_options(separator)).csv(str(temp))
+            from steward.deid.spark_batches import as_polars_text  # PyArrow: only here
+
+            texts = as_polars_text(frame).write.mode("errorifexists")
+            texts.options(**csv_write_options(separator)).csv(str(temp))
     except Exception as error:
         shutil.rmtree(temp, ignore_errors=True)
         problem = spark_problem(error, doing="writing")
@@ -192,8 +196,10 @@ def check_output_spark(out: Path) -> None:
         )
 
 
-def _csv_write_options(separator: str) -> dict[str, str]:
-    """Spark's CSV options for writing what ``read_table_spark`` reads back as written."""
+def csv_write_options(separator: str) -> dict[str, str]:
+    """Spark's CSV options for writing what ``read_table_spark`` reads back as written:
+    a header, quotes doubled inside quoted values, a null an empty field, an empty text
+    ``""``, spaces around values kept (Spark's writer would trim them), UTF-8, LF."""
     return {
         "header": "true",
         "sep": separator,
@@ -201,7 +207,10 @@ def _csv_write_options(separator: str) -> dict[str, str]:
         "escape": '"',
         "nullValue": "",
         "emptyValue": '""',
+        "ignoreLeadingWhiteSpace": "false",
+        "ignoreTrailingWhiteSpace": "false",
         "encoding": "UTF-8",
+        "lineSep": "\n",
     }
 
 

@@ -32,9 +32,16 @@ from steward.deid.engine import CLASS_SIZE
 from steward.deid.engine_spark import SparkEngine, _column, require_pyspark, spark_session
 from steward.deid.errors import DataFileError, DeidError
 from steward.deid.io import PARQUET_SUFFIXES
-from steward.deid.io_spark import _csv_options, read_table_spark, spark_problem
+from steward.deid.io_spark import _csv_options, csv_write_options, read_table_spark, spark_problem
 from steward.deid.recipe import LoadedRecipe, load_recipe
 from steward.deid.requests.transforming import ApplyRequest
+from steward.deid.spark_batches import (
+    arrow_schema,
+    as_polars_text,
+    polars_schema,
+    spark_schema,
+    text_schema,
+)
 from steward.deid.transforms.keys import DeidKeys, load_keys
 from steward.deid.transforms.pipeline import (
     Applied,
@@ -49,14 +56,9 @@ from steward.deid.transforms.pipeline import (
 from steward.deid.transforms.run import _json, build_manifest, manifest_path, risk_section
 from steward.deid.transforms.spark_batches import (
     CountChecks,
-    CsvText,
     TransformBatches,
-    arrow_schema,
     count_names,
     named_counts,
-    polars_schema,
-    spark_schema,
-    text_schema,
 )
 
 PARTS_FORMAT: Final = {"parquet": "parquet parts", "csv": "csv parts"}
@@ -234,18 +236,8 @@ def _write(session: Any, frame: Any, folder: Path, kind: str, separator: str) ->
         with _conf(session, "spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS"):
             frame.write.mode("errorifexists").parquet(str(folder))
         return
-    schema = text_schema(frame.schema)
-    texts = frame.mapInArrow(CsvText(arrow_schema(schema)), schema)
-    texts.write.mode("errorifexists").options(
-        header="true",
-        sep=separator,
-        quote='"',
-        escape='"',
-        ignoreLeadingWhiteSpace="false",
-        ignoreTrailingWhiteSpace="false",
-        encoding="UTF-8",
-        lineSep="\n",
-    ).csv(str(folder))
+    texts = as_polars_text(frame).write.mode("errorifexists")
+    texts.options(**csv_write_options(separator)).csv(str(folder))
 
 
 def _read_back(session: Any, folder: Path, kind: str, schema: Any, suffix: str) -> Any:
