@@ -153,14 +153,14 @@ def test_spark_refuses_what_it_cannot_do_before_reading(spark: Any, tmp_path: Pa
 def test_the_command_line_runs_on_spark_and_refuses_cleanly(spark: Any, tmp_path: Path) -> None:
     source = tmp_path / "requests.csv"
     shutil.copy(EXAMPLE, source)
-    out = tmp_path / "out.parquet"
+    out = tmp_path / "made" / "out.parquet"  # its folder is made, as on Polars
     runner = CliRunner()
     args = ["deid", "anonymize", str(source), "--qi", "district,age", "--k", "3"]
     done = runner.invoke(app, [*args, "--out", str(out), "--engine", "spark"])
     assert done.exit_code == 0, done.output
     assert "Generalization chosen" in done.output
     assert (out / "_SUCCESS").is_file()
-    assert (tmp_path / "age_hierarchy.csv").is_file()
+    assert (tmp_path / "made" / "age_hierarchy.csv").is_file()
     refused = runner.invoke(
         app, [*args, "--out", str(tmp_path / "b.parquet"), "--engine", "spark",
               "--master", "spark://127.0.0.1:1"],

@@ -49,6 +49,10 @@ def run_anonymize_spark(
     settings = settings_of(request)
     file = Path(str(request.source))
     if request.out is not None:
+        try:  # as on Polars, a missing folder for the output is made
+            request.out.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise DataFileError(f"{request.out}: cannot be written ({error.strerror})") from None
         check_output_spark(request.out)
     step(f"starting Spark on {request.master or 'local[*]'}")
     session = spark_session(request.master)
