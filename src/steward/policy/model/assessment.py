@@ -47,8 +47,7 @@ class Consultation(PlanModel):
 
     who: Text = Field(description="Who was consulted (a group or an office, not a person's data).")
     kind: Consulted = Field(
-        description="affected_people, representatives, processor, security, staff, legal "
-        "or other."
+        description="affected_people, representatives, processor, security, staff, legal or other."
     )
     when: date = Field(description="The date of the consultation (YYYY-MM-DD).")
     said: Text = Field(description="What they said.")

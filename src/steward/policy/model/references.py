@@ -179,7 +179,8 @@ def _harm_references(plan: Plan, subjects: Sequence[str]) -> list[tuple[Location
                     else "a measure names one of Steward's safeguards (see the list in "
                     "docs/plan-format.md, section harms)"
                 )
-                errors.append(((*at, "measures", m_index), f"unknown safeguard '{measure}'; {hint}"))
+                message = f"unknown safeguard '{measure}'; {hint}"
+                errors.append(((*at, "measures", m_index), message))
     return errors
 
 
