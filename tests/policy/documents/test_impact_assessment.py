@@ -330,3 +330,11 @@ def test_bad_assessment_fields_are_clear_errors(
     assert lines, result.output
     assert message in " ".join(" ".join(lines).split())
     assert not (tmp_path / "d").exists()
+
+
+def test_the_plan_format_lists_every_safeguard_a_measure_can_name() -> None:
+    text = (REPO / "docs" / "plan-format.md").read_text(encoding="utf-8")
+    section = text[text.index("### consultation, harms and sign_off") :]
+    section = section[: section.index("`sign_off`:")]
+    named = re.findall(r"`([a-z_]+)`", section[section.index("The safeguards a measure") :])
+    assert set(named) - {"steward"} >= set(SAFEGUARDS)

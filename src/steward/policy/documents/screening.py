@@ -190,9 +190,9 @@ def _monitoring(plan: Plan) -> Criterion:
         "monitoring",
         "Systematic monitoring or tracking of people",
         facts,
-        "web logs keep "
+        "web logs keep only "
         + w.listing([w.LOG_FIELD[f] for f in logs.keep], "nothing")
-        + " and no third-party analytics",
+        + "; no third-party analytics",
     )
 
 
