@@ -17,6 +17,7 @@ from pathlib import Path
 
 from steward.policy.documents.build import PlanContext, build_context
 from steward.policy.documents.context import contact_line, purpose_labels, role_view
+from steward.policy.documents.impact import draft_banner, page_mark
 from steward.policy.documents.notice import notice_view
 from steward.policy.documents.render import Raw, markdown_to_html, render_html, render_markdown
 from steward.policy.documents.writer import DocumentWriteError, prepare_folder, write_atomically
@@ -50,7 +51,9 @@ def render_documents(loaded: LoadedPlan, *, failing_checks: int = 0) -> dict[str
     """Every document of ``loaded`` in memory: file name -> text, index files last.
 
     With ``failing_checks`` above zero, every document opens with a banner saying it
-    is a draft of a plan that fails that many checks and must not be published.
+    is a draft of a plan that fails that many checks and must not be published. The
+    impact assessment of a plan without ``consultation`` or ``sign_off`` is marked as a
+    draft on its own: a note at the top, and on every page of the HTML.
 
     Raises:
         jinja2.TemplateError: a template is broken (a bug in Steward, not in the plan).
@@ -61,7 +64,18 @@ def render_documents(loaded: LoadedPlan, *, failing_checks: int = 0) -> dict[str
     entries: list[tuple[str, Raw]] = []
     files: dict[str, str] = {}
     for stem, title in _PLAN_WIDE:
-        _add(files, stem, f"{title}: {organization}", f"{stem}.md.j2", doc, entries, title, banner)
+        mark = draft_banner(doc.impact) if stem == "impact-assessment" else ""
+        _add(
+            files,
+            stem,
+            f"{title}{' (draft)' if mark else ''}: {organization}",
+            f"{stem}.md.j2",
+            doc,
+            entries,
+            title,
+            banner + mark,
+            page_mark=page_mark(doc.impact) if mark else None,
+        )
     for notice in doc.notices:
         title = f"Privacy notice: {notice.dataset.label}"
         _add(
@@ -117,12 +131,17 @@ def _add(
     entries: list[tuple[str, Raw]],
     entry_title: str,
     banner: str,
+    page_mark: str | None = None,
     **extra: object,
 ) -> None:
     text = banner + render_markdown(template, doc=doc, **extra)
     files[f"{stem}.md"] = text
     files[f"{stem}.html"] = render_html(
-        title, text, footer=_footer(doc), language=doc.plan.organization.language
+        title,
+        text,
+        footer=_footer(doc),
+        language=doc.plan.organization.language,
+        page_mark=page_mark,
     )
     entries.append((entry_title, Raw(stem)))
 

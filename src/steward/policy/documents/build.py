@@ -19,6 +19,7 @@ from steward.policy.documents.context import (
     recipient_view,
     role_view,
 )
+from steward.policy.documents.impact import ImpactView, impact_view
 from steward.policy.documents.notice import NoticeView, notice_view
 from steward.policy.documents.sections import (
     ClassificationView,
@@ -90,6 +91,7 @@ class PlanContext:
     notices: list[NoticeView]
     records: list[ProcessingRecord]
     safeguards: SafeguardsView
+    impact: ImpactView
     acknowledgement_rows: int = 12
 
 
@@ -118,6 +120,7 @@ def build_context(loaded: LoadedPlan) -> PlanContext:
         notices=[notice_view(plan, d) for d in plan.datasets],
         records=[processing_record(plan, p) for p in plan.purposes],
         safeguards=safeguards_view(plan),
+        impact=impact_view(plan),
     )
 
 

@@ -112,14 +112,25 @@ def markdown_to_html(text: str) -> str:
     return converter.convert(text)
 
 
-def render_html(title: str, body_markdown: str, *, footer: str, language: str = "en") -> str:
+def render_html(
+    title: str,
+    body_markdown: str,
+    *,
+    footer: str,
+    language: str = "en",
+    page_mark: str | None = None,
+) -> str:
     """A complete, self-contained HTML page for a document, in ``language`` (BCP 47).
 
-    ``title`` and ``footer`` are autoescaped; the body comes from ``body_markdown``.
+    ``title``, ``footer`` and ``page_mark`` are autoescaped; the body comes from
+    ``body_markdown``. A ``page_mark`` (a draft's warning) stays in view on screen and
+    is repeated at the top of every printed page.
     """
     body = Markup(markdown_to_html(body_markdown))  # noqa: S704 - values escaped upstream.
     page = html_environment().get_template("page.html.j2")
-    return page.render(title=title, body=body, footer=footer, language=language)
+    return page.render(
+        title=title, body=body, footer=footer, language=language, page_mark=page_mark
+    )
 
 
 class _ScopeTreeprocessor(markdown.treeprocessors.Treeprocessor):

@@ -8,6 +8,7 @@ from typing import Literal, TypeVar
 
 from pydantic import Field
 
+from steward.policy.model.assessment import Consultation, Harm, SignOff
 from steward.policy.model.cases import Cases
 from steward.policy.model.common import Identifier, PlanModel, Text
 from steward.policy.model.datasets import Dataset, FieldSpec
@@ -85,6 +86,15 @@ class Plan(PlanModel):
     rights: Rights = Field(default_factory=Rights)
     minors: Minors | None = None
     operations: Operations = Field(default_factory=Operations)
+    consultation: list[Consultation] = Field(
+        default_factory=list, description="Who the impact assessment consulted, and what they said."
+    )
+    harms: list[Harm] = Field(
+        default_factory=list, description="Harms to people the organization foresees."
+    )
+    sign_off: SignOff | None = Field(
+        default=None, description="Who approved the impact assessment; none: it is a draft."
+    )
 
     @cached_property
     def taxonomy(self) -> Mapping[str, Category]:

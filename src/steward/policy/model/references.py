@@ -68,6 +68,7 @@ def find_reference_errors(plan: Plan) -> list[tuple[Location, str]]:
             ("disclosure", "approver_roles"), plan.disclosure.approver_roles, roles, "role"
         )
         errors += _email_notice_errors(plan)
+    errors += _harm_references(plan, subjects)
     erasure = plan.rights.erasure_approval
     if erasure is not None:
         for key in ("requester_roles", "approver_roles"):
@@ -157,6 +158,29 @@ def _oversight_roles(plan: Plan) -> list[tuple[Location, str]]:
                     f"role '{role.id}' oversees: keep staff: true and set mfa: true",
                 )
             )
+    return errors
+
+
+def _harm_references(plan: Plan, subjects: Sequence[str]) -> list[tuple[Location, str]]:
+    """Each foreseen harm affects declared subjects and names Steward's safeguards."""
+    from steward.policy.safeguard_catalogue import ENTRIES
+
+    safeguards = [entry.id for entry in ENTRIES]
+    errors: list[tuple[Location, str]] = []
+    for index, harm in enumerate(plan.harms):
+        at: Location = ("harms", index)
+        errors += _unknown((*at, "affects"), harm.affects, subjects, "data subject")
+        for m_index, measure in enumerate(harm.measures):
+            if measure not in safeguards:
+                close = get_close_matches(measure, safeguards, n=1)
+                hint = (
+                    f"did you mean '{close[0]}'?"
+                    if close
+                    else "a measure names one of Steward's safeguards (see the list in "
+                    "docs/plan-format.md, section harms)"
+                )
+                message = f"unknown safeguard '{measure}'; {hint}"
+                errors.append(((*at, "measures", m_index), message))
     return errors
 
 
