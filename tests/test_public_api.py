@@ -115,6 +115,8 @@ SURFACES: dict[str, str] = {
         OrganizationKind Origin OversightBody Plan PlanModel Purpose Questionnaire Recipient
         RecipientKind Regulator Retention RetentionTrigger Rights Role Routing Scope Source Subject
         Team Training VulnerabilityDisclosure WebLogs country_of
+        CollectedFrom DataSource OrganizationRole ServedController SpecialCondition
+        TransferSafeguard
     """,
     "steward.policy.scaffold": """
         Answers AnswersError HostingAnswer PrivacyOfficerAnswer Scaffold SourceAnswer TODO
