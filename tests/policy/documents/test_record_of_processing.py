@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
