@@ -107,8 +107,7 @@ def docs(
     every document says it is a draft. Exit 2: a file cannot be read or is not YAML.
     """
     from steward import clock
-    from steward.policy.documents import write_documents
-    from steward.policy.documents.collection import write_collection
+    from steward.policy.documents import write_collection, write_documents
 
     generated = clock.now()
     accepted: list[tuple[LoadedPlan, int]] = []

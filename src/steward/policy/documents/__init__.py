@@ -2,8 +2,10 @@
 
 :func:`write_documents` writes each document as self-contained HTML and as
 Markdown: the data management plan, the impact assessment, a privacy notice per
-dataset, the public data-sharing policy, the record of processing activities, and
-an index naming the plan version and digest.
+dataset, the public data-sharing policy, the record of processing activities (and a
+processor's record when the organization processes data for others), and an index.
+Each states its :class:`Provenance`. :func:`write_collection` writes several plans'
+documents, one folder each, with an index of them all.
 
 The vault's intake pages show the privacy notice of one dataset with the same
 pieces: :func:`build_context`, :func:`notice_view`, :func:`render_markdown` and
@@ -17,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from steward.policy.documents.build import PlanContext, build_context
+from steward.policy.documents.collection import write_collection
 from steward.policy.documents.context import contact_line, purpose_labels, role_view
 from steward.policy.documents.notice import notice_view
 from steward.policy.documents.provenance import Provenance, provenance_markdown, provenance_of
@@ -40,6 +43,7 @@ __all__ = [
     "render_markdown",
     "role_view",
     "write_atomically",
+    "write_collection",
     "write_documents",
 ]
 
