@@ -102,7 +102,7 @@ SURFACES: dict[str, str] = {
     "steward.policy.documents": """
         DocumentWriteError build_context contact_line markdown_to_html notice_view prepare_folder
         purpose_labels render_documents render_html render_markdown role_view write_atomically
-        write_documents
+        write_documents Provenance provenance_markdown provenance_of write_collection
     """,
     "steward.policy.model": """
         ASSIGNING_SCOPES AccountClosure Action Backups Cases CategoryDefinition CommunityAlerts
@@ -115,6 +115,8 @@ SURFACES: dict[str, str] = {
         OrganizationKind Origin OversightBody Plan PlanModel Purpose Questionnaire Recipient
         RecipientKind Regulator Retention RetentionTrigger Rights Role Routing Scope Source Subject
         Team Training VulnerabilityDisclosure WebLogs country_of
+        CollectedFrom DataSource OrganizationRole ServedController SpecialCondition
+        TransferSafeguard
     """,
     "steward.policy.scaffold": """
         Answers AnswersError HostingAnswer PrivacyOfficerAnswer Scaffold SourceAnswer TODO

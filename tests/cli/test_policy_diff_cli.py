@@ -70,3 +70,15 @@ def test_a_bad_file_is_told_without_a_traceback(
     result = _run("policy", "diff", str(CITY), str(path))
     assert result.exit_code == code
     assert message in result.output
+
+
+def test_settings_and_checks_that_changed_are_told(tmp_path: Path) -> None:
+    text = CITY.read_text(encoding="utf-8")
+    assert "  export: true\n" in text
+    path = tmp_path / "new.yaml"
+    path.write_text(text.replace("  export: true\n", "  export: false\n"), "utf-8")
+    result = _run("policy", "diff", str(CITY), str(path))
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert "- [settings] setting rights.export changed from yes to no" in lines
+    assert any(line.startswith("- [checks] check GOV006 now fails (warning") for line in lines)

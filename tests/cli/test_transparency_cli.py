@@ -3,6 +3,7 @@ regenerated on every run, and bad dates refused with a message and no traceback.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -40,6 +41,10 @@ def test_the_report_is_written_as_html_and_json(demo: Path) -> None:
     assert html.startswith("<!DOCTYPE html>")
     assert "Transparency report" in html
     assert "<link" not in html
+    digest = hashlib.sha256(CITY.read_bytes()).hexdigest()
+    assert data["plan_sha256"] == digest
+    for stated in ("Plan version", f"Plan SHA-256: <span>{digest}</span>", "Steward version"):
+        assert stated in html
 
 
 @pytest.mark.parametrize(

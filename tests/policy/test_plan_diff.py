@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from steward.policy.model import Plan
 from steward.policy.plan_diff import Change, diff_plans
 
 CITY = Path(__file__).parents[2] / "examples" / "city-constituent-services.yaml"
+TODAY = date(2026, 11, 22)
 
 Edit = Callable[[dict[str, Any]], None]
 
@@ -175,6 +177,75 @@ CASES: list[tuple[str, Edit, Change]] = [
         lambda d: d["governance"].update(review_every="6m"),
         Change("governance", "review", "review every changed from 1 year to 6 months"),
     ),
+    (
+        "dataset-source",
+        lambda d: d["datasets"][0].update(source={"from": "third_party", "party": "311 line"}),
+        Change(
+            "datasets",
+            "service_request",
+            "dataset service_request: source changed from the_person to third_party (311 line)",
+        ),
+    ),
+    (
+        "special-condition",
+        lambda d: purpose(d, "service_delivery").update(special_condition="health_or_social_care"),
+        Change(
+            "purposes",
+            "service_delivery",
+            "purpose service_delivery: special-category condition changed from none to "
+            "health or social care (Art. 9(2)(h))",
+        ),
+    ),
+    (
+        "recipient-abroad",
+        lambda d: d["recipients"][0].update(location="CA"),
+        Change("recipients", "civic_data_lab", "recipient civic_data_lab: location changed from"),
+    ),
+    (
+        "transfer-safeguard",
+        lambda d: d["recipients"][0].update(transfer_safeguard="adequacy_decision"),
+        Change(
+            "recipients",
+            "civic_data_lab",
+            "recipient civic_data_lab: transfer safeguard changed from none to an adequacy "
+            "decision (Art. 45)",
+        ),
+    ),
+    (
+        "setting-changed",
+        lambda d: d["rights"].update(export=False),
+        Change("settings", "rights.export", "setting rights.export changed from yes to no"),
+    ),
+    (
+        "setting-added",
+        lambda d: d["organization"].update(data_protection_officer={"name": "Ada Lee"}),
+        Change(
+            "settings",
+            "organization.data_protection_officer.name",
+            "setting organization.data_protection_officer.name added: Ada Lee",
+        ),
+    ),
+    (
+        "setting-removed",
+        lambda d: d["organization"].pop("website"),
+        Change("settings", "organization.website", "setting organization.website removed (was"),
+    ),
+    (
+        "role-of-organization",
+        lambda d: d["organization"].update(
+            role="both", acts_for=[{"name": "County", "processing": ["hosting"]}]
+        ),
+        Change(
+            "settings",
+            "organization.role",
+            "setting organization.role changed from controller to both",
+        ),
+    ),
+    (
+        "check-now-fails",
+        lambda d: field(d, "full_name").update(encrypted=False),
+        Change("checks", "SEC001", "check SEC001 now fails (error at datasets[0].fields[0]"),
+    ),
 ]
 
 
@@ -217,3 +288,26 @@ def test_changes_are_json_ready() -> None:
     new["version"] = "2"
     [change] = diff_plans(plan_of(city()), plan_of(new))
     assert change.as_dict() == {"area": "plan", "subject": "version", "text": change.text}
+
+
+def test_a_check_that_now_passes_is_told() -> None:
+    broken = city()
+    field(broken, "full_name")["encrypted"] = False
+    changes = diff_plans(plan_of(broken), plan_of(city()), today=TODAY)
+    texts = [c.text for c in changes if c.area == "checks"]
+    assert [t.split(" (")[0] for t in texts] == ["check SEC001 now passes"]
+    assert "was error at datasets[0].fields[0].encrypted" in texts[0]
+
+
+def test_checks_are_judged_on_the_given_day_and_can_be_left_out() -> None:
+    new = city()
+    field(new, "full_name")["encrypted"] = False
+    assert not [c for c in diff_plans(plan_of(city()), plan_of(new), checks=False)
+                if c.area == "checks"]  # fmt: skip
+    assert diff_plans(plan_of(city()), plan_of(city()), today=date(2099, 1, 1)) == []
+
+
+def test_a_finding_that_only_moved_is_no_change() -> None:
+    new = city()
+    new["datasets"][0]["fields"].insert(0, new["datasets"][0]["fields"].pop(2))
+    assert [c for c in diff_plans(plan_of(city()), plan_of(new)) if c.area == "checks"] == []

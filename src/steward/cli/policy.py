@@ -10,9 +10,17 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.text import Text
 
-from steward.cli.errors import EXIT_FINDINGS, EXIT_OK, plain_console, stderr, user_errors
+from steward.cli.errors import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    plain_console,
+    print_error,
+    user_errors,
+    warn,
+)
 
 if TYPE_CHECKING:
+    from steward.policy import LoadedPlan
     from steward.policy.checks import CheckReport
 
 app = typer.Typer(
@@ -78,37 +86,78 @@ def schema(
 
 @app.command()
 def docs(
-    plan: PlanArgument,
+    plans: Annotated[
+        list[Path],
+        typer.Argument(help="One or more plan files (YAML).", show_default=False),
+    ],
     out: Annotated[Path, typer.Option("--out", help="Folder to write the documents into.")],
     draft: Annotated[
         bool,
         typer.Option(help="Write documents even if the plan fails checks, marked as drafts."),
     ] = False,
 ) -> None:
-    """Write the plan's documents (HTML and Markdown) into a folder.
+    """Write the plans' documents (HTML and Markdown) into a folder.
+
+    Every document states the plan version, the plan's SHA-256, when it was generated
+    and the Steward version. With several plans, each plan's documents go into a folder
+    named after its organization, and an index lists them all; a plan that cannot be
+    read or fails its checks is reported and gets no folder, the others are written.
 
     A plan that fails checks gets no documents (exit 1) unless --draft is given; then
-    every document says it is a draft.
+    every document says it is a draft. Exit 2: a file cannot be read or is not YAML.
     """
-    from steward.policy import load_plan  # the plan's models load only now
-    from steward.policy.documents import write_documents
+    from steward import clock
+    from steward.policy.documents import write_collection, write_documents
 
+    generated = clock.now()
+    accepted: list[tuple[LoadedPlan, int]] = []
+    code = EXIT_OK
+    for path in plans:
+        loaded, failing, refused = _plan_for_documents(path, draft)
+        code = max(code, refused)
+        if loaded is not None:
+            accepted.append((loaded, failing))
     with user_errors():
-        from steward.policy.checks import Severity, run_checks
-
-        loaded = load_plan(plan)
-        failing = run_checks(loaded).count(Severity.ERROR)
-        if failing and not draft:
-            stderr.print(
-                f"error: {plan} fails {failing} checks; run 'steward policy check {plan}' "
-                "and fix them, or pass --draft to write documents marked as drafts"
+        if len(plans) == 1 and accepted:
+            loaded, failing = accepted[0]
+            written = write_documents(loaded, out, failing_checks=failing, generated=generated)
+        elif accepted:
+            written = write_collection(
+                [a[0] for a in accepted],
+                out,
+                failing_checks=[a[1] for a in accepted],
+                generated=generated,
             )
-            raise typer.Exit(EXIT_FINDINGS)
-        written = write_documents(loaded, out, failing_checks=failing)
+        else:
+            written = []
     for path in written:
         typer.echo(str(path))
-    if failing:
-        stderr.print(f"warning: the plan fails {failing} checks; every document is marked draft")
+    for loaded, failing in accepted:
+        if failing:
+            warn(f"{loaded.source} fails {failing} checks; its documents are marked draft")
+    raise typer.Exit(code)
+
+
+def _plan_for_documents(path: Path, draft: bool) -> tuple[LoadedPlan | None, int, int]:
+    """(the loaded plan or None, its failing checks, the exit code it earns).
+
+    Problems are printed as they are found; a plan that is refused is None."""
+    from steward.policy import load_plan  # the plan's models load only now
+    from steward.policy.checks import Severity, run_checks
+
+    try:
+        with user_errors():
+            loaded = load_plan(path)
+            failing = run_checks(loaded).count(Severity.ERROR)
+    except typer.Exit as refused:
+        return None, 0, refused.exit_code
+    if failing and not draft:
+        print_error(
+            f"{path} fails {failing} checks; run 'steward policy check {path}' "
+            "and fix them, or pass --draft to write documents marked as drafts"
+        )
+        return None, failing, EXIT_FINDINGS
+    return loaded, failing, EXIT_OK
 
 
 @app.command()
@@ -119,8 +168,10 @@ def diff(
         OutputFormat, typer.Option("--format", help="text for people, json for tools.")
     ] = OutputFormat.TEXT,
 ) -> None:
-    """Say what changed in practice between two plans (fields, purposes, retention,
-    recipients, roles and grants, disclosure rules, review schedule).
+    """Say what changed in practice between two plans: fields and datasets, purposes and
+    retention, recipients and transfers, roles and grants, disclosure rules, the review
+    schedule, every other setting added, removed or changed, and the checks that now
+    pass or fail.
 
     Exit 0 whether or not anything changed; 1: a file is not a valid plan; 2: a file
     cannot be read or is not YAML.

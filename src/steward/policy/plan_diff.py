@@ -1,10 +1,13 @@
 """What changed between two versions of a plan, in plain words.
 
 :func:`diff_plans` compares the parts of a plan that decide what happens to people's
-data: the fields collected (their category, purposes, encryption), the purposes (legal
-basis, consent, retention), the recipients, the roles and their grants, the disclosure
-rules and the review schedule. The oversight body reads the result beside each plan
-version; ``steward policy diff OLD NEW`` prints it. Texts that only explain (labels,
+data: the fields collected (their category, purposes, encryption), the datasets (where
+their data comes from, sealing), the purposes (legal basis, consent, retention, the
+Art. 9(2) condition), the recipients (and transfers abroad), the roles and their grants,
+the disclosure rules and the review schedule; then every other setting added, removed
+or changed, and the checks that now pass or fail
+(:mod:`steward.policy.plan_diff_more`). The oversight body reads the result beside each
+plan version; ``steward policy diff OLD NEW`` prints it. Texts that only explain (labels,
 descriptions) are left out on purpose: a reworded label is not a change of practice.
 """
 
@@ -12,22 +15,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+from steward import clock
 from steward.policy.model import Plan
-from steward.policy.model.datasets import FieldSpec
+from steward.policy.model.datasets import Dataset, FieldSpec
 from steward.policy.model.purposes import Purpose
 from steward.policy.model.roles import Role
 from steward.policy.model.sharing import Recipient
+from steward.policy.plan_diff_more import check_changes, setting_changes
 
 __all__ = ["Change", "diff_plans"]
 
 
 @dataclass(frozen=True)
 class Change:
-    """One difference: ``area`` (fields, purposes, recipients, roles, disclosure,
-    governance, plan), ``subject`` (what it is about, e.g. ``intake.email``) and
-    ``text`` (a plain sentence)."""
+    """One difference: ``area`` (plan, fields, datasets, purposes, recipients, roles,
+    disclosure, governance, settings, checks), ``subject`` (what it is about, e.g.
+    ``intake.email``) and ``text`` (a plain sentence)."""
 
     area: str
     subject: str
@@ -38,16 +44,24 @@ class Change:
         return {"area": self.area, "subject": self.subject, "text": self.text}
 
 
-def diff_plans(old: Plan, new: Plan) -> list[Change]:
+def diff_plans(
+    old: Plan, new: Plan, *, checks: bool = True, today: date | None = None
+) -> list[Change]:
     """Every difference of practice between ``old`` and ``new``, in a stable order
-    (plan, fields, purposes, recipients, roles, disclosure, governance). Two equal plans
-    give an empty list. Never raises for valid plans."""
+    (plan, fields, datasets, purposes, recipients, roles, disclosure, governance,
+    settings, checks). With ``checks``, the plan checks run on both, judged on ``today``
+    (default: today's date from :mod:`steward.clock`), and each finding that appeared
+    or went away is a change. Two equal plans give an empty list. Never raises for
+    valid plans."""
     changes: list[Change] = []
     if old.version != new.version:
         changes.append(
             Change("plan", "version", f"version changed from {old.version} to {new.version}")
         )
     changes += _fields(old, new)
+    changes += _keyed(
+        "datasets", _by_id(old.datasets), _by_id(new.datasets), "dataset", _dataset_facts
+    )
     changes += _keyed(
         "purposes", _by_id(old.purposes), _by_id(new.purposes), "purpose", _purpose_facts
     )
@@ -66,6 +80,10 @@ def diff_plans(old: Plan, new: Plan) -> list[Change]:
         {"review every": _show(old.governance.review_every)},
         {"review every": _show(new.governance.review_every)},
     )
+    changes += [Change("settings", path, text) for path, text in setting_changes(old, new)]
+    if checks:
+        day = today or clock.now().date()
+        changes += [Change("checks", rule, text) for rule, text in check_changes(old, new, day)]
     return changes
 
 
@@ -105,18 +123,33 @@ def _field_facts(spec: FieldSpec) -> dict[str, str]:
     }
 
 
+def _dataset_facts(dataset: Dataset) -> dict[str, str]:
+    source = dataset.source
+    origin = None
+    if source is not None:
+        origin = source.from_.value + (f" ({source.party})" if source.party else "")
+    return {
+        "subjects": _show(dataset.subjects),
+        "sealed": _show(dataset.sealed),
+        "source": _show(origin),
+    }
+
+
 def _purpose_facts(purpose: Purpose) -> dict[str, str]:
     retention = purpose.retention.describe() if purpose.retention is not None else None
     return {
         "legal basis": _show(purpose.legal_basis),
         "explicit consent": _show(purpose.explicit_consent),
         "retention": _show(retention),
+        "special-category condition": _show(purpose.special_condition),
     }
 
 
 def _recipient_facts(recipient: Recipient) -> dict[str, str]:
     return {
         "kind": _show(recipient.kind),
+        "location": _show(recipient.location),
+        "transfer safeguard": _show(recipient.transfer_safeguard),
         "categories": _show(recipient.categories),
         "purposes": _show(recipient.purposes),
         "contract": _show(recipient.contract.kind),

@@ -121,6 +121,12 @@ CASES: list[Case] = [
     ),
     Case("LAW008", [(("rights", "withdraw_consent"), False)], ("rights", "withdraw_consent")),
     Case("LAW009", [(("purposes", 0, "legal_reference"), DELETE)], ("purposes", 0, "legal_basis")),
+    Case("LAW010", [health()], ("purposes", 0)),
+    Case(
+        "LAW011",
+        [(("purposes", 0, "special_condition"), "explicit_consent")],
+        ("purposes", 0, "special_condition"),
+    ),
     # retention
     Case("RET001", [(("purposes", 0, "retention"), DELETE)], ("purposes", 0)),
     Case(
@@ -368,6 +374,7 @@ CASES: list[Case] = [
         ("questionnaire", "hosting"),
     ),
     Case("HOST006", [(("organization", "jurisdictions"), [])], ("organization",)),
+    Case("HOST007", [(("recipients", 0, "location"), "CA")], ("recipients", 0, "location")),
     # operations
     Case(
         "OPS001",

@@ -16,7 +16,9 @@ PLAN_WIDE = ["management-plan", "impact-assessment", "sharing-policy", "record-o
 
 
 def expected_names(loaded: LoadedPlan) -> set[str]:
-    stems = PLAN_WIDE + [f"privacy-notice-{d.id}" for d in loaded.plan.datasets] + ["index"]
+    processor = ["processor-record"] if loaded.plan.organization.role.processes_for_others else []
+    stems = PLAN_WIDE + processor + [f"privacy-notice-{d.id}" for d in loaded.plan.datasets]
+    stems.append("index")
     return {f"{stem}.{ext}" for stem in stems for ext in ("md", "html")}
 
 

@@ -94,7 +94,7 @@ def test_an_assessment_without_consultation_and_sign_off_is_a_draft_on_every_pag
     markdown, page = docs["impact-assessment.md"], docs["impact-assessment.html"]
     assert markdown.startswith(
         "> **Draft impact assessment, not approved.** The plan records no consultation "
-        "(`consultation`) and no sign-off (`sign_off`)."
+        "(the `consultation` key) and no sign-off (the `sign_off` key)."
     )
     body = page.split("<body>")[1]
     assert body.lstrip().startswith('<header class="page-mark"><p>Draft impact assessment')
@@ -109,8 +109,8 @@ def test_an_assessment_without_consultation_and_sign_off_is_a_draft_on_every_pag
 @pytest.mark.parametrize(
     ("removed", "banner"),
     [
-        ("consultation", "The plan records no consultation (`consultation`). Until"),
-        ("sign_off", "The plan records no sign-off (`sign_off`). Until"),
+        ("consultation", "The plan records no consultation (the `consultation` key). Until"),
+        ("sign_off", "The plan records no sign-off (the `sign_off` key). Until"),
     ],
 )
 def test_either_missing_part_keeps_it_a_draft(removed: str, banner: str) -> None:

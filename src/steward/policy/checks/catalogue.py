@@ -12,6 +12,7 @@ from steward.policy.checks import (
     minimization,
     operations,
     placeholders,
+    records,
     retention,
     routing,
     safeguards,
@@ -21,6 +22,7 @@ from steward.policy.checks.framework import Rule
 ALL_RULES: tuple[Rule, ...] = (
     *minimization.RULES,
     *legal_basis.RULES,
+    *records.RULES,
     *retention.RULES,
     *safeguards.RULES,
     *access_control.RULES,

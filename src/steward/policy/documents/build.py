@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from steward.policy.documents import wording as w
@@ -12,7 +13,6 @@ from steward.policy.documents.context import (
     PurposeView,
     RecipientView,
     RoleView,
-    category_label,
     contact_line,
     dataset_view,
     purpose_view,
@@ -21,6 +21,13 @@ from steward.policy.documents.context import (
 )
 from steward.policy.documents.impact import ImpactView, impact_view
 from steward.policy.documents.notice import NoticeView, notice_view
+from steward.policy.documents.provenance import Provenance, provenance_of
+from steward.policy.documents.record import (
+    ProcessorView,
+    RecordView,
+    processor_view,
+    record_view,
+)
 from steward.policy.documents.sections import (
     ClassificationView,
     DisclosureView,
@@ -33,20 +40,8 @@ from steward.policy.documents.sections import (
     rights_view,
 )
 from steward.policy.loader import LoadedPlan
-from steward.policy.model import FieldSpec, Masking, Plan, Purpose, RecipientKind, country_of
-from steward.policy.safeguards import SAFEGUARDS, Status, promise, status
-
-
-@dataclass(frozen=True)
-class ProcessingRecord:
-    """One purpose's entry in the record of processing activities."""
-
-    purpose: PurposeView
-    subjects: str
-    categories: str
-    recipients: str
-    transfers: str
-    security: str
+from steward.policy.model import Plan
+from steward.policy.safeguards import SAFEGUARDS, Status, status
 
 
 @dataclass(frozen=True)
@@ -89,14 +84,17 @@ class PlanContext:
     risks: list[CategoryRisk]
     never_recorded: list[tuple[str, str]]
     notices: list[NoticeView]
-    records: list[ProcessingRecord]
+    record: RecordView
+    processor: ProcessorView | None
+    provenance: Provenance
     safeguards: SafeguardsView
     impact: ImpactView
     acknowledgement_rows: int = 12
 
 
-def build_context(loaded: LoadedPlan) -> PlanContext:
-    """The view-model of ``loaded``; a pure function of the plan."""
+def build_context(loaded: LoadedPlan, generated: datetime | None = None) -> PlanContext:
+    """The view-model of ``loaded``: a pure function of the plan and ``generated``, the
+    time the documents are written (default: now, from :mod:`steward.clock`)."""
     plan = loaded.plan
     return PlanContext(
         plan=plan,
@@ -118,90 +116,9 @@ def build_context(loaded: LoadedPlan) -> PlanContext:
         risks=category_risks(plan),
         never_recorded=never_recorded(plan),
         notices=[notice_view(plan, d) for d in plan.datasets],
-        records=[processing_record(plan, p) for p in plan.purposes],
+        record=record_view(plan),
+        processor=processor_view(plan),
+        provenance=provenance_of(loaded, generated),
         safeguards=safeguards_view(plan),
         impact=impact_view(plan),
     )
-
-
-def processing_record(plan: Plan, purpose: Purpose) -> ProcessingRecord:
-    """The record-of-processing entry for ``purpose``."""
-    specs = [
-        (dataset, spec)
-        for _, dataset, _, spec in plan.fields()
-        if spec.collected and purpose.id in spec.purposes
-    ]
-    subject_labels = {s.id: s.label for s in plan.subjects}
-    subjects: list[str] = []
-    categories: list[str] = []
-    for dataset, spec in specs:
-        for sid in dataset.subjects:
-            label = subject_labels.get(sid, sid)
-            if label not in subjects:
-                subjects.append(label)
-        label = category_label(plan, spec.category)
-        if plan.category(spec.category).personal and label not in categories:
-            categories.append(label)
-    held = {spec.category for _, spec in specs}
-    parties = [
-        r
-        for r in plan.recipients
-        if purpose.id in r.purposes
-        or (r.kind is RecipientKind.PROCESSOR and held & set(r.categories))
-    ]
-    recipients = [f"{r.name} ({recipient_view(plan, r).form})" for r in parties]
-    home = {country_of(j) for j in plan.organization.jurisdictions}
-    abroad = [
-        f"{r.name} ({r.location})"
-        for r in parties
-        if r.location and home and country_of(r.location) not in home
-    ]
-    if abroad:
-        transfers = "to " + w.listing(abroad)
-    elif plan.questionnaire.cross_border_transfers:
-        transfers = "the questionnaire reports cross-border transfers"
-    else:
-        transfers = "none outside " + (w.listing(sorted(home)) if home else "the home country")
-    return ProcessingRecord(
-        purpose=purpose_view(purpose),
-        subjects=w.listing(subjects),
-        categories="; ".join(categories) or "none",
-        recipients="; ".join(recipients) or "none",
-        transfers=transfers,
-        security="; ".join(_security(plan, purpose, [spec for _, spec in specs])),
-    )
-
-
-def _security(plan: Plan, purpose: Purpose, specs: list[FieldSpec]) -> list[str]:
-    """Security measures Steward keeps for the purpose's data; planned ones are marked."""
-    measures: list[str] = []
-    if specs and all(s.encrypted for s in specs):
-        measures.append(promise("field_encryption", "fields encrypted at rest", inline=True))
-    elif any(s.encrypted for s in specs):
-        measures.append(
-            promise("field_encryption", "identifying fields encrypted at rest", inline=True)
-        )
-    if any(s.masking is not Masking.NONE for s in specs):
-        measures.append(
-            promise(
-                "reveal_with_reason", "masking until revealed with an audited reason", inline=True
-            )
-        )
-    readers = [r for r in plan.roles if r.staff and purpose.id in r.read.purposes]
-    if readers and all(r.mfa for r in readers):
-        measures.append(
-            promise("mfa", "multi-factor sign-in for every staff role that reads it", inline=True)
-        )
-    if not any(r.shared_account for r in plan.roles):
-        measures.append(
-            promise(
-                "personal_accounts",
-                "need-to-know roles held by named, individual accounts",
-                inline=True,
-            )
-        )
-    measures.append(promise("audit_log", "an append-only audit log of every read", inline=True))
-    backups = plan.operations.backups
-    if backups is not None and backups.enabled and backups.encrypted:
-        measures.append(promise("backups", "encrypted backups", inline=True))
-    return measures

@@ -91,8 +91,8 @@ class ImpactView:
 def impact_view(plan: Plan) -> ImpactView:
     """The impact assessment of ``plan``; a pure function of the plan, never raises."""
     reasons = _kept(
-        "consultation (`consultation`)" if not plan.consultation else None,
-        "sign-off (`sign_off`)" if plan.sign_off is None else None,
+        "consultation (the `consultation` key)" if not plan.consultation else None,
+        "sign-off (the `sign_off` key)" if plan.sign_off is None else None,
     )
     return ImpactView(
         screening=screen(plan),
@@ -204,7 +204,7 @@ def _description(plan: Plan) -> DescriptionView:
     source = plan.questionnaire.source
     context = [
         f"The organization is a {w.ORGANIZATION_KIND[plan.organization.kind]}.",
-        "The people: "
+        "Whom it is about: "
         + (
             "; ".join(
                 f"{s.label} ({'includes children' if s.minors else 'adults'})"

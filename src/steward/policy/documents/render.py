@@ -23,6 +23,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from steward.policy.documents.context import every_words
+from steward.policy.documents.provenance import Provenance
 from steward.policy.documents.wording import yes_no
 from steward.policy.safeguards import promise
 
@@ -104,32 +105,55 @@ def render_markdown(template: str, **context: Any) -> str:
 
 def markdown_to_html(text: str) -> str:
     """Convert a rendered document to an HTML fragment with accessible tables."""
+    return _convert(text)[0]
+
+
+def _convert(text: str) -> tuple[str, str]:
+    """(the HTML fragment, its table of contents as HTML) for ``text``.
+
+    The contents are never placed in the text by a marker: a Markdown file must not
+    carry a stray ``[TOC]``. :func:`render_html` puts them in the page when asked.
+    """
     converter = markdown.Markdown(
         extensions=["tables", "toc", "sane_lists", _TableScopes()],
-        extension_configs={"toc": {"toc_depth": "2-3", "title": "Contents"}},
+        extension_configs={"toc": {"toc_depth": "2-3", "title": "Contents", "marker": ""}},
         output_format="html",
     )
-    return converter.convert(text)
+    body = converter.convert(text)
+    return body, str(getattr(converter, "toc", ""))
 
 
 def render_html(
     title: str,
     body_markdown: str,
     *,
-    footer: str,
+    footer: str = "",
     language: str = "en",
     page_mark: str | None = None,
+    provenance: Provenance | None = None,
+    contents: bool = False,
 ) -> str:
     """A complete, self-contained HTML page for a document, in ``language`` (BCP 47).
 
     ``title``, ``footer`` and ``page_mark`` are autoescaped; the body comes from
     ``body_markdown``. A ``page_mark`` (a draft's warning) stays in view on screen and
-    is repeated at the top of every printed page.
+    is repeated at the top of every printed page. With ``provenance``, the footer states
+    the plan version, its SHA-256, when the page was generated and by which Steward
+    version. With ``contents``, a navigation list of the document's sections opens the
+    page.
     """
-    body = Markup(markdown_to_html(body_markdown))  # noqa: S704 - values escaped upstream.
+    html, toc = _convert(body_markdown)
+    body = Markup(html)  # noqa: S704 - values escaped upstream.
+    nav = Markup(toc) if contents and "<li>" in toc else None  # noqa: S704 - from the body.
     page = html_environment().get_template("page.html.j2")
     return page.render(
-        title=title, body=body, footer=footer, language=language, page_mark=page_mark
+        title=title,
+        body=body,
+        footer=footer,
+        language=language,
+        page_mark=page_mark,
+        provenance=provenance,
+        contents=nav,
     )
 
 

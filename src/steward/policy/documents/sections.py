@@ -43,6 +43,8 @@ class ClassificationView:
     tier: str
     summary: str
     factors: list[FactorView]
+    reasons: str = ""
+    """The factors that set the tier, joined, e.g. ``holds Health; involves children``."""
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,8 @@ def classification_view(plan: Plan) -> ClassificationView:
     factors = [
         FactorView(f.tier.label, f.reason, format_location(f.location)) for f in result.factors
     ]
-    return ClassificationView(result.tier.label, result.describe(), factors)
+    reasons = "; ".join(f.reason for f in result.factors if f.tier == result.tier)
+    return ClassificationView(result.tier.label, result.describe(), factors, reasons)
 
 
 def questionnaire_rows(plan: Plan) -> list[tuple[str, str]]:

@@ -7,6 +7,7 @@ from enum import StrEnum
 from pydantic import Field
 
 from steward.policy.model.common import Identifier, PlanModel, Text
+from steward.policy.model.processing import DataSource
 
 
 class IdentifierRole(StrEnum):
@@ -84,6 +85,9 @@ class Dataset(PlanModel):
         default=False, description="Submissions are encrypted to a key the server does not hold."
     )
     fields: list[FieldSpec] = Field(default_factory=list)
+    source: DataSource | None = Field(
+        default=None, description="Where its data comes from: the person or someone else."
+    )
 
     def field(self, name: str) -> FieldSpec:
         """The field called ``name``.

@@ -5,10 +5,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 
 from steward.policy.duration import DurationField
 from steward.policy.model.common import Contact, Jurisdiction, PlanModel, Text
+from steward.policy.model.processing import OrganizationRole, ServedController, check_role
 
 
 class OrganizationKind(StrEnum):
@@ -49,6 +50,22 @@ class Organization(PlanModel):
             default="en", description="The language the documents are written in (BCP 47, e.g. en)."
         )
     )
+    role: OrganizationRole = Field(
+        default=OrganizationRole.CONTROLLER,
+        description="controller, processor (for the controllers in acts_for) or both.",
+    )
+    acts_for: list[ServedController] = Field(
+        default_factory=list, description="The controllers it processes data for."
+    )
+    representative: Contact | None = Field(
+        default=None, description="Its representative where it has no establishment."
+    )
+    data_protection_officer: Contact | None = None
+
+    @model_validator(mode="after")
+    def _role_matches_controllers(self) -> Organization:
+        check_role(self.role, self.acts_for)
+        return self
 
 
 class Complaints(PlanModel):

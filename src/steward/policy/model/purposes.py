@@ -8,6 +8,7 @@ from pydantic import Field
 
 from steward.policy.duration import DurationField
 from steward.policy.model.common import Identifier, PlanModel, Text
+from steward.policy.model.processing import SpecialCondition
 
 
 class LegalBasis(StrEnum):
@@ -91,4 +92,8 @@ class Purpose(PlanModel):
     retention: Retention | None = None
     internal_use: Text | None = Field(
         default=None, description="Who inside the organization uses the data, and how."
+    )
+    special_condition: SpecialCondition | None = Field(
+        default=None,
+        description="The Art. 9(2) condition that allows special-category data for it.",
     )

@@ -10,6 +10,7 @@ from pydantic import Field, field_validator
 
 from steward.policy.duration import Duration, DurationField
 from steward.policy.model.common import Identifier, Jurisdiction, PlanModel, Text
+from steward.policy.model.processing import TransferSafeguard
 
 
 class RecipientKind(StrEnum):
@@ -68,6 +69,9 @@ class Recipient(PlanModel):
         ge=2,
         description="The smallest group an aggregate or extract may show (k); smaller "
         "groups are suppressed, so few people in a neighbourhood cannot be singled out.",
+    )
+    transfer_safeguard: TransferSafeguard | None = Field(
+        default=None, description="The ground for sending it data in another country."
     )
     public_key: Text | None = Field(
         default=None,

@@ -22,12 +22,18 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Final
 
 from django.db import transaction
 
 from steward import clock
-from steward.policy.documents import render_html, render_markdown
+from steward.policy.documents import (
+    Provenance,
+    provenance_markdown,
+    render_html,
+    render_markdown,
+)
 from steward.policy.model import Plan
 from steward.vault.audit_actions import AuditAction
 from steward.vault.rules.transparency import (
@@ -71,6 +77,20 @@ class TransparencyReport:
     tally: Tally
     inventory: list[InventoryRow]
     public: bool
+    plan_digest: str = ""
+    """SHA-256 of the plan file the report was computed under."""
+    plan_file: str = ""
+    """The name of that plan file."""
+
+    @property
+    def provenance(self) -> Provenance:
+        """The plan version, its SHA-256, the time of computing and the Steward version."""
+        return Provenance(
+            source=self.plan_file or "not recorded",
+            version=self.plan_version,
+            digest=self.plan_digest or "not recorded",
+            generated=self.generated,
+        )
 
     def as_json(self) -> dict[str, object]:
         """The report as plain JSON values (figures as ``{low, high, exact}``)."""
@@ -79,6 +99,8 @@ class TransparencyReport:
             "format": FORMAT,
             "organization": self.organization,
             "plan_version": self.plan_version,
+            "plan_sha256": self.plan_digest,
+            "steward_version": self.provenance.steward_version,
             "period": {
                 "slug": self.period.slug,
                 "start": self.period.start.isoformat(),
@@ -182,6 +204,8 @@ def build_report(
         tally=figures,
         inventory=sharing_inventory(plan, entries, public=public),
         public=public,
+        plan_digest=vault.loaded.digest,
+        plan_file=Path(vault.loaded.source).name,
     )
 
 
@@ -191,7 +215,12 @@ def report_json(report: TransparencyReport) -> str:
 
 
 def report_markdown(report: TransparencyReport) -> str:
-    """The report as Markdown (the body of the HTML page)."""
+    """The report as Markdown, closed by its provenance (plan version, SHA-256, time of
+    computing, Steward version)."""
+    return _body(report) + provenance_markdown(report.provenance)
+
+
+def _body(report: TransparencyReport) -> str:
     return render_markdown(TEMPLATE, report=report)
 
 
@@ -199,12 +228,17 @@ def report_html(report: TransparencyReport) -> str:
     """The report as one self-contained HTML page (no outside resources), in the style
     of the plan's other documents."""
     footer = (
-        f"Computed by Steward from the disclosure register on "
-        f"{report.generated:%Y-%m-%d %H:%M} UTC, plan version {report.plan_version}. "
-        "Regenerated every time; never edited by hand."
+        "Computed by Steward from the disclosure register; regenerated every time, "
+        "never edited by hand."
     )
     title = f"Transparency report: {report.organization}, {report.period.label}"
-    return render_html(title, report_markdown(report), footer=footer, language=report.language)
+    return render_html(
+        title,
+        _body(report),
+        footer=footer,
+        language=report.language,
+        provenance=report.provenance,
+    )
 
 
 def publish_report(
