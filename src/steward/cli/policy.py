@@ -84,8 +84,12 @@ def docs(
         bool,
         typer.Option(help="Write documents even if the plan fails checks, marked as drafts."),
     ] = False,
+    pdf: Annotated[
+        bool,
+        typer.Option("--pdf", help="Also write each document as PDF (WeasyPrint), beside them."),
+    ] = False,
 ) -> None:
-    """Write the plan's documents (HTML and Markdown) into a folder.
+    """Write the plan's documents (HTML and Markdown, and PDF with --pdf) into a folder.
 
     A plan that fails checks gets no documents (exit 1) unless --draft is given; then
     every document says it is a draft.
@@ -104,7 +108,7 @@ def docs(
                 "and fix them, or pass --draft to write documents marked as drafts"
             )
             raise typer.Exit(EXIT_FINDINGS)
-        written = write_documents(loaded, out, failing_checks=failing)
+        written = write_documents(loaded, out, failing_checks=failing, pdf=pdf)
     for path in written:
         typer.echo(str(path))
     if failing:

@@ -1,9 +1,10 @@
 """The documents an organization owes, generated from its data management plan.
 
 :func:`write_documents` writes each document as self-contained HTML and as
-Markdown: the data management plan, the impact assessment, a privacy notice per
-dataset, the public data-sharing policy, the record of processing activities, and
-an index naming the plan version and digest.
+Markdown, and on request as PDF (:func:`render_pdfs`): the data management plan,
+the impact assessment, a privacy notice per dataset, the public data-sharing
+policy, the record of processing activities, and an index naming the plan version
+and digest.
 
 The vault's intake pages show the privacy notice of one dataset with the same
 pieces: :func:`build_context`, :func:`notice_view`, :func:`render_markdown` and
@@ -13,6 +14,7 @@ the staff's acknowledgement page shows the management plan and :func:`role_view`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from steward.policy.documents.build import PlanContext, build_context
@@ -33,6 +35,7 @@ __all__ = [
     "render_documents",
     "render_html",
     "render_markdown",
+    "render_pdfs",
     "role_view",
     "write_atomically",
     "write_documents",
@@ -46,11 +49,14 @@ _PLAN_WIDE = (
 )
 
 
-def render_documents(loaded: LoadedPlan, *, failing_checks: int = 0) -> dict[str, str]:
+def render_documents(
+    loaded: LoadedPlan, *, failing_checks: int = 0, pdf: bool = False
+) -> dict[str, str]:
     """Every document of ``loaded`` in memory: file name -> text, index files last.
 
     With ``failing_checks`` above zero, every document opens with a banner saying it
-    is a draft of a plan that fails that many checks and must not be published.
+    is a draft of a plan that fails that many checks and must not be published. With
+    ``pdf`` the index also links each document's PDF (made by :func:`render_pdfs`).
 
     Raises:
         jinja2.TemplateError: a template is broken (a bug in Steward, not in the plan).
@@ -75,7 +81,7 @@ def render_documents(loaded: LoadedPlan, *, failing_checks: int = 0) -> dict[str
             banner,
             notice=notice,
         )
-    index = banner + render_markdown("index.md.j2", doc=doc, entries=entries)
+    index = banner + render_markdown("index.md.j2", doc=doc, entries=entries, pdf=pdf)
     files["index.md"] = index
     files["index.html"] = render_html(
         f"Documents: {organization}",
@@ -86,24 +92,57 @@ def render_documents(loaded: LoadedPlan, *, failing_checks: int = 0) -> dict[str
     return files
 
 
-def write_documents(loaded: LoadedPlan, out: Path, *, failing_checks: int = 0) -> list[Path]:
+def render_pdfs(files: Mapping[str, str]) -> dict[str, bytes]:
+    """The PDF of each HTML page in ``files`` (as :func:`render_documents` returns
+    them): ``management-plan.html`` -> ``management-plan.pdf``, in the same order.
+
+    Each page is laid out by :func:`steward.pdf.html_to_pdf`: fonts from the system,
+    every outside address refused, so a PDF holds only what its page holds.
+
+    Raises:
+        PdfError: (a :class:`~steward.errors.StewardError`) WeasyPrint or Pango is
+            missing, or a page cannot be laid out.
+    """
+    from steward.pdf import html_to_pdf  # WeasyPrint loads only when PDF is asked for
+
+    return {
+        f"{name.removesuffix('.html')}.pdf": html_to_pdf(text)
+        for name, text in files.items()
+        if name.endswith(".html")
+    }
+
+
+def write_documents(
+    loaded: LoadedPlan, out: Path, *, failing_checks: int = 0, pdf: bool = False
+) -> list[Path]:
     """Write every document of ``loaded`` into the folder ``out``, creating it if needed.
 
     All documents are rendered before the first file is written, and each file is
     written to a temporary name and renamed, so no file is ever half-written.
     Returns the paths written, in a stable order (index last). ``failing_checks``
-    marks every document as a draft (see :func:`render_documents`).
+    marks every document as a draft (see :func:`render_documents`); with ``pdf``
+    each document is also written as PDF (:func:`render_pdfs`), after its HTML and
+    Markdown.
 
     Raises:
         DocumentWriteError: (a :class:`~steward.errors.StewardError`) ``out`` is not a
             folder, cannot be created, or a file in it cannot be written.
+        PdfError: (a :class:`~steward.errors.StewardError`) with ``pdf``, WeasyPrint
+            or Pango is missing, or a page cannot be laid out; nothing is written.
     """
-    files = render_documents(loaded, failing_checks=failing_checks)
+    texts = render_documents(loaded, failing_checks=failing_checks, pdf=pdf)
+    pdfs = render_pdfs(texts) if pdf else {}
+    files: dict[str, str | bytes] = {}
+    for name, text in texts.items():
+        files[name] = text
+        stem = name.removesuffix(".html")
+        if f"{stem}.pdf" in pdfs:
+            files[f"{stem}.pdf"] = pdfs[f"{stem}.pdf"]
     prepare_folder(out)
     written: list[Path] = []
-    for name, text in files.items():
+    for name, content in files.items():
         path = out / name
-        write_atomically(path, text)
+        write_atomically(path, content)
         written.append(path)
     return written
 
