@@ -35,7 +35,9 @@ def test_the_text_of_the_page_is_in_the_pdf() -> None:
     text = pdf_text(pdf)
     for expected in ("Quarterly figures", "Requests answered: 1,234.", "Closed 987", "Page 1 of 1"):
         assert expected in text
-    assert PdfReader(io.BytesIO(pdf)).metadata.title == "Quarterly figures"
+    metadata = PdfReader(io.BytesIO(pdf)).metadata
+    assert metadata is not None
+    assert metadata.title == "Quarterly figures"
 
 
 class _Counting(BaseHTTPRequestHandler):
