@@ -24,6 +24,7 @@ PLAIN_LAYERS = (
     "steward.audit",
     "steward.deid",
     "steward.synthetic",
+    "steward.pdf",
 )
 PURE_PACKAGES = ("steward.vault.rules",)
 """Plain Python besides the plain layers: the vault's pure decisions."""
@@ -99,10 +100,12 @@ SURFACES: dict[str, str] = {
         ALL_RULES Area CheckContext CheckReport Finding Issue PLACEHOLDER_RULES RULES_BY_ID Rule
         Severity run_checks
     """,
+    "steward.pdf": "PdfError RefusingFetcher html_to_pdf",
     "steward.policy.documents": """
         DocumentWriteError build_context contact_line markdown_to_html notice_view prepare_folder
-        purpose_labels render_documents render_html render_markdown role_view write_atomically
-        write_documents Provenance provenance_markdown provenance_of write_collection
+        purpose_labels render_documents render_html render_markdown render_pdfs role_view
+        write_atomically write_documents Provenance provenance_markdown provenance_of
+        write_collection with_pdfs
     """,
     "steward.policy.model": """
         ASSIGNING_SCOPES AccountClosure Action Backups Cases CategoryDefinition CommunityAlerts
@@ -216,7 +219,17 @@ def _plain_packages() -> list[str]:
 
 def test_the_plain_layers_are_known() -> None:
     layers = {name.split(".")[1] for name in packages() if name != "steward"}
-    assert layers == {"audit", "cli", "crypto", "deid", "policy", "server", "synthetic", "vault"}
+    assert layers == {
+        "audit",
+        "cli",
+        "crypto",
+        "deid",
+        "pdf",
+        "policy",
+        "server",
+        "synthetic",
+        "vault",
+    }
 
 
 @pytest.mark.parametrize("package", _plain_packages())

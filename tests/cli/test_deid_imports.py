@@ -1,13 +1,14 @@
 """The ``steward deid`` commands load the engine only when one runs: importing the
-command line, and building a request, imports neither Polars, NumPy nor matplotlib
-(``steward deid anonymize``'s start-up is measured; most of it used to be imports)."""
+command line, and building a request, imports neither Polars, NumPy, matplotlib nor
+WeasyPrint (``steward deid anonymize``'s start-up is measured; most of it used to be
+imports)."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-HEAVY = ("polars", "numpy", "matplotlib")
+HEAVY = ("polars", "numpy", "matplotlib", "weasyprint")
 
 
 def _loaded_after(code: str) -> list[str]:
@@ -38,7 +39,8 @@ def test_steward_deid_starts_without_the_vaults_parts() -> None:
         "import sys\n"
         "from steward.cli.main import group_app\n"
         "group_app('deid')\n"
-        "parts = ('steward.policy.model', 'steward.crypto', 'steward.audit', 'django', 'polars')\n"
+        "parts = ('steward.policy.model', 'steward.crypto', 'steward.audit', 'django', 'polars',"
+        " 'weasyprint')\n"
         "print(' '.join(p for p in parts if p in sys.modules))\n"
     )
     result = subprocess.run(

@@ -62,7 +62,11 @@ def anonymize_command(
         ),
     ] = "auto",
     report: Annotated[
-        Path | None, typer.Option("--report", help="Also write a self-contained HTML report.")
+        Path | None,
+        typer.Option(
+            "--report",
+            help="Also write a self-contained report: R.html, or R.pdf for PDF.",
+        ),
     ] = None,
     delimiter: Delimiter = None,
     encoding: Encoding = None,

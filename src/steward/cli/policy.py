@@ -95,8 +95,12 @@ def docs(
         bool,
         typer.Option(help="Write documents even if the plan fails checks, marked as drafts."),
     ] = False,
+    pdf: Annotated[
+        bool,
+        typer.Option("--pdf", help="Also write each document as PDF (WeasyPrint), beside them."),
+    ] = False,
 ) -> None:
-    """Write the plans' documents (HTML and Markdown) into a folder.
+    """Write the plans' documents (HTML and Markdown, and PDF with --pdf) into a folder.
 
     Every document states the plan version, the plan's SHA-256, when it was generated
     and the Steward version. With several plans, each plan's documents go into a folder
@@ -120,13 +124,16 @@ def docs(
     with user_errors():
         if len(plans) == 1 and accepted:
             loaded, failing = accepted[0]
-            written = write_documents(loaded, out, failing_checks=failing, generated=generated)
+            written = write_documents(
+                loaded, out, failing_checks=failing, generated=generated, pdf=pdf
+            )
         elif accepted:
             written = write_collection(
                 [a[0] for a in accepted],
                 out,
                 failing_checks=[a[1] for a in accepted],
                 generated=generated,
+                pdf=pdf,
             )
         else:
             written = []

@@ -64,7 +64,8 @@ def run_anonymize(
     settings = settings_of(request)
     label = source_label(request.source)
     frame = open_source(request.source, delimiter=request.delimiter, encoding=request.encoding)
-    settings.check(column_names(frame))
+    columns = tuple(column_names(frame))
+    settings.check(columns)
     step(f"reading {source_name(request.source)} and choosing hierarchies")
     start = time.perf_counter()
     tuples = _tuples(frame, settings, label)
@@ -73,7 +74,7 @@ def run_anonymize(
     coded = {column: chosen.hierarchy for column, chosen in used.items()}
     step("searching the generalization lattice (nodes)")
     result = solve(tuples, settings, coded, progress=progress)
-    result = replace(result, encode_seconds=result.encode_seconds + aggregated)
+    result = replace(result, encode_seconds=result.encode_seconds + aggregated, columns=columns)
     output = result.recoding.apply(frame)
     written: dict[str, Path] = {}
     if request.out is not None:
@@ -93,16 +94,23 @@ def finish(
     written: dict[str, Path],
 ) -> Anonymization:
     """``result`` with the hierarchies used and written, after writing the request's
-    HTML report (if it asks for one).
+    report (if it asks for one: HTML, or PDF when its name ends in ``.pdf``), which
+    names the source file and its SHA-256.
 
     Raises:
-        DataFileError: the report cannot be written.
+        DeidError: the report cannot be written (or laid out as PDF).
     """
     result = replace(result, hierarchies=used, hierarchy_files=written)
     if request.report is not None:
         from steward.deid.report import write  # loads matplotlib: only when asked
 
-        write(request.report, result, settings, source_name(request.source))
+        write(
+            request.report,
+            result,
+            settings,
+            source_name(request.source),
+            input_file=source_file(request.source),
+        )
     return result
 
 

@@ -59,7 +59,8 @@ def run_anonymize_spark(
     frame = read_table_spark(
         file, session=session, delimiter=request.delimiter, encoding=request.encoding
     )
-    settings.check(list(frame.columns))
+    columns = tuple(frame.columns)
+    settings.check(columns)
     step(f"reading {file.name} on Spark and choosing hierarchies")
     keys = [*settings.qi, *([settings.sensitive] if settings.sensitive else [])]
     start = time.perf_counter()
@@ -74,7 +75,7 @@ def run_anonymize_spark(
     coded = {column: chosen.hierarchy for column, chosen in used.items()}
     step("searching the generalization lattice (nodes)")
     result = solve(tuples, settings, coded, progress=progress)
-    result = replace(result, encode_seconds=result.encode_seconds + aggregated)
+    result = replace(result, encode_seconds=result.encode_seconds + aggregated, columns=columns)
     output = map_polars(frame, result.recoding.apply)
     written: dict[str, Path] = {}
     if request.out is not None:

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from steward.deid.search import CodedHierarchy
 
 ANONYMIZED_SUFFIXES: Final = (".csv", ".tsv", ".parquet", ".pq")
+REPORT_SUFFIXES: Final = (".html", ".htm", ".pdf")
+"""The anonymization report's formats, chosen by the file's suffix."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,8 @@ class AnonymizeRequest:
         metric: the information loss to minimize: loss, entropy or discernibility.
         search: ``auto`` (optimal up to a lattice of 2,000,000 nodes, greedy beyond),
             ``optimal`` or ``greedy`` (:mod:`steward.deid.search.greedy`).
-        report: also write a self-contained HTML report here.
+        report: also write a self-contained report here: HTML, or PDF when the name
+            ends in ``.pdf``.
         delimiter / encoding: of a CSV file (detected when ``None``).
         engine: ``polars`` (one machine, streaming) or ``spark`` (Spark aggregates the
             tuples and writes the output as a folder of part files; the
@@ -82,10 +85,10 @@ class AnonymizeRequest:
         <steward.deid.search.Settings.check>`).
 
         Raises:
-            DeidError: an unknown metric; an output that is not .csv/.tsv/.parquet or
-                is the input file; hierarchies that are neither given nor beside a file;
-                an unknown engine, a ``master`` without Spark, or Spark on a table that
-                is not a file.
+            DeidError: an unknown metric; a report that is not .html or .pdf; an
+                output that is not .csv/.tsv/.parquet or is the input file; hierarchies
+                that are neither given nor beside a file; an unknown engine, a
+                ``master`` without Spark, or Spark on a table that is not a file.
         """
         from steward.deid.requests.measuring import check_engine
         from steward.deid.search import METRICS
@@ -103,6 +106,8 @@ class AnonymizeRequest:
             file = source_file(self.source)
             if out.exists() and file is not None and file.exists() and same_file(out, file):
                 raise DeidError(f"{out}: will not overwrite the input file")
+        if self.report is not None and self.report.suffix.lower() not in REPORT_SUFFIXES:
+            raise DeidError(f"{self.report}: write the report as .html or .pdf")
         if self.hierarchies is None and source_file(self.source) is None:
             raise DeidError("give the hierarchies of a table that is not read from a file")
 

@@ -114,6 +114,8 @@ class Anonymization:
         hierarchies: where each quasi-identifier's hierarchy came from (an ARX file or a
             built-in), when the caller chose them (:func:`~steward.deid.run_anonymize`).
         hierarchy_files: the ARX file each hierarchy was written to, when it was.
+        columns: the source's columns in order, when known (the report lists those
+            that pass through unchanged); empty from :func:`solve` alone.
     """
 
     table: pl.DataFrame | None
@@ -132,6 +134,7 @@ class Anonymization:
     recoding: Recoding
     hierarchies: Mapping[str, UsedHierarchy] = field(default_factory=dict)
     hierarchy_files: Mapping[str, Path] = field(default_factory=dict)
+    columns: tuple[str, ...] = ()
 
 
 def anonymize(
@@ -150,13 +153,19 @@ def anonymize(
             hierarchy lacks, or no node satisfies the privacy model within the limit.
     """
     frame = table.lazy()
-    settings.check(frame.collect_schema().names())
+    columns = tuple(frame.collect_schema().names())
+    settings.check(columns)
     start = time.perf_counter()
     tuples = distinct_tuples(frame, settings.qi, settings.sensitive)
     aggregated = time.perf_counter() - start
     result = solve(tuples, settings, hierarchies, progress)
     output = result.recoding.apply(frame).collect()
-    return replace(result, table=output, encode_seconds=result.encode_seconds + aggregated)
+    return replace(
+        result,
+        table=output,
+        encode_seconds=result.encode_seconds + aggregated,
+        columns=columns,
+    )
 
 
 def solve(

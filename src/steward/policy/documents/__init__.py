@@ -1,9 +1,10 @@
 """The documents an organization owes, generated from its data management plan.
 
 :func:`write_documents` writes each document as self-contained HTML and as
-Markdown: the data management plan, the impact assessment, a privacy notice per
-dataset, the public data-sharing policy, the record of processing activities (and a
-processor's record when the organization processes data for others), and an index.
+Markdown, and on request as PDF (:func:`render_pdfs`): the data management plan, the
+impact assessment, a privacy notice per dataset, the public data-sharing policy, the
+record of processing activities (and a processor's record when the organization
+processes data for others), and an index.
 Each states its :class:`Provenance`. :func:`write_collection` writes several plans'
 documents, one folder each, with an index of them all.
 
@@ -15,6 +16,7 @@ the staff's acknowledgement page shows the management plan and :func:`role_view`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -42,7 +44,9 @@ __all__ = [
     "render_documents",
     "render_html",
     "render_markdown",
+    "render_pdfs",
     "role_view",
+    "with_pdfs",
     "write_atomically",
     "write_collection",
     "write_documents",
@@ -60,7 +64,11 @@ _CONTENTS = frozenset({"management-plan", "impact-assessment", "record-of-proces
 
 
 def render_documents(
-    loaded: LoadedPlan, *, failing_checks: int = 0, generated: datetime | None = None
+    loaded: LoadedPlan,
+    *,
+    failing_checks: int = 0,
+    generated: datetime | None = None,
+    pdf: bool = False,
 ) -> dict[str, str]:
     """Every document of ``loaded`` in memory: file name -> text, index files last.
 
@@ -71,7 +79,8 @@ def render_documents(
     that many checks and must not be published. The impact assessment of a plan without
     ``consultation`` or ``sign_off`` is marked as a draft on its own: a note at the top,
     and on every page of the HTML. The processor's record (GDPR Art. 30(2)) is written
-    only when the plan says the organization processes data for others.
+    only when the plan says the organization processes data for others. With ``pdf``
+    the index also links each document's PDF (made by :func:`render_pdfs`).
 
     Raises:
         jinja2.TemplateError: a template is broken (a bug in Steward, not in the plan).
@@ -93,8 +102,46 @@ def render_documents(
     for notice in doc.notices:
         title = f"Privacy notice: {notice.dataset.label}"
         page.add(notice.file_stem, title, "privacy-notice.md.j2", title, notice=notice)
-    page.add("index", f"Documents: {organization}", "index.md.j2", None, entries=page.entries)
+    page.add(
+        "index", f"Documents: {organization}", "index.md.j2", None, entries=page.entries, pdf=pdf
+    )
     return page.files
+
+
+def render_pdfs(files: Mapping[str, str]) -> dict[str, bytes]:
+    """The PDF of each HTML page in ``files`` (as :func:`render_documents` returns
+    them): ``management-plan.html`` -> ``management-plan.pdf``, in the same order.
+
+    Each page is laid out by :func:`steward.pdf.html_to_pdf`: fonts from the system,
+    every outside address refused, so a PDF holds only what its page holds.
+
+    Raises:
+        PdfError: (a :class:`~steward.errors.StewardError`) WeasyPrint or Pango is
+            missing, or a page cannot be laid out.
+    """
+    from steward.pdf import html_to_pdf  # WeasyPrint loads only when PDF is asked for
+
+    return {
+        f"{name.removesuffix('.html')}.pdf": html_to_pdf(text)
+        for name, text in files.items()
+        if name.endswith(".html")
+    }
+
+
+def with_pdfs(texts: Mapping[str, str], pdf: bool) -> dict[str, str | bytes]:
+    """``texts`` with, when ``pdf``, each page's PDF after its HTML and Markdown.
+
+    Raises:
+        PdfError: as :func:`render_pdfs`.
+    """
+    pdfs = render_pdfs(texts) if pdf else {}
+    files: dict[str, str | bytes] = {}
+    for name, text in texts.items():
+        files[name] = text
+        stem = name.removesuffix(".html")
+        if f"{stem}.pdf" in pdfs:
+            files[f"{stem}.pdf"] = pdfs[f"{stem}.pdf"]
+    return files
 
 
 def write_documents(
@@ -103,6 +150,7 @@ def write_documents(
     *,
     failing_checks: int = 0,
     generated: datetime | None = None,
+    pdf: bool = False,
 ) -> list[Path]:
     """Write every document of ``loaded`` into the folder ``out``, creating it if needed.
 
@@ -110,13 +158,17 @@ def write_documents(
     written to a temporary name and renamed, so no file is ever half-written.
     Returns the paths written, in a stable order (index last). ``failing_checks``
     marks every document as a draft and ``generated`` is the time they state (see
-    :func:`render_documents`).
+    :func:`render_documents`); with ``pdf`` each document is also written as PDF
+    (:func:`render_pdfs`), after its HTML and Markdown.
 
     Raises:
         DocumentWriteError: (a :class:`~steward.errors.StewardError`) ``out`` is not a
             folder, cannot be created, or a file in it cannot be written.
+        PdfError: (a :class:`~steward.errors.StewardError`) with ``pdf``, WeasyPrint
+            or Pango is missing, or a page cannot be laid out; nothing is written.
     """
-    files = render_documents(loaded, failing_checks=failing_checks, generated=generated)
+    texts = render_documents(loaded, failing_checks=failing_checks, generated=generated, pdf=pdf)
+    files = with_pdfs(texts, pdf)
     prepare_folder(out)
     written: list[Path] = []
     for name, text in files.items():

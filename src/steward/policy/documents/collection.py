@@ -83,22 +83,28 @@ def write_collection(
     *,
     failing_checks: Sequence[int],
     generated: datetime,
+    pdf: bool = False,
 ) -> list[Path]:
     """Write each plan's documents into its own folder under ``out``, then the top index.
 
     Every document of every plan is rendered before the first file is written; each
     file is written whole (see :func:`write_atomically`). ``failing_checks[i]`` marks
-    plan ``i``'s documents as drafts. Returns the paths written, the top index last.
+    plan ``i``'s documents as drafts; with ``pdf`` each document also gets its PDF.
+    Returns the paths written, the top index last.
 
     Raises:
         DocumentWriteError: ``out`` or a folder in it cannot be created or written.
+        PdfError: with ``pdf``, WeasyPrint or Pango is missing, or a page cannot be laid
+            out; nothing is written.
     """
-    from steward.policy.documents import render_documents
+    from steward.policy.documents import render_documents, with_pdfs
     from steward.policy.documents.writer import prepare_folder, write_atomically
 
     folders = folder_names(plans)
     rendered = [
-        render_documents(loaded, failing_checks=failing, generated=generated)
+        with_pdfs(
+            render_documents(loaded, failing_checks=failing, generated=generated, pdf=pdf), pdf
+        )
         for loaded, failing in zip(plans, failing_checks, strict=True)
     ]
     index = render_collection_index(plans, folders, generated)

@@ -28,8 +28,9 @@ def prepare_folder(out: Path) -> None:
         raise DocumentWriteError(f"{out}: cannot create the folder ({_reason(error)})") from None
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` as UTF-8: to a temporary file beside it, then rename.
+def write_atomically(path: Path, text: str | bytes) -> None:
+    """Write ``text`` to ``path`` (text as UTF-8, bytes as they are): to a temporary
+    file beside it, then rename.
 
     Readers see either the old file or the complete new one, never a part.
 
@@ -42,8 +43,9 @@ def write_atomically(path: Path, text: str) -> None:
         handle, temporary = tempfile.mkstemp(
             dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
         )
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        content = text.encode("utf-8") if isinstance(text, str) else text
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)
