@@ -109,12 +109,18 @@ class PolarsEngine:
     def with_class_size(self, table: pl.LazyFrame, qi: Sequence[str], column: str) -> pl.LazyFrame:
         """``table`` with each record's class size in ``column``, in the table's order.
 
-        The sizes are a group-by joined back to the records (nulls match nulls), not a
-        window over the table: the streaming engine runs the join in bounded memory,
-        where a window would hold every record (about 2 GB for ten million rows).
+        The sizes are a group-by, run first, joined back to the records (nulls match
+        nulls), not a window over the table, which would hold every record (about 2 GB
+        for ten million rows). The group-by runs when this is called; the join when the
+        result is collected.
         """
         if not qi:
             return table.with_columns(pl.len().alias(column))
         keys = list(qi)
-        sizes = table.group_by(keys).agg(pl.len().alias(column))
-        return table.join(sizes, on=keys, how="left", nulls_equal=True, maintain_order="left")
+        # The sizes are computed in a pass of their own and joined back from memory (one
+        # row per class): joined to the same lazy scan, the streaming engine would hold
+        # every record until the scan's group-by ends.
+        sizes = table.group_by(keys).agg(pl.len().alias(column)).collect(engine="streaming")
+        return table.join(
+            sizes.lazy(), on=keys, how="left", nulls_equal=True, maintain_order="left"
+        )

@@ -126,12 +126,12 @@ def _classes(
 
 
 def _write_per_record(engine: PolarsEngine, table: pl.LazyFrame, qi: list[str], out: Path) -> None:
-    with_risk = (
-        engine.with_class_size(table, qi, SIZE_COLUMN)
-        .with_columns((1.0 / pl.col(SIZE_COLUMN)).alias(RISK_COLUMN))
-        .drop(SIZE_COLUMN)
-    )
     try:
+        with_risk = (
+            engine.with_class_size(table, qi, SIZE_COLUMN)  # reads the table once here
+            .with_columns((1.0 / pl.col(SIZE_COLUMN)).alias(RISK_COLUMN))
+            .drop(SIZE_COLUMN)
+        )
         if out.suffix.lower() == ".parquet":
             with_risk.sink_parquet(out)
         else:

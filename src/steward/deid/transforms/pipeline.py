@@ -13,6 +13,7 @@ from typing import Any
 
 import polars as pl
 
+from steward.deid.engine import CLASS_SIZE
 from steward.deid.errors import DeidError
 from steward.deid.hierarchy import (
     AgeBands,
@@ -31,7 +32,7 @@ from steward.deid.transforms.keys import DeidKeys
 from steward.deid.transforms.mask import mask
 from steward.deid.transforms.noise import add_noise
 from steward.deid.transforms.pseudonymize import pseudonymize
-from steward.deid.transforms.suppression import count_small, suppress
+from steward.deid.transforms.suppression import small_classes, suppress
 
 NUMERIC_STEPS = ("top_code", "bottom_code", "noise")
 NUMERIC_BUILTINS = ("age_band", "numeric_bins")
@@ -95,13 +96,15 @@ def apply_recipe(
     recipe = loaded.recipe
     if recipe.suppress is not None:
         k, qi = suppression_k(loaded), recipe.quasi_identifiers
-        result.suppression = suppression_record(loaded, count_small(result.frame, qi, k))
+        small = small_classes(result.frame, qi, k)
+        result.suppression = suppression_record(loaded, int(small[CLASS_SIZE].sum()))
         result.frame = suppress(
             result.frame,
             qi,
             k,
             replace_with=recipe.suppress.replace_with,
             remove_records=recipe.suppress.remove_records,
+            small=small,
         )
     return result
 
