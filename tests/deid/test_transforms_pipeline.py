@@ -161,3 +161,27 @@ def test_dates_generalize_after_shifting() -> None:
         "generalize: {builtin: date, to: year}}\n"
     )
     assert run(recipe)["opened"].to_list() == ["2024"] * 4
+
+
+@pytest.mark.parametrize(
+    ("values", "steps", "expected"),
+    [
+        (["21", "34", "47"], "", ["20-29", "30-39", "40-49"]),
+        (["21", "34.5", "47"], "", ["20.0-<30.0", "30.0-<40.0", "40.0-<50.0"]),
+        (["21", "34", "47"], "top_code: 40.5, ", ["20.0-<30.0", "30.0-<40.0", "40.0-<50.0"]),
+        (["21", "34", "47"], "top_code: 40, ", ["20-29", "30-39", "40-49"]),
+    ],
+)
+def test_bands_read_alike_in_every_batch(
+    values: list[str], steps: str, expected: list[str]
+) -> None:
+    """Whether bands read "20-29" or "20-<30" is decided over the whole column before
+    the records are transformed, so the query streams (no whole-column test inside it)
+    and a batch without a fraction labels as the others do."""
+    recipe = (
+        "steward_recipe: 1\ncolumns:\n"
+        f"  n: {{{steps}generalize: {{builtin: numeric_bins, width: 10}}}}\n"
+    )
+    applied = apply_recipe(pl.LazyFrame({"n": values}), load_recipe_text(recipe), KEYS)
+    assert "all" not in applied.frame.explain()
+    assert applied.frame.collect()["n"].to_list() == expected

@@ -177,6 +177,10 @@ class NumericBins(Hierarchy):
         self.levels = 3
         self.width = width
         self.edges = list(edges) if edges is not None else None
+        self.whole: bool | None = None
+        """Whether every value binned is a whole number (bands read ``20-24``, else
+        ``20-<25``), when the caller decided it over the whole table; ``None``: decided
+        by the expression over the values it sees (all of them, so not streamable)."""
 
     def expression(self, expr: pl.Expr, level: int) -> pl.Expr:
         self.check_level(level)
@@ -186,7 +190,7 @@ class NumericBins(Hierarchy):
         if level == self.levels - 1:
             return pl.when(number.is_not_null()).then(pl.lit(ROOT)).otherwise(None)
         if self.width is not None:
-            return _width_bins(number, self.width)
+            return _width_bins(number, self.width, self.whole)
         return _edge_bins(number, self.edges or [])
 
     def unplaceable(self, expr: pl.Expr) -> pl.Expr:
@@ -227,7 +231,7 @@ class AgeBands(NumericBins):
         number = _as_number(expr)
         if level == self.levels - 1:
             return pl.when(number.is_not_null()).then(pl.lit(ROOT)).otherwise(None)
-        return _width_bins(number, self.widths[level - 1])
+        return _width_bins(number, self.widths[level - 1], self.whole)
 
 
 class DateHierarchy(Hierarchy):
@@ -402,19 +406,23 @@ def _as_number(expr: pl.Expr) -> pl.Expr:
     return expr.cast(pl.String).str.strip_chars().cast(pl.Float64, strict=False)
 
 
-def _width_bins(number: pl.Expr, width: float) -> pl.Expr:
+def _width_bins(number: pl.Expr, width: float, whole: bool | None = None) -> pl.Expr:
     """Bins ``[low, low + width)`` labelled ``"20-24"`` when the width and every value of
     the column are whole numbers, else ``"20-<25"`` (so 24.5 is never shown as 20-24).
-    The step is rounded before the floor, so 3.0 in bins of 0.1 lands in 3.0-<3.1, not
-    in the bin below through a floating-point remainder."""
+    ``whole`` says whether every value is whole when the caller knows; without it the
+    expression looks at the whole column (which a streaming engine cannot do in
+    batches). The step is rounded before the floor, so 3.0 in bins of 0.1 lands in
+    3.0-<3.1, not in the bin below through a floating-point remainder."""
     low = (number / width).round(9).floor() * width
     high = low + width
     decimal = pl.concat_str([_num_text(low), pl.lit("-<"), _num_text(high)])
     if not float(width).is_integer():
         return decimal
     upper = (high - 1).cast(pl.Int64).cast(pl.String)
-    whole = pl.concat_str([low.cast(pl.Int64).cast(pl.String), pl.lit("-"), upper])
-    return pl.when((number.floor() == number).all()).then(whole).otherwise(decimal)
+    whole_label = pl.concat_str([low.cast(pl.Int64).cast(pl.String), pl.lit("-"), upper])
+    if whole is not None:
+        return whole_label if whole else decimal
+    return pl.when((number.floor() == number).all()).then(whole_label).otherwise(decimal)
 
 
 def _edge_bins(number: pl.Expr, edges: list[float]) -> pl.Expr:

@@ -47,11 +47,15 @@ class Parsing:
         dates: text columns parsed as dates (shift_dates), with their strftime format.
         floats: the numeric columns holding fractions, parsed as Float64 (the others
             as Int64); decided over the whole table by :func:`decide`.
+        fractional: the columns binned by width whose values (as binned) are not all
+            whole numbers, so their bands read ``20-<25`` rather than ``20-24``; decided
+            over the whole table by :func:`decide`, so every batch labels alike.
     """
 
     numeric: tuple[str, ...] = ()
     dates: tuple[tuple[str, str | None], ...] = ()
     floats: frozenset[str] = frozenset()
+    fractional: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -153,7 +157,7 @@ def transform(
     result = Applied(frame)
     expressions: list[pl.Expr] = []
     for column, steps in recipe.columns.items():
-        expr = _column(column, steps, loaded, keys, result)
+        expr = _column(column, steps, loaded, keys, result, parsing.fractional)
         if expr is not None:
             expressions.append(expr.alias(column))
     listed = set(recipe.columns)
@@ -213,6 +217,7 @@ def _column(
     loaded: LoadedRecipe,
     keys: DeidKeys | None,
     result: Applied,
+    fractional: frozenset[str] = frozenset(),
 ) -> pl.Expr | None:
     def record(operation: str, parameters: dict[str, Any]) -> None:
         result.operations.append(
@@ -261,6 +266,8 @@ def _column(
     if steps.generalize is not None:
         spec = steps.generalize
         hierarchy, level = hierarchy_for(column, spec, loaded)
+        if isinstance(hierarchy, NumericBins):
+            hierarchy.whole = column not in fractional
         parameters = spec.model_dump(exclude_none=True)
         parameters.update({"hierarchy_levels": hierarchy.levels, "level": level})
         record("generalize", parameters)
@@ -308,6 +315,13 @@ def check_expressions(schema: pl.Schema, loaded: LoadedRecipe, parsing: Parsing)
                 .alias(f"{column}\x00bad")
             )
         spec = steps.generalize
+        if spec is not None and spec.builtin in NUMERIC_BUILTINS and spec.edges is None:
+            number = pl.col(column).cast(pl.String).str.strip_chars().cast(pl.Float64, strict=False)
+            checks.append(
+                (number.is_not_null() & (number.floor() != number))
+                .sum()
+                .alias(f"{column}\x00fraction")
+            )
         if (
             spec is not None
             and spec.missing == "error"
@@ -344,7 +358,21 @@ def decide(parsing: Parsing, counts: Mapping[str, int], loaded: LoadedRecipe) ->
     if problems:
         raise RecipeError(problems)
     floats = frozenset(c for c in parsing.numeric if counts.get(f"{c}\x00float"))
-    return replace(parsing, floats=floats)
+    fractional = frozenset(
+        column
+        for column, steps in loaded.recipe.columns.items()
+        if counts.get(f"{column}\x00fraction") or _makes_fractions(steps)
+    )
+    return replace(parsing, floats=floats, fractional=fractional)
+
+
+def _makes_fractions(steps: ColumnSteps) -> bool:
+    """Whether a column's steps before binning can turn whole numbers into fractions:
+    noise not rounded to a whole step, or a top or bottom code that is not whole."""
+    if steps.noise is not None and not float(steps.noise.round or 0.5).is_integer():
+        return True
+    codes = (steps.top_code, steps.bottom_code)
+    return any(code is not None and not float(code).is_integer() for code in codes)
 
 
 def _parsed(frame: pl.LazyFrame, parsing: Parsing) -> pl.LazyFrame:
