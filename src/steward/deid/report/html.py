@@ -8,15 +8,13 @@ values appear: never a recorded value.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-import tempfile
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 
 from steward import __version__
+from steward.atomic import write_bytes_atomically
 from steward.clock import now
 from steward.deid.errors import DeidError
 from steward.deid.report.explain import level_meanings, passage, suppression_words
@@ -168,22 +166,10 @@ def input_digest(file: Path | None) -> str:
 
 
 def _write_atomically(path: Path, content: bytes) -> None:
-    temporary: str | None = None
     try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-        temporary = None
+        write_bytes_atomically(path, content)
     except OSError as error:
         raise DeidError(f"{path}: cannot write the report ({error.strerror})") from None
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
 
 
 def _summary(result: Anonymization, settings: Settings, source: str) -> list[tuple[str, str]]:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from pathlib import Path
 
+from steward.atomic import write_bytes_atomically
 from steward.errors import StewardError
 
 
@@ -38,25 +36,11 @@ def write_atomically(path: Path, text: str | bytes) -> None:
         DocumentWriteError: the folder is not writable or the disk is full; no
             temporary file is left behind.
     """
-    temporary: str | None = None
+    content = text.encode("utf-8") if isinstance(text, str) else text
     try:
-        handle, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-        )
-        content = text.encode("utf-8") if isinstance(text, str) else text
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-        temporary = None
+        write_bytes_atomically(path, content)
     except OSError as error:
         raise DocumentWriteError(f"{path}: cannot write ({_reason(error)})") from None
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
 
 
 def _reason(error: OSError) -> str:
