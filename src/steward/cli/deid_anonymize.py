@@ -44,7 +44,10 @@ def anonymize_command(
         Path | None,
         typer.Option(
             "--hierarchies",
-            help="Folder of ARX hierarchies (C.csv or *_hierarchy_C.csv) [default: FILE's folder].",
+            help=(
+                "Folder of ARX hierarchies (C.csv or *_hierarchy_C.csv) "
+                "\\[default: FILE's folder]."
+            ),
         ),
     ] = None,
     max_suppression: Annotated[

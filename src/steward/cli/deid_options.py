@@ -7,21 +7,21 @@ from typing import Annotated
 import typer
 
 Delimiter = Annotated[
-    str | None, typer.Option("--delimiter", help="CSV delimiter [default: detected].")
+    str | None, typer.Option("--delimiter", help="CSV delimiter \\[default: detected].")
 ]
 Encoding = Annotated[
-    str | None, typer.Option("--encoding", help="CSV encoding [default: detected].")
+    str | None, typer.Option("--encoding", help="CSV encoding \\[default: detected].")
 ]
 
 EngineName = Annotated[
     str,
     typer.Option(
-        "--engine", help="polars (one machine) or spark (the steward[spark] extra, Java 17)."
+        "--engine", help="polars (one machine) or spark (the steward\\[spark] extra, Java 17)."
     ),
 ]
 Master = Annotated[
     str | None,
-    typer.Option("--master", help="The Spark master URL (spark://host:7077) [default: local]."),
+    typer.Option("--master", help="The Spark master URL (spark://host:7077) \\[default: local]."),
 ]
 
 

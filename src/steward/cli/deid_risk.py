@@ -50,7 +50,7 @@ def risk(
     ] = None,
     threshold: Annotated[
         float | None,
-        typer.Option("--threshold", help="A record is at risk above this risk [default: 1/k]."),
+        typer.Option("--threshold", help="A record is at risk above this risk \\[default: 1/k]."),
     ] = None,
     numeric: Annotated[
         str, typer.Option("--numeric", help="Sensitive columns to treat as ordered numbers.")
