@@ -45,8 +45,7 @@ def anonymize_command(
         typer.Option(
             "--hierarchies",
             help=(
-                "Folder of ARX hierarchies (C.csv or *_hierarchy_C.csv) "
-                "\\[default: FILE's folder]."
+                "Folder of ARX hierarchies (C.csv or *_hierarchy_C.csv) \\[default: FILE's folder]."
             ),
         ),
     ] = None,
