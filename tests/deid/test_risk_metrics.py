@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 
 from steward.deid.classes import SensitiveCounts
@@ -24,7 +25,7 @@ from steward.deid.risk import (
 )
 
 
-def _sizes(*values: int) -> np.ndarray:
+def _sizes(*values: int) -> npt.NDArray[np.int64]:
     return np.array(values, dtype=np.int64)
 
 

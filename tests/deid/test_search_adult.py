@@ -35,7 +35,7 @@ def test_written_output_is_k_anonymous(
     hierarchies = find_hierarchies(ADULT, QI)
     result = anonymize(adult, Settings(QI, k=5, max_suppression=suppression), hierarchies)
     out = tmp_path / "out.csv"
-    result.table.write_csv(out)
+    result.held().write_csv(out)
     written = pl.read_csv(out, infer_schema=False)
     assert written.height == adult.height
     suppressed = written.filter(pl.all_horizontal(pl.col(list(QI)) == "*"))
@@ -52,7 +52,7 @@ def test_l_diversity_holds_on_the_output(adult: pl.DataFrame) -> None:
     hierarchies = find_hierarchies(ADULT, qi)
     settings = Settings(qi, k=3, max_suppression=0.02, sensitive="salary-class", l=2)
     result = anonymize(adult, settings, hierarchies)
-    kept = result.table.filter(pl.col(qi[0]) != "*")
+    kept = result.held().filter(pl.col(qi[0]) != "*")
     diversity = kept.group_by(list(qi)).agg(pl.col("salary-class").n_unique().alias("l"))
     assert diversity["l"].min() >= 2  # type: ignore[operator]
     assert result.suppressed <= math.floor(0.02 * adult.height)
@@ -82,7 +82,7 @@ def test_risk_module_agrees_on_k_and_l(adult: pl.DataFrame) -> None:
     qi = QI[:-1]
     settings = Settings(qi, k=4, max_suppression=0.01, sensitive="salary-class", l=2)
     result = anonymize(adult, settings, find_hierarchies(ADULT, qi))
-    kept = result.table.filter(pl.col(qi[0]) != "*")
+    kept = result.held().filter(pl.col(qi[0]) != "*")
     classes = PolarsEngine().classes(kept.lazy(), qi, ["salary-class"])
     assert k_of(classes.sizes) == result.k_achieved >= 4
     assert distinct_l(classes.sensitive["salary-class"]) >= 2

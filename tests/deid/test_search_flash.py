@@ -173,7 +173,7 @@ def _run(case: Case, search: str = "optimal") -> float | None:
             raise
         return None
     assert result.suppressed <= math.floor(case.suppression * len(case.rows) + 1e-9)
-    kept = result.table.filter(pl.col(names[0]) != "*")
+    kept = result.held().filter(pl.col(names[0]) != "*")
     if kept.height:
         assert kept.group_by(names).len()["len"].min() >= case.k  # type: ignore[operator]
     return result.score

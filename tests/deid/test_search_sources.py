@@ -76,7 +76,7 @@ def test_written_hierarchies_passed_back_give_the_identical_result(
     two = anonymize(table, settings, {c: u.hierarchy for c, u in again.items()})
     assert one.levels == two.levels
     assert one.loss == two.loss
-    assert_frame_equal(one.table, two.table)
+    assert_frame_equal(one.held(), two.held())
 
 
 def test_a_missing_value_is_the_empty_leaf_and_stays_missing(tmp_path: Path) -> None:
@@ -87,7 +87,7 @@ def test_a_missing_value_is_the_empty_leaf_and_stays_missing(tmp_path: Path) -> 
     assert (tmp_path / "age_hierarchy.csv").read_text().endswith("\n;;;;*\n")
     result = anonymize(table, Settings(("age",), k=5), {"age": used["age"].hierarchy})
     assert result.levels["age"] < 4  # not the root: the classes of 5 are kept
-    assert result.table["age"].null_count() == 5
+    assert result.held()["age"].null_count() == 5
 
 
 def test_a_file_is_not_rewritten_over_itself(table: pl.DataFrame, tmp_path: Path) -> None:

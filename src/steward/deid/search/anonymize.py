@@ -136,6 +136,17 @@ class Anonymization:
     hierarchy_files: Mapping[str, Path] = field(default_factory=dict)
     columns: tuple[str, ...] = ()
 
+    def held(self) -> pl.DataFrame:
+        """The generalized table held in memory.
+
+        Raises:
+            DeidError: the table was streamed to a file (or written by Spark) rather
+                than held; read the output file instead.
+        """
+        if self.table is None:
+            raise DeidError("the anonymized table was written to its file, not held in memory")
+        return self.table
+
 
 def anonymize(
     table: pl.DataFrame | pl.LazyFrame,

@@ -131,9 +131,7 @@ def anonymize_builtin(table: pl.DataFrame, fields: Sequence[FieldSpec], k: int) 
         metric="loss",
     )
     result = run_anonymize(request)
-    out = result.table
-    if out is None:  # run_anonymize returns the table when no output file is asked for
-        raise DeidError("the anonymized extract was not returned")
+    out = result.held()  # no output file was asked for: the table is held
     if any(result.levels[q] < hierarchies[q].height - 1 for q in qi):
         out = out.filter(~pl.all_horizontal([pl.col(q) == ROOT for q in qi]))
     method = {
