@@ -40,6 +40,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 from deid_data import write_people
@@ -69,6 +70,8 @@ columns:
 suppress: {k: 5}
 """
 MODES = ("memory", "streaming", "spark")
+SPARK_DRIVER_ROWS = 20_000_000
+"""``max_classes`` on Spark: the driver here has 24 GB."""
 
 
 def data_file(rows: int, folder: Path) -> Path:
@@ -104,6 +107,9 @@ def polars_memory(data: Path, work: Path) -> dict[str, Callable[[], object]]:
 def files(data: Path, work: Path, engine: str) -> dict[str, Callable[[], object]]:
     """The steps on the file, streamed by Polars or read by Spark."""
     recipe, key = work / "recipe.yaml", work / "deid.key"
+    # On Spark, the 5,683,200 class and diagnosis pairs of 100 million rows are more than
+    # the driver takes by default.
+    limit: dict[str, Any] = {"max_classes": SPARK_DRIVER_ROWS} if engine == "spark" else {}
 
     def group_by() -> object:
         if engine == "spark":
@@ -116,17 +122,21 @@ def files(data: Path, work: Path, engine: str) -> dict[str, Callable[[], object]
     def applied() -> object:
         out = work / f"applied-{engine}.parquet"
         _remove(out)
-        return run_apply(ApplyRequest(data, recipe, out, key_file=key, engine=engine))
+        return run_apply(ApplyRequest(data, recipe, out, key_file=key, engine=engine, **limit))
 
     def anonymized() -> object:
         out = work / f"anonymized-{engine}" / "people.parquet"
         _remove(out)
-        request = AnonymizeRequest(data, qi=QI, out=out, k=5, max_suppression=0.01, engine=engine)
+        request = AnonymizeRequest(
+            data, qi=QI, out=out, k=5, max_suppression=0.01, engine=engine, **limit
+        )
         return run_anonymize(request)
 
     return {
         "group-by": group_by,
-        "risk": lambda: run_risk(RiskRequest(data, qi=QI, sensitive=SENSITIVE, engine=engine)),
+        "risk": lambda: run_risk(
+            RiskRequest(data, qi=QI, sensitive=SENSITIVE, engine=engine, **limit)
+        ),
         "apply": applied,
         "anonymize": anonymized,
     }

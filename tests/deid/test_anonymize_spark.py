@@ -201,16 +201,12 @@ def test_a_csv_output_holds_the_polars_text_of_typed_values(spark: Any, tmp_path
 
 
 def test_more_tuples_than_the_driver_may_take_is_a_clear_error(
-    spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    spark: Any, tmp_path: Path
 ) -> None:
-    from functools import partial
-
-    from steward.deid.engine_spark import SparkEngine
-    from steward.deid.requests import anonymize_spark
-
-    monkeypatch.setattr(anonymize_spark, "SparkEngine", partial(SparkEngine, max_classes=5))
     out = tmp_path / "out.parquet"
-    request = AnonymizeRequest(EXAMPLE, qi=("district", "age"), out=out, engine="spark")
+    request = AnonymizeRequest(
+        EXAMPLE, qi=("district", "age"), out=out, engine="spark", max_classes=5
+    )
     with pytest.raises(DeidError, match=r"distinct quasi-identifier tuples would be brought"):
         run_anonymize(request)
-    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []

@@ -8,6 +8,7 @@ would show as a difference from the Polars engine's output.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from steward.cli.main import app
-from steward.deid.errors import DeidError
+from steward.deid.errors import DataFileError, DeidError
 from steward.deid.recipe import RecipeError
 from steward.deid.requests.transforming import ApplyRequest
 from steward.deid.transforms.run import manifest_path, run_apply
@@ -242,6 +243,37 @@ def test_an_earlier_output_is_replaced_whole(spark: Any, data: Path, tmp_path: P
     ]
 
 
+def test_too_many_classes_for_the_driver_stop_before_anything_is_written(
+    spark: Any, data: Path, tmp_path: Path
+) -> None:
+    recipe = _recipe(tmp_path, "suppress", f"{SUPPRESS}suppress: {{k: 3}}\n")
+    out = tmp_path / "out.parquet"
+    out.write_text("an earlier output", encoding="utf-8")
+    request = ApplyRequest(data / "people.csv", recipe, out, engine="spark", max_classes=2)
+    stages: list[str] = []
+    with pytest.raises(DeidError, match=r"more than the limit of 2; .*--max-classes"):
+        run_apply(request, stage=stages.append)
+    assert stages[-1] == "measuring the input's risk"
+    assert out.read_text(encoding="utf-8") == "an earlier output"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.parquet", "suppress.yaml"]
+    manifest = run_apply(replace(request, max_classes=1000))
+    assert manifest["risk"]["input"]["records"] == 40
+
+
+def test_a_folder_that_is_not_spark_output_is_left_alone(
+    spark: Any, data: Path, tmp_path: Path
+) -> None:
+    recipe = _recipe(tmp_path, "mask", "columns:\n" + RECIPES["mask"])
+    out = tmp_path / "notes.csv"
+    out.mkdir()
+    (out / "mine.txt").write_text("a person's own notes", encoding="utf-8")
+    request = ApplyRequest(data / "people.csv", recipe, out, engine="spark")
+    with pytest.raises(DataFileError, match="a folder that is not Spark output is there"):
+        run_apply(request)
+    assert (out / "mine.txt").read_text(encoding="utf-8") == "a person's own notes"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mask.yaml", "notes.csv"]
+
+
 def test_an_output_holding_the_input_is_refused(tmp_path: Path) -> None:
     folder = tmp_path / "table.parquet"
     folder.mkdir()
@@ -257,14 +289,20 @@ def test_an_output_holding_the_input_is_refused(tmp_path: Path) -> None:
     [
         ("dask", None, "unknown --engine 'dask'"),
         ("polars", "local[2]", "--master goes with --engine spark"),
+        ("polars", None, "--max-classes goes with --engine spark"),
     ],
 )
 def test_engine_options_are_checked(
     tmp_path: Path, engine: str, master: str | None, message: str
 ) -> None:
-    request = ApplyRequest(tmp_path / "a.csv", tmp_path / "r.yaml", tmp_path / "o.csv")
+    limit = 10 if "max-classes" in message else None
     request = ApplyRequest(
-        request.source, request.recipe, request.out, engine=engine, master=master
+        tmp_path / "a.csv",
+        tmp_path / "r.yaml",
+        tmp_path / "o.csv",
+        engine=engine,
+        master=master,
+        max_classes=limit,
     )
     with pytest.raises(DeidError, match=message):
         request.validate()

@@ -50,6 +50,8 @@ def test_the_command_line_takes_the_engine(spark: Any) -> None:
     [
         ({"engine": "dask"}, "unknown --engine 'dask'; use one of polars, spark"),
         ({"master": "spark://h:7077"}, "--master goes with --engine spark"),
+        ({"max_classes": 10}, "--max-classes goes with --engine spark"),
+        ({"engine": "spark", "max_classes": 0}, "--max-classes must be at least 1, not 0"),
         (
             {"engine": "spark", "source": pl.LazyFrame({"age": [1]})},
             "the Spark engine reads a file",
@@ -62,6 +64,23 @@ def test_engine_options_are_checked_before_anything_runs(
     fields = {"source": EXAMPLE, "qi": ("age",), **options}
     with pytest.raises(DeidError, match=message):
         RiskRequest(**fields).validate()
+
+
+def test_a_driver_limit_is_a_clear_error_and_can_be_raised(spark: Any) -> None:
+    runner = CliRunner()
+    args = ["deid", "risk", str(EXAMPLE), "--qi", "age,postal_code", "--engine", "spark"]
+    refused = runner.invoke(app, [*args, "--max-classes", "3"])
+    assert refused.exit_code == 2
+    assert "would be brought to the Spark driver, more than the limit of 3" in refused.output
+    assert "--max-classes" in refused.output
+    assert "Traceback" not in refused.output
+    raised = runner.invoke(app, [*args, "--max-classes", "100000", "--format", "json"])
+    polars = runner.invoke(app, [*args[:5], "--format", "json"])
+    assert raised.exit_code == polars.exit_code == 0, raised.output
+    assert raised.stdout == polars.stdout
+    on_polars = runner.invoke(app, [*args[:5], "--max-classes", "3"])
+    assert on_polars.exit_code != 0
+    assert "--max-classes goes with --engine spark" in on_polars.output
 
 
 def test_spark_scans_the_same_rows_to_the_same_report(spark: Any, tmp_path: Path) -> None:

@@ -14,7 +14,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from steward.cli.deid_options import Delimiter, Encoding, EngineName, Master, names
+from steward.cli.deid_options import (
+    Delimiter,
+    Encoding,
+    EngineName,
+    Master,
+    MaxClasses,
+    names,
+)
 from steward.cli.errors import user_errors
 from steward.cli.progress import activity
 
@@ -74,6 +81,7 @@ def anonymize_command(
     encoding: Encoding = None,
     engine: EngineName = "polars",
     master: Master = None,
+    max_classes: MaxClasses = None,
 ) -> None:
     """Generalize (and suppress) quasi-identifiers with the least information loss that
     meets k-anonymity (and l-diversity / t-closeness)."""
@@ -96,6 +104,7 @@ def anonymize_command(
         encoding=encoding,
         engine=engine,
         master=master,
+        max_classes=max_classes,
     )
     with user_errors():
         with activity() as (stage, count):

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from steward.cli.deid_options import Delimiter, Encoding, EngineName, Master
+from steward.cli.deid_options import Delimiter, Encoding, EngineName, Master, MaxClasses
 from steward.cli.errors import user_errors
 from steward.cli.key_options import DEFAULT_KEYS_DIR, KeysDir
 from steward.cli.progress import stages
@@ -46,6 +46,7 @@ def apply(
     encoding: Encoding = None,
     engine: EngineName = "polars",
     master: Master = None,
+    max_classes: MaxClasses = None,
 ) -> None:
     """Apply RECIPE to FILE; write OUT and OUT.manifest.json (what was done, risk before/after).
 
@@ -66,8 +67,9 @@ def apply(
         encoding=encoding,
         engine=engine,
         master=master,
+        max_classes=max_classes,
     )
-    with user_errors(), stages(4 if engine != "spark" else 6) as stage:
+    with user_errors(), stages(4 if engine != "spark" else 7) as stage:
         manifest = run_apply(request, stage=stage)
     rows_in, rows_out = manifest["input"]["rows"], manifest["output"]["rows"]
     stdout.print(f"wrote {escape(str(out))}: {rows_out} rows (input {rows_in})")

@@ -24,6 +24,16 @@ Master = Annotated[
     typer.Option("--master", help="The Spark master URL (spark://host:7077) \\[default: local]."),
 ]
 
+MaxClasses = Annotated[
+    int | None,
+    typer.Option(
+        "--max-classes",
+        min=1,
+        help="Spark only: the most classes (or distinct tuples) brought to the driver; "
+        "raise it on a driver with the memory for more \\[default: 5,000,000].",
+    ),
+]
+
 
 def names(text: str) -> tuple[str, ...]:
     """The column names of a comma-separated option, stripped, without blanks."""

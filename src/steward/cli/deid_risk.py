@@ -16,7 +16,14 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from steward.cli.deid_options import Delimiter, Encoding, EngineName, Master, names
+from steward.cli.deid_options import (
+    Delimiter,
+    Encoding,
+    EngineName,
+    Master,
+    MaxClasses,
+    names,
+)
 from steward.cli.errors import user_errors
 from steward.cli.progress import spinner
 
@@ -73,6 +80,7 @@ def risk(
     encoding: Encoding = None,
     engine: EngineName = "polars",
     master: Master = None,
+    max_classes: MaxClasses = None,
     output_format: Annotated[
         RiskFormat, typer.Option("--format", help="table for people, json for tools.")
     ] = RiskFormat.TABLE,
@@ -96,6 +104,7 @@ def risk(
         encoding=encoding,
         engine=engine,
         master=master,
+        max_classes=max_classes,
     )
     with user_errors(), spinner() as stage:
         report = run_risk(request, stage=stage).report

@@ -153,13 +153,17 @@ class SparkEngine:
     """Aggregates a Spark DataFrame into equivalence classes.
 
     Args:
-        max_classes: the most aggregated rows brought to the driver in one step; more is
-            a :class:`DeidError` naming the count, not an out-of-memory crash.
+        max_classes: the most aggregated rows brought to the driver in one step
+            (:data:`DEFAULT_MAX_CLASSES` when ``None``); more is a :class:`DeidError`
+            naming the count, not an out-of-memory crash.
     """
 
     name = "spark"
 
-    def __init__(self, *, max_classes: int = DEFAULT_MAX_CLASSES) -> None:
+    def __init__(self, *, max_classes: int | None = None) -> None:
+        """Raises: DeidError: ``max_classes`` is below 1."""
+        if max_classes is None:
+            max_classes = DEFAULT_MAX_CLASSES
         if max_classes < 1:
             raise DeidError(f"max_classes must be at least 1, not {max_classes}")
         self.max_classes = max_classes
@@ -246,8 +250,8 @@ class SparkEngine:
                 raise DeidError(
                     f"{count:,} {what} would be brought to the Spark driver, more than "
                     f"the limit of {self.max_classes:,}; use fewer or coarser "
-                    "quasi-identifiers, or raise the limit (max_classes) on a driver with "
-                    "the memory for it"
+                    "quasi-identifiers, or raise the limit (--max-classes, or max_classes "
+                    "in a request) on a driver with the memory for it"
                 )
             try:
                 return to_polars(cached)
@@ -286,8 +290,11 @@ def _persisted(frame: Any) -> Iterator[Any]:
 def to_polars(frame: Any) -> pl.DataFrame:
     """A small Spark DataFrame collected as a Polars table with the matching types.
 
-    Timestamps (instants) travel as microseconds since the epoch, so their values do not
-    depend on the driver's time zone; they arrive as Polars datetimes in UTC.
+    The rows travel as Arrow batches (about nine times as fast as Spark's row objects,
+    and without a Python object per value); a column type Spark cannot send as Arrow
+    falls back to rows. Timestamps (instants) travel as microseconds since the epoch,
+    so their values do not depend on the driver's time zone; they arrive as Polars
+    datetimes in UTC.
     """
     functions = require_pyspark().functions
     fields = list(frame.schema.fields)
@@ -297,17 +304,55 @@ def to_polars(frame: Any) -> pl.DataFrame:
         else _column(field.name)
         for field in fields
     ]
-    rows = frame.select(*exprs).collect()
+    selected = frame.select(*exprs)
+    try:
+        collected = _arrow_collect(selected)
+    except TypeError:  # a type without an Arrow form (Spark says which)
+        collected = _rows_collect(selected, fields)
+    return collected.with_columns(
+        [
+            pl.col(field.name).cast(dtype)
+            for field in fields
+            if (dtype := _polars_type(field)) is not None
+        ]
+    )
+
+
+def _polars_type(field: Any) -> pl.DataType | None:
+    """The Polars type a Spark column arrives as (``None``: as Polars reads it)."""
+    kind = field.dataType.typeName()
+    if kind == "timestamp":
+        return pl.Datetime("us")
+    if kind == "decimal":
+        return pl.Decimal(field.dataType.precision, field.dataType.scale)
+    return _POLARS_TYPES.get(kind)
+
+
+def _arrow_collect(frame: Any) -> pl.DataFrame:
+    """``frame``'s rows on the driver through Arrow batches.
+
+    Raises:
+        TypeError: a column's type has no Arrow form.
+    """
+    import pyarrow as pa  # the steward[spark] extra
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    schema = to_arrow_schema(frame.schema)
+    batches = frame._collect_as_arrow()  # PySpark 3.5's (toArrow from 4.0)
+    table = pa.Table.from_batches(batches) if batches else schema.empty_table()
+    collected = pl.from_arrow(table)
+    assert isinstance(collected, pl.DataFrame)
+    return collected
+
+
+def _rows_collect(frame: Any, fields: list[Any]) -> pl.DataFrame:
+    """``frame``'s rows on the driver as Spark's row objects (slower; any type)."""
+    rows = frame.collect()
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in fields]
     series = []
     for field, values in zip(fields, columns, strict=True):
         kind = field.dataType.typeName()
-        if kind == "timestamp":
-            series.append(pl.Series(field.name, values, dtype=pl.Int64).cast(pl.Datetime("us")))
-            continue
-        dtype = _POLARS_TYPES.get(kind)
-        if kind == "decimal":
-            dtype = pl.Decimal(field.dataType.precision, field.dataType.scale)
+        dtype = pl.Int64() if kind == "timestamp" else _polars_type(field)
         series.append(pl.Series(field.name, list(values), dtype=dtype, strict=False))
     return pl.DataFrame(series)
 

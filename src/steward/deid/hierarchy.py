@@ -14,11 +14,12 @@ hierarchy also gives its :meth:`TableHierarchy.mapping` per level, for joins.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Final, Literal, overload
+from typing import Any, Final, Literal, Self, overload
 
 import numpy.typing as npt
 import polars as pl
@@ -181,6 +182,14 @@ class NumericBins(Hierarchy):
         """Whether every value binned is a whole number (bands read ``20-24``, else
         ``20-<25``), when the caller decided it over the whole table; ``None``: decided
         by the expression over the values it sees (all of them, so not streamable)."""
+
+    def for_values(self, *, whole: bool) -> Self:
+        """This hierarchy, as a copy that labels its bands for values that are all whole
+        numbers (``whole``) or not, decided by the caller over the whole table, so that
+        its expressions work batch by batch. ``self`` is left as it was."""
+        told = copy.copy(self)
+        told.whole = whole
+        return told
 
     def expression(self, expr: pl.Expr, level: int) -> pl.Expr:
         self.check_level(level)

@@ -23,10 +23,12 @@ across tasks; it is off by default so large files are read in parallel.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import secrets
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final
 
@@ -55,6 +57,8 @@ JAVA_ENCODINGS: Final = {
 FORMATS: Final = ("csv", "parquet", "jsonl")
 OUTPUT_SEPARATORS: Final = {".csv": ",", ".tsv": "\t", ".parquet": None}
 """What :func:`write_table_spark` writes, by the output's suffix (``None``: Parquet)."""
+PARQUET_TIMES: Final = "spark.sql.parquet.outputTimestampType"
+"""Spark's setting for how Parquet holds times (Polars reads microseconds)."""
 DONE_MARK: Final = "_SUCCESS"
 """The file Spark leaves in a folder it has finished writing."""
 
@@ -141,17 +145,13 @@ def write_table_spark(frame: Any, out: Path) -> None:
     """Write the Spark DataFrame ``frame`` to ``out`` as a folder of part files, whole or
     not at all.
 
-    The suffix of ``out`` gives the format: ``.csv`` (comma-separated) or ``.tsv``
-    (tab-separated), each part UTF-8 with a header line, quotes doubled inside quoted
-    values, a null an empty field and an empty text ``""``, every value the text Polars
-    writes for it (so a CSV holds the Polars engine's text, and :func:`read_table_spark`
-    reads it back); or ``.parquet``. The parts keep Spark's row
-    order, not the input's. Spark writes the folder under a hidden temporary name beside
-    ``out`` (``.NAME.<random>.partial``), which is renamed to ``out`` only once every part
-    is written, so ``out`` never holds a partial table; Spark's checksum files
-    (``.*.crc``) are removed. An existing ``out`` is replaced when it is a file or an
-    earlier Spark output folder (one holding ``_SUCCESS``); any other folder is refused.
-    ``out`` is a local path, or one that the driver and every Spark worker share.
+    The suffix of ``out`` gives the format (:func:`write_parts_spark`). The parts keep
+    Spark's row order, not the input's. Spark writes the folder under a hidden temporary
+    name beside ``out`` (:func:`partial_beside`), which is renamed to ``out`` only once
+    every part is written (:func:`put_in_place`), so ``out`` never holds a partial
+    table. An existing ``out`` is replaced when it is a file or an earlier Spark output
+    folder (one holding ``_SUCCESS``); any other folder is refused. ``out`` is a local
+    path, or one that the driver and every Spark worker share.
 
     Raises:
         DataFileError: the suffix is not .csv, .tsv or .parquet, the folder ``out`` goes
@@ -159,24 +159,64 @@ def write_table_spark(frame: Any, out: Path) -> None:
             cannot write it (the reason told by kind, never with a data value).
     """
     check_output_spark(out)
+    temp = partial_beside(out)
+    try:
+        write_parts_spark(frame, temp, out)
+    except Exception as error:
+        problem = spark_problem(error, doing="writing")
+        raise DataFileError(f"{out}: cannot be written: {problem}") from None
+    put_in_place(temp, out)
+
+
+def write_parts_spark(frame: Any, folder: Path, out: Path) -> None:
+    """Write ``frame`` to the new folder ``folder`` as the part files ``out`` is to hold.
+
+    The suffix of ``out`` (checked by :func:`check_output_spark`) gives the format:
+    ``.csv`` (comma-separated) or ``.tsv`` (tab-separated), each part UTF-8 with a header
+    line, quotes doubled inside quoted values, a null an empty field and an empty text
+    ``""``, every value the text Polars writes for it (so a CSV holds the Polars engine's
+    text, and :func:`read_table_spark` reads it back); or ``.parquet``, with times in
+    microseconds whatever the session's setting. Spark's checksum files (``.*.crc``) are
+    removed.
+
+    Raises:
+        Exception: what Spark raises when the job that computes and writes ``frame``
+            fails (the caller names it: :func:`spark_problem`); ``folder`` is removed.
+    """
     separator = OUTPUT_SEPARATORS[out.suffix.lower()]
-    temp = out.with_name(f".{out.name}.{secrets.token_hex(6)}.partial")
-    writer = frame.write.mode("errorifexists")
     try:
         if separator is None:
-            writer.parquet(str(temp))
+            with spark_setting(frame.sparkSession, PARQUET_TIMES, "TIMESTAMP_MICROS"):
+                frame.write.mode("errorifexists").parquet(str(folder))
         else:
             from steward.deid.spark_batches import as_polars_text  # PyArrow: only here
 
             texts = as_polars_text(frame).write.mode("errorifexists")
-            texts.options(**csv_write_options(separator)).csv(str(temp))
-    except Exception as error:
-        shutil.rmtree(temp, ignore_errors=True)
-        problem = spark_problem(error, doing="writing")
-        raise DataFileError(f"{out}: cannot be written: {problem}") from None
-    for checksum in temp.glob(".*.crc"):
+            texts.options(**csv_write_options(separator)).csv(str(folder))
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    for checksum in folder.glob(".*.crc"):
         checksum.unlink(missing_ok=True)
-    _put_in_place(temp, out)
+
+
+def partial_beside(out: Path) -> Path:
+    """A new hidden name beside ``out`` to write its parts under (``.NAME.<random>.partial``)."""
+    return out.with_name(f".{out.name}.{secrets.token_hex(6)}.partial")
+
+
+@contextlib.contextmanager
+def spark_setting(session: Any, key: str, value: str) -> Iterator[None]:
+    """Spark's setting ``key`` at ``value`` while the block runs; as it was after."""
+    before = session.conf.get(key, None)
+    session.conf.set(key, value)
+    try:
+        yield
+    finally:
+        if before is None:
+            session.conf.unset(key)
+        else:
+            session.conf.set(key, before)
 
 
 def check_output_spark(out: Path) -> None:
@@ -214,8 +254,9 @@ def csv_write_options(separator: str) -> dict[str, str]:
     }
 
 
-def _put_in_place(temp: Path, out: Path) -> None:
-    """Rename the finished folder ``temp`` to ``out``, replacing what is there.
+def put_in_place(temp: Path, out: Path) -> None:
+    """Rename the finished folder ``temp`` to ``out``, replacing what is there (checked
+    by :func:`check_output_spark`); what was there is removed once ``out`` is in place.
 
     Raises:
         DataFileError: a rename fails (``out`` is then as it was, and ``temp`` is removed).

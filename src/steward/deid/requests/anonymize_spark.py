@@ -65,7 +65,7 @@ def run_anonymize_spark(
     keys = [*settings.qi, *([settings.sensitive] if settings.sensitive else [])]
     start = time.perf_counter()
     try:
-        tuples = SparkEngine().tuples(frame, keys, COUNT)
+        tuples = SparkEngine(max_classes=request.max_classes).tuples(frame, keys, COUNT)
     except DeidError:
         raise
     except Exception as error:  # the job failed on the data (a malformed record)

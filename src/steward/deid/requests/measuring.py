@@ -50,7 +50,9 @@ class RiskRequest:
         delimiter / encoding: of CSV files (detected when ``None``).
         engine: ``polars`` (one machine) or ``spark`` (Spark reads the files, aggregates
             the classes and writes the per-record folder; the ``steward[spark]`` extra);
-            ``master``: the Spark master URL (``local[*]`` when not given).
+            ``master``: the Spark master URL (``local[*]`` when not given);
+            ``max_classes``: on Spark, the most aggregated rows (classes, or class and
+            sensitive value pairs) brought to the driver (5,000,000 when not given).
     """
 
     source: Source
@@ -68,6 +70,7 @@ class RiskRequest:
     encoding: str | None = None
     engine: str = "polars"
     master: str | None = None
+    max_classes: int | None = None
 
     def validate(self) -> None:
         """Raise unless the options make sense together.
@@ -82,7 +85,7 @@ class RiskRequest:
         """
         if not self.qi:
             raise DeidError("give at least one quasi-identifier with --qi")
-        check_engine(self.engine, self.master, self.source)
+        check_engine(self.engine, self.master, self.source, self.max_classes)
         if self.population is not None and self.population_file is not None:
             raise DeidError("give --population or --population-file, not both")
         if self.population is not None and self.population < 1:
@@ -110,9 +113,12 @@ ENGINES: Final = ("polars", "spark")
 SPARK: Final = "spark"
 
 
-def check_engine(engine: str, master: str | None, source: object) -> None:
-    """Raise unless ``engine`` is known, ``master`` goes with Spark only, and a Spark
-    source is a file (Spark reads it itself).
+def check_engine(
+    engine: str, master: str | None, source: object, max_classes: int | None = None
+) -> None:
+    """Raise unless ``engine`` is known, ``master`` and ``max_classes`` go with Spark
+    only, ``max_classes`` is at least 1, and a Spark source is a file (Spark reads it
+    itself).
 
     Raises:
         DeidError: saying which.
@@ -121,6 +127,10 @@ def check_engine(engine: str, master: str | None, source: object) -> None:
         raise DeidError(f"unknown --engine {engine!r}; use one of {', '.join(ENGINES)}")
     if master is not None and engine != SPARK:
         raise DeidError("--master goes with --engine spark")
+    if max_classes is not None and engine != SPARK:
+        raise DeidError("--max-classes goes with --engine spark")
+    if max_classes is not None and max_classes < 1:
+        raise DeidError(f"--max-classes must be at least 1, not {max_classes}")
     if engine == SPARK and not isinstance(source, Path):
         raise DeidError("the Spark engine reads a file (CSV, Parquet or JSON Lines) itself")
 

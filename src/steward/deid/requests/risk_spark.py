@@ -52,7 +52,7 @@ def run_risk_spark(request: RiskRequest, step: Callable[[str], None]) -> RiskRes
         if RISK_COLUMN in frame.columns:
             raise DeidError(f"{file}: already has a column named {RISK_COLUMN!r}")
         check_output_spark(out)
-    engine = SparkEngine()
+    engine = SparkEngine(max_classes=request.max_classes)
     grouped, population = frame, _population(request, engine, session, step)
     if request.population_file is not None:
         grouped = _as_text(frame, qi)

@@ -57,7 +57,8 @@ class AnonymizeRequest:
         engine: ``polars`` (one machine, streaming) or ``spark`` (Spark aggregates the
             tuples and writes the output as a folder of part files; the
             ``steward[spark]`` extra); ``master``: the Spark master URL (``local[*]``
-            when not given).
+            when not given); ``max_classes``: on Spark, the most distinct tuples brought
+            to the driver (5,000,000 when not given).
     """
 
     source: Source
@@ -76,6 +77,7 @@ class AnonymizeRequest:
     encoding: str | None = None
     engine: str = "polars"
     master: str | None = None
+    max_classes: int | None = None
 
     def validate(self) -> None:
         """Raise unless the metric is known and the output can be written.
@@ -94,7 +96,7 @@ class AnonymizeRequest:
         from steward.deid.search import METRICS
         from steward.deid.search.anonymize import SEARCHES
 
-        check_engine(self.engine, self.master, self.source)
+        check_engine(self.engine, self.master, self.source, self.max_classes)
         if self.metric not in METRICS:
             raise DeidError(f"unknown --metric {self.metric!r}; use one of {', '.join(METRICS)}")
         if self.search not in SEARCHES:
@@ -123,7 +125,9 @@ class ApplyRequest:
         delimiter / encoding: of a CSV input (detected when ``None``).
         engine: ``polars`` (one machine; ``out`` is one file) or ``spark`` (Spark reads,
             transforms and writes; ``out`` is a folder of part files, the ``steward[spark]``
-            extra); ``master``: the Spark master URL (``local[*]`` when not given).
+            extra); ``master``: the Spark master URL (``local[*]`` when not given);
+            ``max_classes``: on Spark, the most classes (or class and sensitive value
+            pairs) the manifest's risk brings to the driver (5,000,000 when not given).
     """
 
     source: Path
@@ -135,6 +139,7 @@ class ApplyRequest:
     encoding: str | None = None
     engine: str = "polars"
     master: str | None = None
+    max_classes: int | None = None
 
     def validate(self) -> None:
         """Raise unless the engine is known and the output can be written.
@@ -147,7 +152,7 @@ class ApplyRequest:
         from steward.deid.io import CSV_SUFFIXES, PARQUET_SUFFIXES
         from steward.deid.requests.measuring import SPARK, check_engine
 
-        check_engine(self.engine, self.master, self.source)
+        check_engine(self.engine, self.master, self.source, self.max_classes)
         out = self.out
         inside = out.exists() and self.source.resolve().is_relative_to(out.resolve())
         if self.engine == SPARK and inside:

@@ -267,7 +267,7 @@ def _column(
         spec = steps.generalize
         hierarchy, level = hierarchy_for(column, spec, loaded)
         if isinstance(hierarchy, NumericBins):
-            hierarchy.whole = column not in fractional
+            hierarchy = hierarchy.for_values(whole=column not in fractional)
         parameters = spec.model_dump(exclude_none=True)
         parameters.update({"hierarchy_levels": hierarchy.levels, "level": level})
         record("generalize", parameters)

@@ -106,7 +106,7 @@ def run_apply(
         _sink(applied.frame, temp_out, suffix)
         written = read_table(temp_out)
         step("measuring risk before and after")
-        risk = risk_section(loaded, frame, written)
+        risk = risk_section(loaded, input_risk(loaded, frame), written)
         step("writing the manifest")
         manifest = build_manifest(
             request,
@@ -172,19 +172,38 @@ def build_manifest(
     }
 
 
-def risk_section(
-    loaded: LoadedRecipe, before: Any, after: Any, engine: Any = None
-) -> dict[str, Any] | None:
-    """Input and output risk over the recipe's quasi-identifiers (``None`` without any).
+def input_risk(loaded: LoadedRecipe, before: Any, engine: Any = None) -> dict[str, Any] | None:
+    """The input's risk over the recipe's quasi-identifiers and sensitive columns
+    (``None`` without quasi-identifiers), for :func:`risk_section`.
 
-    ``before`` and ``after`` are tables of ``engine`` (Polars LazyFrames for the default
-    :class:`~steward.deid.engine.PolarsEngine`, Spark DataFrames for a ``SparkEngine``).
+    ``before`` is a table of ``engine`` (a Polars LazyFrame for the default
+    :class:`~steward.deid.engine.PolarsEngine`, a Spark DataFrame for a ``SparkEngine``).
+
+    Raises:
+        DeidError: on Spark, more classes than the engine's ``max_classes`` would reach
+            the driver.
     """
     recipe = loaded.recipe
     if not recipe.quasi_identifiers:
         return None
-    engine = engine or PolarsEngine()
-    k = recipe.k or (recipe.suppress.k if recipe.suppress else None) or DEFAULT_K
+    k = _risk_k(loaded)
+    return measure(before, recipe.quasi_identifiers, recipe.sensitive, k, engine)
+
+
+def risk_section(
+    loaded: LoadedRecipe, before: dict[str, Any] | None, after: Any, engine: Any = None
+) -> dict[str, Any] | None:
+    """Input and output risk over the recipe's quasi-identifiers (``None`` without any):
+    ``before`` is :func:`input_risk`'s report, ``after`` the output, a table of
+    ``engine`` (as in :func:`input_risk`).
+
+    Raises:
+        DeidError: on Spark, more classes than the engine's ``max_classes`` would reach
+            the driver.
+    """
+    recipe = loaded.recipe
+    if before is None:
+        return None
     names = column_names(after) if isinstance(after, pl.LazyFrame) else list(after.columns)
     present = set(names)
     qi = [c for c in recipe.quasi_identifiers if c in present]
@@ -192,10 +211,17 @@ def risk_section(
     return {
         "quasi_identifiers": recipe.quasi_identifiers,
         "sensitive": recipe.sensitive,
-        "k": k,
-        "input": measure(before, recipe.quasi_identifiers, recipe.sensitive, k, engine),
-        "output": measure(after, qi, sensitive, k, engine),
+        "k": _risk_k(loaded),
+        "input": before,
+        "output": measure(after, qi, sensitive, _risk_k(loaded), engine),
     }
+
+
+def _risk_k(loaded: LoadedRecipe) -> int:
+    """The k the manifest's risk is measured against: the recipe's, its suppression's,
+    or the default."""
+    recipe = loaded.recipe
+    return recipe.k or (recipe.suppress.k if recipe.suppress else None) or DEFAULT_K
 
 
 def measure(

@@ -11,7 +11,8 @@ same recipe would not give the Polars engine's rows.
 
 The output folder (``OUT/part-*.parquet``, or ``OUT/part-*.csv`` each with a header) is
 written under a temporary name beside ``OUT`` and renamed into place, replacing an
-earlier file or folder, only once it and its manifest are complete.
+earlier file or Spark output folder, only once it and its manifest are complete
+(:mod:`steward.deid.io_spark`'s writer); any other folder at ``OUT`` is refused.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import contextlib
 import json
 import os
 import re
-import secrets
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -32,12 +32,19 @@ from steward.deid.engine import CLASS_SIZE
 from steward.deid.engine_spark import SparkEngine, _column, require_pyspark, spark_session
 from steward.deid.errors import DataFileError, DeidError
 from steward.deid.io import PARQUET_SUFFIXES
-from steward.deid.io_spark import _csv_options, csv_write_options, read_table_spark, spark_problem
+from steward.deid.io_spark import (
+    _csv_options,
+    check_output_spark,
+    partial_beside,
+    put_in_place,
+    read_table_spark,
+    spark_problem,
+    write_parts_spark,
+)
 from steward.deid.recipe import LoadedRecipe, load_recipe
 from steward.deid.requests.transforming import ApplyRequest
 from steward.deid.spark_batches import (
     arrow_schema,
-    as_polars_text,
     polars_schema,
     spark_schema,
     text_schema,
@@ -53,7 +60,13 @@ from steward.deid.transforms.pipeline import (
     suppression_record,
     transform,
 )
-from steward.deid.transforms.run import _json, build_manifest, manifest_path, risk_section
+from steward.deid.transforms.run import (
+    _json,
+    build_manifest,
+    input_risk,
+    manifest_path,
+    risk_section,
+)
 from steward.deid.transforms.spark_batches import (
     CountChecks,
     TransformBatches,
@@ -87,6 +100,7 @@ def run_apply_spark(
         KeyStoreError: the managed key file is missing, malformed or unsafe.
     """
     request.validate()
+    check_output_spark(request.out)
     step = stage or (lambda stage: None)
     step("reading the recipe and the data")
     loaded = load_recipe(request.recipe)
@@ -103,18 +117,22 @@ def run_apply_spark(
         request.source, session=session, delimiter=request.delimiter, encoding=request.encoding
     )
     out = request.out
-    token = secrets.token_hex(4)
-    temp_out = out.with_name(f".{out.name}.{token}.tmp")
-    temp_manifest = out.with_name(f".{out.name}.{token}.tmp.json")
+    temp_out = partial_beside(out)
+    temp_manifest = temp_out.with_name(temp_out.name + ".json")
+    engine = SparkEngine(max_classes=request.max_classes)
     try:
         with _spark_errors(request.source):
+            # The input's risk first: too many classes for the driver is found before
+            # the table is transformed and written, not after.
+            step("measuring the input's risk")
+            before = input_risk(loaded, frame, engine)
             applied, result = _plan(frame, loaded, keys, step)
             kind = "parquet" if out.suffix.lower() in PARQUET_SUFFIXES else "csv"
             step(f"transforming and writing {out.name}")
-            _write(session, result, temp_out, kind, "\t" if out.suffix.lower() == ".tsv" else ",")
+            write_parts_spark(result, temp_out, out)
             written = _read_back(session, temp_out, kind, result.schema, out.suffix.lower())
-            step("measuring risk before and after")
-            risk = risk_section(loaded, frame, written, SparkEngine())
+            step("measuring the output's risk")
+            risk = risk_section(loaded, before, written, engine)
             rows = (int(frame.count()), int(written.count()))
         step("writing the manifest")
         manifest = build_manifest(
@@ -128,7 +146,7 @@ def run_apply_spark(
             risk=risk,
         )
         temp_manifest.write_text(json.dumps(manifest, indent=2, default=_json) + "\n")
-        _swap(temp_out, out, token)
+        put_in_place(temp_out, out)
         os.replace(temp_manifest, manifest_path(out))
     except BaseException:
         shutil.rmtree(temp_out, ignore_errors=True)
@@ -229,17 +247,6 @@ def _suppress(
     return sized.select(*columns)
 
 
-def _write(session: Any, frame: Any, folder: Path, kind: str, separator: str) -> None:
-    """Write ``frame`` to ``folder`` as Parquet parts, or CSV parts holding the text the
-    Polars engine would write."""
-    if kind == "parquet":
-        with _conf(session, "spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS"):
-            frame.write.mode("errorifexists").parquet(str(folder))
-        return
-    texts = as_polars_text(frame).write.mode("errorifexists")
-    texts.options(**csv_write_options(separator)).csv(str(folder))
-
-
 def _read_back(session: Any, folder: Path, kind: str, schema: Any, suffix: str) -> Any:
     """The written parts, as Spark reads them (what the manifest counts and measures)."""
     if kind == "parquet":
@@ -248,47 +255,13 @@ def _read_back(session: Any, folder: Path, kind: str, schema: Any, suffix: str) 
     return session.read.schema(text_schema(schema)).options(**options).csv(str(folder))
 
 
-def _swap(temp: Path, out: Path, token: str) -> None:
-    """Put the finished folder ``temp`` at ``out``, replacing a file or folder there; an
-    earlier output is restored if the rename fails."""
-    old = out.with_name(f".{out.name}.{token}.old")
-    had = out.exists() or out.is_symlink()
-    if had:
-        os.replace(out, old)
-    try:
-        os.replace(temp, out)
-    except BaseException:
-        if had:
-            os.replace(old, out)
-        raise
-    if had:
-        if old.is_dir() and not old.is_symlink():
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            old.unlink(missing_ok=True)
-
-
-@contextlib.contextmanager
-def _conf(session: Any, key: str, value: str) -> Iterator[None]:
-    """Spark's setting ``key`` at ``value`` while the block runs."""
-    before = session.conf.get(key, None)
-    session.conf.set(key, value)
-    try:
-        yield
-    finally:
-        if before is None:
-            session.conf.unset(key)
-        else:
-            session.conf.set(key, before)
-
-
 @contextlib.contextmanager
 def _spark_errors(source: Path) -> Iterator[None]:
     """Spark's failures as Steward's errors, naming the kind of failure, never a value
     (Spark's and Python's messages quote the records they fail on)."""
     try:
         yield
-    except DeidError:
+    except (DeidError, DataFileError):
         raise
     except Exception as error:
         problem = spark_problem(error)
