@@ -7,10 +7,11 @@ the same key, and not at all across extracts made with different keys.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 
 import polars as pl
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.hmac import HMAC
 
 MIN_LENGTH = 8
 MAX_LENGTH = 64
@@ -39,26 +40,20 @@ def pseudonyms(values: pl.Series, key: bytes, *, prefix: str = "", length: int =
 
 
 def _digests(values: list[str | None], key: bytes) -> pl.Series:
-    """HMAC-SHA-256 of each value, from precomputed inner and outer hash states (RFC 2104).
+    """HMAC-SHA-256 of each value under ``key`` (nulls stay null).
 
-    Copying the two keyed states per value gives the same digests as ``hmac.digest`` at
-    about half the cost.
+    The keyed HMAC state is built once and copied for each value (``cryptography``'s
+    ``HMAC.copy``), which gives the digests of ``hmac.digest`` at less than half its
+    cost.
     """
-    block = 64
-    if len(key) > block:
-        key = hashlib.sha256(key).digest()
-    key = key.ljust(block, b"\0")
-    inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
-    outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+    keyed = HMAC(key, SHA256())
 
     def one(value: str | None) -> bytes | None:
         if value is None:
             return None
-        first = inner.copy()
-        first.update(value.encode("utf-8"))
-        second = outer.copy()
-        second.update(first.digest())
-        return second.digest()
+        state = keyed.copy()
+        state.update(value.encode("utf-8"))
+        return state.finalize()
 
     return pl.Series([one(v) for v in values], dtype=pl.Binary)
 
