@@ -93,10 +93,12 @@ def run_apply_spark(
     Raises:
         RecipeError: the recipe is invalid or does not fit the data (the same problems,
             with the same messages, as on the Polars engine).
-        DataFileError: the input cannot be read.
+        DataFileError: the input cannot be read; ``request.out`` is a folder that is
+            not Spark output, or the finished folder cannot be put in its place.
         DeidError: the request is invalid, the recipe adds noise, a needed key is
-            missing, Spark cannot start, or its job fails (the kind of failure only,
-            never a value).
+            missing, Spark cannot start, more classes than ``request.max_classes``
+            would reach the driver, or its job fails (the kind of failure only, never a
+            value).
         KeyStoreError: the managed key file is missing, malformed or unsafe.
     """
     request.validate()
