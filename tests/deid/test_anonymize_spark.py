@@ -200,9 +200,7 @@ def test_a_csv_output_holds_the_polars_text_of_typed_values(spark: Any, tmp_path
     assert sorted(spark_lines) == sorted(polars_lines[1:])
 
 
-def test_more_tuples_than_the_driver_may_take_is_a_clear_error(
-    spark: Any, tmp_path: Path
-) -> None:
+def test_more_tuples_than_the_driver_may_take_is_a_clear_error(spark: Any, tmp_path: Path) -> None:
     out = tmp_path / "out.parquet"
     request = AnonymizeRequest(
         EXAMPLE, qi=("district", "age"), out=out, engine="spark", max_classes=5
