@@ -129,3 +129,62 @@ def test_a_folder_of_parquet_parts_is_one_table(spark: Any, tmp_path: Path) -> N
     frame = read_table_spark(folder, session=spark, format="parquet")
     classes = SparkEngine().classes(frame, ["district"])
     assert classes.records == read_table(REQUESTS).collect().height
+
+
+def test_arrow_and_row_collection_give_the_same_table(
+    spark: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What reaches the driver is the same table whether it travels as Arrow batches or,
+    for a type Arrow cannot carry, as Spark's rows: the same values and Polars types."""
+    import datetime as dt
+    from decimal import Decimal
+
+    import polars as pl
+    from polars.testing import assert_frame_equal
+
+    types_ = require_pyspark().types
+    schema = types_.StructType(
+        [
+            types_.StructField("n", types_.LongType()),
+            types_.StructField("i", types_.IntegerType()),
+            types_.StructField("x", types_.DoubleType()),
+            types_.StructField("s", types_.StringType()),
+            types_.StructField("b", types_.BooleanType()),
+            types_.StructField("d", types_.DateType()),
+            types_.StructField("t", types_.TimestampType()),
+            types_.StructField("m", types_.DecimalType(10, 2)),
+        ]
+    )
+    when = dt.datetime(2026, 3, 1, 12, 30, tzinfo=dt.UTC)
+    rows = [
+        (1, 2, 0.5, "a", True, dt.date(2026, 1, 2), when, Decimal("3.25")),
+        (None, None, None, None, None, None, None, None),
+        (-7, 0, float("nan"), "", False, dt.date(1999, 12, 31), when, Decimal("-0.01")),
+    ]
+    frame = spark.createDataFrame(rows, schema)
+    by_arrow = engine_spark.to_polars(frame)
+    with monkeypatch.context() as patched:
+
+        def no_arrow(frame: Any) -> pl.DataFrame:
+            raise TypeError("no Arrow form")
+
+        patched.setattr(engine_spark, "_arrow_collect", no_arrow)
+        by_rows = engine_spark.to_polars(frame)
+    assert_frame_equal(by_arrow, by_rows)
+    assert by_arrow.schema == pl.Schema(
+        {
+            "n": pl.Int64,
+            "i": pl.Int32,
+            "x": pl.Float64,
+            "s": pl.String,
+            "b": pl.Boolean,
+            "d": pl.Date,
+            "t": pl.Datetime("us"),
+            "m": pl.Decimal(10, 2),
+        }
+    )
+    assert by_arrow.row(0)[6] == dt.datetime(2026, 3, 1, 12, 30)
+    assert by_arrow.row(1) == (None,) * 8
+    empty = engine_spark.to_polars(frame.limit(0))
+    assert empty.height == 0
+    assert empty.schema == by_arrow.schema
