@@ -171,18 +171,17 @@ def test_arrow_and_row_collection_give_the_same_table(
         patched.setattr(engine_spark, "_arrow_collect", no_arrow)
         by_rows = engine_spark.to_polars(frame)
     assert_frame_equal(by_arrow, by_rows)
-    assert by_arrow.schema == pl.Schema(
-        {
-            "n": pl.Int64,
-            "i": pl.Int32,
-            "x": pl.Float64,
-            "s": pl.String,
-            "b": pl.Boolean,
-            "d": pl.Date,
-            "t": pl.Datetime("us"),
-            "m": pl.Decimal(10, 2),
-        }
-    )
+    expected: dict[str, pl.DataType] = {
+        "n": pl.Int64(),
+        "i": pl.Int32(),
+        "x": pl.Float64(),
+        "s": pl.String(),
+        "b": pl.Boolean(),
+        "d": pl.Date(),
+        "t": pl.Datetime("us"),
+        "m": pl.Decimal(10, 2),
+    }
+    assert by_arrow.schema == pl.Schema(expected)
     assert by_arrow.row(0)[6] == dt.datetime(2026, 3, 1, 12, 30)
     assert by_arrow.row(1) == (None,) * 8
     empty = engine_spark.to_polars(frame.limit(0))
