@@ -425,6 +425,13 @@ CASES: list[Case] = [
     Case("GOV009", [(("governance", "failure_statement"), DELETE)], ("governance",)),
     Case("GOV010", [(("governance", "regulator"), DELETE)], ("governance",)),
     Case("GOV011", [(("governance", "review_every"), "3y")], ("governance", "review_every")),
+    Case("GOV021", [(("sign_off", "next_review"), "2027-06-01")], ("sign_off", "next_review")),
+    Case(
+        "GOV021",
+        [(("governance", "review_every"), "6m")],
+        ("sign_off", "next_review"),
+        note="shorter-cadence",
+    ),
     Case("GOV012", [(("organization", "privacy_officer"), DELETE)], ("organization",)),
     Case(
         "GOV013",

@@ -73,6 +73,19 @@ def _review_cadence(ctx: CheckContext) -> Iterator[Issue]:
         )
 
 
+def _assessment_review_late(ctx: CheckContext) -> Iterator[Issue]:
+    sign_off, every = ctx.plan.sign_off, ctx.plan.governance.review_every
+    if sign_off is None or every is None:
+        return
+    days = (sign_off.next_review - sign_off.approved_on).days
+    if days > every.days:
+        yield Issue(
+            ("sign_off", "next_review"),
+            f"the impact assessment is next reviewed on {sign_off.next_review.isoformat()}, "
+            f"{days} days after its approval; the plan is reviewed every {every.describe()}",
+        )
+
+
 def _no_privacy_officer(ctx: CheckContext) -> Iterator[Issue]:
     if ctx.plan.organization.privacy_officer is None:
         yield Issue(("organization",), "the plan names no privacy officer")
@@ -224,6 +237,16 @@ RULES: tuple[Rule, ...] = (
         hint="Set governance.review_every within the tier's limit (internal 3y, "
         "confidential 2y, restricted 1y).",
         check=_review_cadence,
+        digit=("E4",),
+    ),
+    Rule(
+        id="GOV021",
+        title="The impact assessment is reviewed within the plan's review cadence",
+        severity=Severity.WARNING,
+        area=Area.ENFORCEMENT,
+        hint="Set sign_off.next_review no later than sign_off.approved_on plus "
+        "governance.review_every.",
+        check=_assessment_review_late,
         digit=("E4",),
     ),
     Rule(
