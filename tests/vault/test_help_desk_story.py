@@ -124,7 +124,9 @@ def _sealed_intake(vault: Vault, intake_key: X25519PrivateKey, clock: ManualCloc
     # The database stamps rows with the machine's time; the story's time is the clock's.
     Record.objects.update(created=clock.now())
     PlanVersion.objects.update(first_loaded=clock.now())
-    records = list(Record.objects.order_by("created"))
+    # All share one time, so the id breaks the tie as the staff queue does; the
+    # first ticket is then on the queue's first page.
+    records = list(Record.objects.order_by("created", "id"))
     assert {r.team for r in records} == {"help_desk"}
     return records
 

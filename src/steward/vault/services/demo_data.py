@@ -106,7 +106,7 @@ def _assign_to(vault: Vault, references: list[str], caseworker: str | None) -> t
     if caseworker is None:
         return Record.objects.filter(pk__in=references, team=DEMO_TEAM).count(), 0
     member = StaffMember.objects.get(user__username=caseworker)
-    rows = Record.objects.filter(pk__in=references, team=member.team).order_by("created")
+    rows = Record.objects.filter(pk__in=references, team=member.team).order_by("created", "id")
     supervisor = Actor(
         ref=DEMO_ACTOR,
         role=vault.plan.role(DEMO_SUPERVISOR_ROLE),

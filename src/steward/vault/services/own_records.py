@@ -54,7 +54,7 @@ def audited_purpose(vault: Vault, purpose: str) -> str:
 def own_records(subject_id: UUID) -> list[Record]:
     """The person's records not purged whole, oldest first."""
     return list(
-        Record.objects.filter(subject_id=subject_id, purged__isnull=True).order_by("created")
+        Record.objects.filter(subject_id=subject_id, purged__isnull=True).order_by("created", "id")
     )
 
 
