@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Final
 import numpy as np
 import numpy.typing as npt
 
-from steward.deid.arx_csv import decode, parse, sniff_delimiter
+from steward.deid.arx_csv import BLANK, LINE_BREAK, QUOTE, decode, parse, sniff_delimiter
 from steward.deid.errors import DeidError
 
 if TYPE_CHECKING:
@@ -100,46 +100,98 @@ def from_rows(
         DeidError: no rows, rows of different lengths, a leaf listed twice, or a label
             that generalizes to two different labels at the next level (not a tree).
     """
-    where = source or name
-
-    def at(index: int) -> str:
-        return f"{where}:{lines[index]}" if lines is not None else f"{where} (row {index + 1})"
-
-    def line_of(index: int) -> str:
-        return f"line {lines[index]}" if lines is not None else f"row {index + 1}"
-
+    where = _Where(source or name, lines)
     if not rows:
-        raise DeidError(f"hierarchy {where}: has no rows")
-    height = len(rows[0])
-    ragged = next((i for i, row in enumerate(rows) if len(row) != height), None)
-    if height < 1 or ragged is not None:
-        bad = ragged or 0
+        raise DeidError(f"hierarchy {where.name}: has no rows")
+    lengths = np.fromiter((len(row) for row in rows), dtype=np.int64, count=len(rows))
+    _check_lengths(lengths, where)
+    return _coded(name, [list(column) for column in zip(*rows, strict=True)], where)
+
+
+def _coded(
+    name: str, columns: Sequence[Sequence[str] | pl.Series], where: _Where
+) -> CodedHierarchy:
+    """A coded hierarchy from its levels as columns (leaves first), all of one length.
+    Each level's labels are numbered in the order they first appear.
+
+    Raises:
+        DeidError: no rows, a leaf listed twice, or a label that generalizes to two
+            different labels at the next level (not a tree); messages name the line.
+    """
+    import polars as pl  # loaded on first use: the hierarchy module itself needs only NumPy
+
+    series = [pl.Series(column, dtype=pl.String) for column in columns]
+    if not series or series[0].len() == 0:
+        raise DeidError(f"hierarchy {where.name}: has no rows")
+    repeated = np.flatnonzero(~series[0].is_first_distinct().to_numpy())
+    if repeated.size:
+        again = int(repeated[0])
+        seen = int(np.flatnonzero((series[0] == series[0][again]).to_numpy())[0])
         raise DeidError(
-            f"hierarchy {at(bad)}: rows have different lengths ({len(rows[bad])} "
-            f"levels here, {height} on {line_of(0)}); every row needs the same number"
+            f"hierarchy {where.at(again)}: a value is listed twice in the first column "
+            f"(first on {where.line_of(seen)})"
         )
-    leaves = [row[0] for row in rows]
-    first: dict[str, int] = {}
-    for i, leaf in enumerate(leaves):
-        seen = first.setdefault(leaf, i)
-        if seen != i:
-            raise DeidError(
-                f"hierarchy {at(i)}: a value is listed twice in the first column "
-                f"(first on {line_of(seen)})"
-            )
     labels: list[tuple[str, ...]] = []
     maps: list[IntArray] = []
     counts: list[IntArray] = []
-    for level in range(height):
-        index: dict[str, int] = {}
-        codes = np.empty(len(rows), dtype=np.int64)
-        for i, row in enumerate(rows):
-            codes[i] = index.setdefault(row[level], len(index))
-        labels.append(tuple(index))
+    for number, level in enumerate(series):
+        distinct, codes = _first_seen_codes(level, leaves=number == 0)
+        labels.append(tuple(distinct.to_list()))
         maps.append(codes)
-        counts.append(np.bincount(codes, minlength=len(index)).astype(np.int64))
+        counts.append(np.bincount(codes, minlength=distinct.len()).astype(np.int64))
+    _check_tree(maps, len(labels), where)
+    return CodedHierarchy(name, labels[0], tuple(labels), tuple(maps), tuple(counts))
+
+
+def _first_seen_codes(level: pl.Series, *, leaves: bool) -> tuple[pl.Series, IntArray]:
+    """The distinct labels of one level in the order they first appear, and each row's
+    label code (its label's position there). Leaves are already known to be distinct."""
+    import polars as pl
+
+    if leaves:
+        return level, np.arange(level.len(), dtype=np.int64)
+    distinct = level.unique(maintain_order=True)
+    numbered = pl.DataFrame({"label": distinct, "code": np.arange(distinct.len())})
+    coded = pl.DataFrame({"label": level}).join(
+        numbered, on="label", how="left", maintain_order="left"
+    )
+    return distinct, coded["code"].to_numpy().astype(np.int64, copy=False)
+
+
+@dataclass(frozen=True)
+class _Where:
+    """Where a hierarchy's rows came from, to name a row in a message."""
+
+    name: str
+    lines: Sequence[int] | None = None
+
+    def line_of(self, index: int) -> str:
+        """``line N`` of the file, or ``row N`` when the rows came from no file."""
+        return f"line {self.lines[index]}" if self.lines is not None else f"row {index + 1}"
+
+    def at(self, index: int) -> str:
+        """``source:N``, or ``name (row N)``."""
+        if self.lines is not None:
+            return f"{self.name}:{self.lines[index]}"
+        return f"{self.name} (row {index + 1})"
+
+
+def _check_lengths(lengths: IntArray, where: _Where) -> None:
+    """Raise unless every row has the same number of levels, at least one."""
+    height = int(lengths[0])
+    ragged = np.flatnonzero(lengths != height)
+    if height < 1 or ragged.size:
+        bad = int(ragged[0]) if ragged.size else 0
+        raise DeidError(
+            f"hierarchy {where.at(bad)}: rows have different lengths ({int(lengths[bad])} "
+            f"levels here, {height} on {where.line_of(0)}); every row needs the same number"
+        )
+
+
+def _check_tree(maps: Sequence[IntArray], height: int, where: _Where) -> None:
+    """Raise unless each label generalizes to one label at the next level."""
     for level in range(height - 1):
-        parent = np.full(len(labels[level]), -1, dtype=np.int64)
+        parent = np.full(int(maps[level].max()) + 1, -1, dtype=np.int64)
         parent[maps[level][::-1]] = maps[level + 1][::-1]
         wrong = np.flatnonzero(parent[maps[level]] != maps[level + 1])
         if wrong.size:
@@ -147,11 +199,10 @@ def from_rows(
             label = maps[level][first_wrong]
             earlier = int(np.flatnonzero(maps[level] == label)[0])
             raise DeidError(
-                f"hierarchy {at(first_wrong)}: its label at level {level} generalizes to a "
-                f"different label at level {level + 1} than on {line_of(earlier)}; a "
-                "hierarchy must be a tree"
+                f"hierarchy {where.at(first_wrong)}: its label at level {level} generalizes "
+                f"to a different label at level {level + 1} than on {where.line_of(earlier)}; "
+                "a hierarchy must be a tree"
             )
-    return CodedHierarchy(name, tuple(leaves), tuple(labels), tuple(maps), tuple(counts))
 
 
 def read_hierarchy(path: str | Path, name: str | None = None) -> CodedHierarchy:
@@ -173,11 +224,44 @@ def read_hierarchy(path: str | Path, name: str | None = None) -> CodedHierarchy:
     except OSError as error:
         raise DeidError(f"hierarchy {file}: cannot be read ({error.strerror})") from None
     text = decode(raw)
-    records = parse(text, sniff_delimiter(text), str(file))
+    delimiter = sniff_delimiter(text)
+    if QUOTE not in text:
+        return _read_unquoted(name or file.stem, text, delimiter, str(file))
+    records = parse(text, delimiter, str(file))
     if records and all(r.trailing_empty for r in records):
         records = [r._replace(cells=r.cells[:-1]) for r in records]
     rows = [r.cells for r in records]
     return from_rows(name or file.stem, rows, str(file), [r.line for r in records])
+
+
+def _read_unquoted(name: str, text: str, delimiter: str, source: str) -> CodedHierarchy:
+    """:func:`read_hierarchy` of a text without quotes, split and trimmed by Polars a
+    column at a time; the same rules as :func:`~steward.deid.arx_csv.parse`, which reads
+    such a text a line at a time.
+
+    Raises:
+        DeidError: as :func:`from_rows`, naming the file's line.
+    """
+    import polars as pl
+
+    cells = pl.col("cells")
+    records = (
+        pl.DataFrame({"text": text.split("\n") if "\r" not in text else LINE_BREAK.split(text)})
+        .with_row_index("line", offset=1)
+        .select("line", pl.col("text").str.split(delimiter).alias("cells"))
+        .filter((cells.list.len() > 1) | (cells.list.first().str.strip_chars(BLANK) != ""))
+    )
+    where = _Where(source, records["line"].to_list())
+    if records.height == 0:
+        raise DeidError(f"hierarchy {source}: has no rows")
+    levels = records["cells"]
+    lengths = levels.list.len().to_numpy().astype(np.int64)
+    last = levels.list.last().str.strip_chars(BLANK)
+    if ((lengths > 1) & (last == "").to_numpy()).all():
+        lengths = lengths - 1
+    _check_lengths(lengths, where)
+    columns = [levels.list.get(level).str.strip_chars(BLANK) for level in range(int(lengths[0]))]
+    return _coded(name, columns, where)
 
 
 def hierarchy_file(folder: str | Path, column: str) -> Path | None:
