@@ -7,6 +7,7 @@ would show as a difference from the Polars engine's output.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -18,9 +19,11 @@ from typer.testing import CliRunner, Result
 
 from steward.cli.main import app
 from steward.deid.errors import DataFileError, DeidError
-from steward.deid.recipe import RecipeError
+from steward.deid.io_spark import read_table_spark
+from steward.deid.recipe import RecipeError, load_recipe
 from steward.deid.requests.transforming import ApplyRequest
 from steward.deid.transforms.run import manifest_path, run_apply
+from steward.deid.transforms.run_spark import _plan
 from tests.deid.paths import REPO
 
 runner = CliRunner()
@@ -161,6 +164,25 @@ def test_local_suppression_gives_the_polars_rows(
     assert got.equals(expected)
     assert spark["suppression"]["records"] > 0
     _same_manifest(polars, spark)
+    assert _nothing_cached(small_batches)
+
+
+def _nothing_cached(session: Any) -> bool:
+    return bool(session._jsparkSession.sharedState().cacheManager().isEmpty())
+
+
+def test_suppression_transforms_the_table_once(spark: Any, data: Path, tmp_path: Path) -> None:
+    """The transformed table is counted, then suppressed and written: both read one
+    cached copy, so the recipe's steps run once; the copy is released afterwards."""
+    loaded = load_recipe(_recipe(tmp_path, "suppress", f"{SUPPRESS}suppress: {{k: 3}}\n"))
+    frame = read_table_spark(data / "people.csv", session=spark)
+    with contextlib.ExitStack() as held:
+        _, result = _plan(frame, loaded, None, lambda stage: None, held)
+        plan = result._jdf.queryExecution().optimizedPlan().toString()
+        assert plan.count("InMemoryRelation") == 1
+        assert "MapInArrow" not in plan.split("InMemoryRelation")[0]
+        assert not _nothing_cached(spark)
+    assert _nothing_cached(spark)
 
 
 def test_typed_parquet_input_with_a_number_suppressed(small_batches: Any, data: Path) -> None:

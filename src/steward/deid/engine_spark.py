@@ -244,7 +244,7 @@ class SparkEngine:
             DeidError: it has more rows than ``max_classes``, or Spark's own limit on
                 what the driver receives is reached.
         """
-        with _persisted(frame) as cached:
+        with persisted(frame) as cached:
             count = int(cached.count())
             if count > self.max_classes:
                 raise DeidError(
@@ -278,8 +278,9 @@ def spark_head(frame: Any, rows: int) -> pl.DataFrame:
 
 
 @contextmanager
-def _persisted(frame: Any) -> Iterator[Any]:
-    """``frame`` cached while the block runs, so counting then collecting aggregates once."""
+def persisted(frame: Any) -> Iterator[Any]:
+    """``frame`` cached while the block runs (in memory, spilling to the workers' local
+    disk), so that two actions on it compute it once; released when the block ends."""
     cached = frame.persist()
     try:
         yield cached

@@ -29,7 +29,13 @@ from typing import Any, Final
 import polars as pl
 
 from steward.deid.engine import CLASS_SIZE
-from steward.deid.engine_spark import SparkEngine, _column, require_pyspark, spark_session
+from steward.deid.engine_spark import (
+    SparkEngine,
+    _column,
+    persisted,
+    require_pyspark,
+    spark_session,
+)
 from steward.deid.errors import DataFileError, DeidError
 from steward.deid.io import PARQUET_SUFFIXES
 from steward.deid.io_spark import (
@@ -128,10 +134,11 @@ def run_apply_spark(
             # the table is transformed and written, not after.
             step("measuring the input's risk")
             before = input_risk(loaded, frame, engine)
-            applied, result = _plan(frame, loaded, keys, step)
             kind = "parquet" if out.suffix.lower() in PARQUET_SUFFIXES else "csv"
-            step(f"transforming and writing {out.name}")
-            write_parts_spark(result, temp_out, out)
+            with contextlib.ExitStack() as held:
+                applied, result = _plan(frame, loaded, keys, step, held)
+                step(f"transforming and writing {out.name}")
+                write_parts_spark(result, temp_out, out)
             written = _read_back(session, temp_out, kind, result.schema, out.suffix.lower())
             step("measuring the output's risk")
             risk = risk_section(loaded, before, written, engine)
@@ -169,9 +176,17 @@ def _refuse_noise(loaded: LoadedRecipe) -> None:
 
 
 def _plan(
-    frame: Any, loaded: LoadedRecipe, keys: DeidKeys | None, step: Callable[[str], None]
+    frame: Any,
+    loaded: LoadedRecipe,
+    keys: DeidKeys | None,
+    step: Callable[[str], None],
+    held: contextlib.ExitStack,
 ) -> tuple[Applied, Any]:
     """The record of what the recipe does, and the Spark plan of its output.
+
+    With local suppression the transformed table is counted, then suppressed and
+    written: it is cached in ``held`` (released when ``held`` closes) so that the
+    recipe's steps run once, not once for each.
 
     Raises:
         RecipeError: as :func:`~steward.deid.transforms.pipeline.apply_recipe`.
@@ -188,6 +203,7 @@ def _plan(
     recipe = loaded.recipe
     if recipe.suppress is not None:
         qi, k = list(recipe.quasi_identifiers), suppression_k(loaded)
+        result = held.enter_context(persisted(result))
         applied.suppression = suppression_record(loaded, _count_small(result, qi, k))
         text = [c for c in qi if empty.schema[c] == pl.String]
         suppress = recipe.suppress
