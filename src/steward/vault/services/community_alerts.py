@@ -261,7 +261,7 @@ def handled_alerts(vault: Vault, actor: Actor, limit: int = 100) -> list[Communi
         AccessDenied: anyone else (not audited: alerts hold no personal data).
     """
     require_handler(vault, actor)
-    return list(CommunityAlert.objects.order_by("-drafted_at")[:limit])
+    return list(CommunityAlert.objects.order_by("-drafted_at", "-id")[:limit])
 
 
 def handled_alert(vault: Vault, actor: Actor, alert_id: UUID | str) -> CommunityAlert:
@@ -281,4 +281,4 @@ def published_alerts(vault: Vault, limit: int = 50) -> list[CommunityAlert]:
     if rules is None or not rules.publish:
         return []
     rows = CommunityAlert.objects.filter(state=CommunityAlert.State.PUBLISHED)
-    return list(rows.order_by("-published_at")[:limit])
+    return list(rows.order_by("-published_at", "-id")[:limit])

@@ -189,7 +189,9 @@ def _operations(low: datetime, high: datetime) -> dict[str, Any]:
             "failed": runs.filter(outcome=JobRun.Outcome.FAILED).count(),
             "succeeded": runs.filter(outcome=JobRun.Outcome.SUCCEEDED).count(),
         }
-    last = JobRun.objects.filter(job=DRILL_JOB, started__lt=high).order_by("-started").first()
+    last = (
+        JobRun.objects.filter(job=DRILL_JOB, started__lt=high).order_by("-started", "-id").first()
+    )
     result["last_restore_drill"] = (
         None
         if last is None
